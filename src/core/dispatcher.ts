@@ -1,0 +1,557 @@
+import { Heap } from 'heap-js';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { errorMessage, formatSeconds, TaskTimeoutError } from './errors';
+import { EventBus, type RunOutcome } from './events';
+import type { TaskContext, TaskExecutor, TaskResult } from './executor';
+import { TaskGraph } from './graph';
+import { DEFAULT_MAX_TASKS, PlanValidationError, validatePlan, type Plan, type TaskSpec } from './plan';
+import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryable, retryAfterMs, sleep, type RetryPolicy } from './retry';
+import { computeStatistics, type RunStatistics } from './stats';
+import { Task, type TaskSnapshot } from './task';
+import { isActive, isTerminal, type TaskState } from './task-state';
+
+export interface DispatcherOptions {
+  runId: string;
+  plan: Plan;
+  executor: TaskExecutor;
+  /** Tasks running at once; can be changed during the run with `setConcurrency`. */
+  concurrency?: number;
+  /** Per-attempt timeout; a task's own `timeoutSeconds` overrides it. 0 or undefined: none. */
+  taskTimeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  maxTasks?: number;
+  bus?: EventBus;
+  /** Cancels the whole run when it aborts (e.g. Ctrl-C, the progress notification's cancel button). */
+  signal?: AbortSignal;
+  /**
+   * After an abort, how long to wait for an executor to stop before leaving it behind. Well-behaved
+   * executors stop long before; this only keeps a misbehaving one from hanging the run.
+   */
+  abandonAfterMs?: number;
+  random?: () => number;
+}
+
+export interface RunSummary {
+  runId: string;
+  outcome: RunOutcome;
+  stats: RunStatistics;
+  tasks: TaskSnapshot[];
+}
+
+export class RunEndedError extends Error {
+  constructor(action: string) {
+    super(`the run has ended, so it cannot ${action}: start a new run`);
+    this.name = 'RunEndedError';
+  }
+}
+
+/**
+ * Runs a plan's tasks as a DAG. Event-driven: each task carries a counter of unfinished dependencies
+ * and becomes ready the moment it reaches zero, so nothing waits for a whole "level". Ready tasks are
+ * ordered by remaining critical path (upward rank), then priority, then plan order, in a binary heap:
+ * O((n + e) log n) for a run. `p-limit` holds the concurrency limit; tasks are handed to it only when
+ * a slot is free, so its FIFO queue never reorders them.
+ */
+export class Dispatcher {
+  readonly runId: string;
+  readonly bus: EventBus;
+  private question: string;
+  private readonly tasks = new Map<string, Task>();
+  /** Plan order, used as the last tie-breaker and for stable listings. */
+  private readonly order = new Map<string, number>();
+  private graph!: TaskGraph;
+  private ranks = new Map<string, number>();
+  private readonly ready: Heap<Task>;
+  private readonly limit: LimitFunction;
+  private readonly executor: TaskExecutor;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly runController = new AbortController();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly random: () => number;
+  private taskTimeoutMs: number;
+  private readonly maxTasks: number;
+  private readonly abandonAfterMs: number;
+  private running = 0;
+  /** Tasks not yet COMPLETED, FAILED or CANCELLED; kept as a counter so finishing is O(1) per event. */
+  private open = 0;
+  private paused = false;
+  private started = false;
+  private ended = false;
+  private cancelled = false;
+  private startedAt = 0;
+  private endedAt?: number;
+  private finish!: (summary: RunSummary) => void;
+  private readonly finished: Promise<RunSummary>;
+
+  constructor(options: DispatcherOptions) {
+    this.runId = options.runId;
+    this.bus = options.bus ?? new EventBus();
+    this.executor = options.executor;
+    this.maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS;
+    this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.taskTimeoutMs = options.taskTimeoutMs ?? 0;
+    this.abandonAfterMs = options.abandonAfterMs ?? 2000;
+    this.random = options.random ?? Math.random;
+    this.limit = pLimit(Math.max(1, Math.floor(options.concurrency ?? 4)));
+    this.ready = new Heap<Task>((a, b) => this.compareReady(a, b));
+    this.finished = new Promise((resolve) => (this.finish = resolve));
+
+    const plan = validatePlan(options.plan, { maxTasks: this.maxTasks });
+    this.question = plan.question;
+    for (const spec of plan.tasks) this.addTask(spec);
+    this.rebuildGraph();
+
+    if (options.signal) {
+      if (options.signal.aborted) this.cancel('the run was cancelled before it started');
+      else options.signal.addEventListener('abort', () => this.cancel('the run was cancelled'), { once: true });
+    }
+  }
+
+  get concurrency(): number {
+    return this.limit.concurrency;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Starts the run (once) and resolves when every task has settled. Never rejects for task failures. */
+  run(): Promise<RunSummary> {
+    if (!this.started) {
+      this.started = true;
+      this.startedAt = Date.now();
+      this.bus.emit('run:start', { runId: this.runId, question: this.question, plan: this.plan(), at: this.startedAt });
+      this.settleInitialStates();
+      this.pump();
+    }
+    return this.finished;
+  }
+
+  /** The current plan: every task's spec, in plan order. */
+  plan(): Plan {
+    return { question: this.question, tasks: this.sortedTasks().map((t) => t.spec) };
+  }
+
+  snapshot(): TaskSnapshot[] {
+    return this.sortedTasks().map((t) => t.snapshot());
+  }
+
+  task(id: string): TaskSnapshot | undefined {
+    return this.tasks.get(id)?.snapshot();
+  }
+
+  stats(): RunStatistics {
+    return computeStatistics(this.snapshot(), {
+      startedAt: this.startedAt || Date.now(),
+      endedAt: this.endedAt,
+      concurrency: this.concurrency,
+    });
+  }
+
+  /** Changes how many tasks run at once, effective immediately (extra slots fill at once). */
+  setConcurrency(concurrency: number): void {
+    const value = Math.max(1, Math.floor(concurrency));
+    if (value === this.limit.concurrency) return;
+    this.limit.concurrency = value;
+    this.bus.emit('run:concurrency', { runId: this.runId, concurrency: value, at: Date.now() });
+    this.pump();
+  }
+
+  /** Applies to attempts that start from now on. */
+  setTaskTimeout(ms: number): void {
+    this.taskTimeoutMs = Math.max(0, ms);
+  }
+
+  /** Cancels the whole run: in-flight attempts are aborted, nothing new starts. */
+  cancel(reason = 'the run was cancelled'): void {
+    if (this.ended || this.cancelled) return;
+    this.cancelled = true;
+    this.runController.abort(new Error(reason));
+    for (const task of this.sortedTasks()) if (!isTerminal(task.state)) this.cancelOne(task, reason);
+    this.maybeFinish();
+  }
+
+  /**
+   * Cancels one task, the tasks decomposed from it (by `parent`), and every task that depends on any
+   * of them. Returns the ids that were cancelled.
+   */
+  cancelTask(id: string, reason = 'cancelled by the user'): string[] {
+    const root = this.requireTask(id);
+    if (this.ended) throw new RunEndedError(`cancel task "${id}"`);
+    const affected = this.withDescendantsAndDependents(root.id);
+    const cancelled: string[] = [];
+    for (const taskId of affected) {
+      const task = this.tasks.get(taskId)!;
+      if (isTerminal(task.state)) continue;
+      this.cancelOne(task, taskId === root.id ? reason : `not run: "${root.id}", which it needs, was cancelled`);
+      cancelled.push(taskId);
+    }
+    this.maybeFinish();
+    return cancelled;
+  }
+
+  /**
+   * Queues a failed or cancelled task again, with the dependents that were cancelled because of it.
+   * Its earlier attempts still count in its statistics.
+   */
+  retryTask(id: string): string[] {
+    const root = this.requireTask(id);
+    if (this.ended) throw new RunEndedError(`retry task "${id}"`);
+    if (root.state !== 'FAILED' && root.state !== 'CANCELLED') {
+      throw new Error(`task "${id}" is ${root.state.toLowerCase()}; only failed or cancelled tasks can be retried`);
+    }
+    const requeued = [root, ...this.graph.transitiveDependents(root.id).map((d) => this.tasks.get(d)!)].filter(
+      (t) => t.state === 'FAILED' || t.state === 'CANCELLED',
+    );
+    for (const task of requeued) {
+      this.transition(task, 'PENDING');
+      task.reason = undefined;
+      task.endedAt = undefined;
+    }
+    this.settleInitialStates();
+    this.pump();
+    return requeued.map((t) => t.id);
+  }
+
+  /**
+   * Replaces the plan mid-run without losing finished work. Dispatch pauses while `next` is computed;
+   * completed tasks and their results are kept (even when the new plan leaves them out), unfinished tasks
+   * the new plan drops are cancelled, failed or cancelled tasks it lists again are queued again, and new
+   * tasks are added. An invalid new plan changes nothing and throws a PlanValidationError.
+   */
+  async replan(next: Plan | ((current: readonly TaskSnapshot[]) => Promise<Plan>)): Promise<{ added: string[]; dropped: string[]; kept: string[] }> {
+    if (this.ended) throw new RunEndedError('be replanned');
+    if (this.paused) throw new Error('a replan is already in progress');
+    this.paused = true;
+    try {
+      const proposed = typeof next === 'function' ? await next(this.snapshot()) : next;
+      if (this.ended || this.cancelled) throw new RunEndedError('be replanned');
+      return this.applyPlan(proposed);
+    } finally {
+      this.paused = false;
+      this.pump();
+    }
+  }
+
+  // ---------------------------------------------------------------- plan and graph
+
+  private applyPlan(proposed: Plan): { added: string[]; dropped: string[]; kept: string[] } {
+    const proposedIds = new Set(proposed.tasks?.map((t) => t.id));
+    const completedOutsidePlan = new Set(
+      [...this.tasks.values()].filter((t) => t.state === 'COMPLETED' && !proposedIds.has(t.id)).map((t) => t.id),
+    );
+    // Validate the new plan together with the finished work it may depend on; change nothing if invalid.
+    const plan = validatePlan(proposed, { maxTasks: this.maxTasks, externalIds: completedOutsidePlan });
+    const newTasks = plan.tasks.filter((t) => !this.tasks.has(t.id)).length;
+    if (this.tasks.size + newTasks > this.maxTasks) {
+      throw new PlanValidationError([
+        `the replan would bring the run to ${this.tasks.size + newTasks} tasks, more than the maximum of ${this.maxTasks}`,
+      ]);
+    }
+
+    const added: string[] = [];
+    const kept: string[] = [];
+    const dropped: string[] = [];
+    for (const spec of plan.tasks) {
+      const existing = this.tasks.get(spec.id);
+      if (!existing) {
+        this.addTask(spec);
+        added.push(spec.id);
+        continue;
+      }
+      kept.push(spec.id);
+      if (existing.state === 'COMPLETED' || isActive(existing.state)) continue; // finished or in flight: keep as is
+      existing.spec = spec;
+      if (existing.state === 'FAILED' || existing.state === 'CANCELLED') {
+        this.transition(existing, 'PENDING');
+        existing.reason = undefined;
+        existing.endedAt = undefined;
+      }
+    }
+    for (const task of this.sortedTasks()) {
+      if (proposedIds.has(task.id) || task.state === 'COMPLETED') continue;
+      if (!isTerminal(task.state)) {
+        this.cancelOne(task, 'dropped by a replan');
+        dropped.push(task.id);
+      }
+    }
+    this.question = plan.question;
+    this.rebuildGraph();
+    this.settleInitialStates();
+    this.bus.emit('run:replan', { runId: this.runId, added, dropped, kept, at: Date.now() });
+    return { added, dropped, kept };
+  }
+
+  private addTask(spec: TaskSpec): void {
+    this.tasks.set(spec.id, new Task(spec));
+    this.order.set(spec.id, this.order.size);
+    this.open++;
+  }
+
+  private rebuildGraph(): void {
+    this.graph = new TaskGraph([...this.tasks.values()].map((t) => t.spec));
+    this.ranks = this.graph.upwardRanks();
+    // Ranks changed: re-heapify the tasks that are ready (lazy entries of other states are dropped).
+    const ready = [...this.tasks.values()].filter((t) => t.state === 'READY');
+    this.ready.init(ready);
+  }
+
+  /**
+   * Recounts unmet dependencies and moves PENDING/WAITING/READY tasks to WAITING or READY accordingly.
+   * In topological order, so a task blocked in this pass blocks its dependents in the same pass.
+   */
+  private settleInitialStates(): void {
+    for (const id of this.graph.topologicalOrder()) {
+      const task = this.tasks.get(id)!;
+      if (task.state !== 'PENDING' && task.state !== 'WAITING' && task.state !== 'READY') continue;
+      const deps = this.graph.dependenciesOf(task.id).map((d) => this.tasks.get(d)!);
+      const blocker = deps.find((d) => d.state === 'FAILED' || d.state === 'CANCELLED');
+      if (blocker) {
+        this.cancelOne(task, this.blockedReason(blocker));
+        continue;
+      }
+      task.unmetDependencies = deps.filter((d) => d.state !== 'COMPLETED').length;
+      const target: TaskState = task.unmetDependencies === 0 ? 'READY' : 'WAITING';
+      if (task.state !== target) {
+        this.transition(task, target);
+        if (target === 'READY') this.ready.push(task);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  /** Highest remaining critical path first, then highest priority, then plan order. */
+  private compareReady(a: Task, b: Task): number {
+    return (
+      (this.ranks.get(b.id) ?? 0) - (this.ranks.get(a.id) ?? 0) ||
+      b.spec.priority - a.spec.priority ||
+      this.order.get(a.id)! - this.order.get(b.id)!
+    );
+  }
+
+  private pump(): void {
+    if (!this.started || this.ended) return;
+    while (!this.paused && !this.cancelled && this.running < this.limit.concurrency && this.ready.length > 0) {
+      const task = this.ready.pop()!;
+      if (task.state !== 'READY') continue; // cancelled or re-planned while queued
+      this.running++;
+      const work = this.limit(() => this.runTask(task)).finally(() => {
+        this.running--;
+        this.inFlight.delete(work);
+        this.pump();
+      });
+      this.inFlight.add(work);
+    }
+    this.maybeFinish();
+  }
+
+  private async runTask(task: Task): Promise<void> {
+    for (;;) {
+      if (task.state !== 'READY' && task.state !== 'RETRYING') return; // cancelled while waiting for its slot
+      const attempt = ++task.attempts;
+      const taskController = new AbortController();
+      task.controller = taskController;
+      const timeoutMs = task.spec.timeoutSeconds !== undefined ? task.spec.timeoutSeconds * 1000 : this.taskTimeoutMs;
+      const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+      const signal = AbortSignal.any([this.runController.signal, taskController.signal, ...(timeout ? [timeout] : [])]);
+      task.startedAt ??= Date.now();
+      this.transition(task, 'RUNNING');
+      const attemptStart = Date.now();
+      let outcome: { ok: true; result: TaskResult } | { ok: false; error: unknown };
+      try {
+        const result = await this.settleOrAbandon(this.executor(task.spec, this.contextFor(task, attempt, signal)), signal, task);
+        outcome = { ok: true, result };
+      } catch (error) {
+        outcome = { ok: false, error };
+      } finally {
+        task.busyMs += Date.now() - attemptStart;
+        task.progress = undefined;
+      }
+
+      if ((task.state as TaskState) === 'CANCELLED') return; // cancelled during the attempt: its result is discarded
+      if (outcome.ok && !signal.aborted) {
+        this.complete(task, outcome.result);
+        return;
+      }
+      const error = timeout?.aborted && !this.runController.signal.aborted && !taskController.signal.aborted
+        ? new TaskTimeoutError(timeoutMs)
+        : outcome.ok
+          ? new Error('aborted')
+          : outcome.error;
+      if (this.runController.signal.aborted || taskController.signal.aborted) return; // cancel() already settled the state
+
+      const retriesLeft = this.retryPolicy.maxRetries - task.retries;
+      if (!isRetryable(error) || retriesLeft <= 0) {
+        const attempts = task.attempts === 1 ? '' : ` (after ${task.attempts} attempts)`;
+        this.fail(task, `${errorMessage(error)}${attempts}`);
+        return;
+      }
+      const delayMs = backoffDelay(this.retryPolicy, task.retries + 1, retryAfterMs(error), this.random);
+      task.retries++;
+      this.transition(task, 'RETRYING', `attempt ${attempt} failed: ${errorMessage(error)}; retrying in ${formatSeconds(delayMs)}`);
+      this.bus.emit('task:retry', { runId: this.runId, taskId: task.id, attempt, delayMs, error: errorMessage(error), at: Date.now() });
+      try {
+        await sleep(delayMs, AbortSignal.any([this.runController.signal, taskController.signal]));
+      } catch {
+        return; // cancelled while backing off; cancel() already settled the state
+      }
+    }
+  }
+
+  private contextFor(task: Task, attempt: number, signal: AbortSignal): TaskContext {
+    const inputs = new Map<string, TaskResult>();
+    for (const dep of this.graph.dependenciesOf(task.id)) {
+      const result = this.tasks.get(dep)?.result;
+      if (result) inputs.set(dep, result);
+    }
+    return {
+      signal,
+      attempt,
+      inputs,
+      question: this.question,
+      progress: (message, fraction) => {
+        if (task.state !== 'RUNNING' || signal.aborted) return;
+        task.progress = { message, fraction };
+        this.bus.emit('task:progress', { runId: this.runId, taskId: task.id, message, fraction, at: Date.now() });
+      },
+    };
+  }
+
+  /**
+   * Waits for the attempt. Once its signal aborts, gives it `abandonAfterMs` to stop, then stops
+   * waiting so that one executor that ignores its signal cannot hang the run.
+   */
+  private settleOrAbandon<T>(work: Promise<T>, signal: AbortSignal, task: Task): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = () => {
+        timer = setTimeout(() => {
+          this.log('warn', `task "${task.id}" did not stop within ${formatSeconds(this.abandonAfterMs)} of being aborted; leaving it behind`);
+          reject(signal.reason);
+        }, this.abandonAfterMs);
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject).finally(() => {
+        if (timer) clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- state changes
+
+  private complete(task: Task, result: TaskResult): void {
+    task.result = result;
+    task.endedAt = Date.now();
+    this.transition(task, 'COMPLETED');
+    this.bus.emit('task:result', { runId: this.runId, taskId: task.id, result, at: task.endedAt });
+    for (const dependentId of this.graph.dependentsOf(task.id)) {
+      const dependent = this.tasks.get(dependentId)!;
+      if (dependent.state !== 'WAITING') continue;
+      dependent.unmetDependencies--;
+      if (dependent.unmetDependencies === 0) {
+        this.transition(dependent, 'READY');
+        this.ready.push(dependent);
+      }
+    }
+  }
+
+  private fail(task: Task, reason: string): void {
+    task.reason = reason;
+    task.endedAt = Date.now();
+    this.transition(task, 'FAILED', reason);
+    const because = this.blockedReason(task);
+    for (const id of this.graph.transitiveDependents(task.id)) {
+      const dependent = this.tasks.get(id)!;
+      if (!isTerminal(dependent.state)) this.cancelOne(dependent, because);
+    }
+  }
+
+  private blockedReason(blocker: Task): string {
+    return blocker.state === 'FAILED'
+      ? `not run: "${blocker.id}", which it needs, failed`
+      : `not run: "${blocker.id}", which it needs, was cancelled`;
+  }
+
+  /** Marks a task cancelled at once (the view shows it immediately) and aborts its attempt, if any. */
+  private cancelOne(task: Task, reason: string): void {
+    task.reason = reason;
+    task.endedAt = Date.now();
+    if (task.state === 'PENDING') this.transition(task, 'WAITING');
+    this.transition(task, 'CANCELLED', reason);
+    task.controller?.abort(new Error(reason));
+  }
+
+  private transition(task: Task, to: TaskState, reason?: string): void {
+    const from = task.moveTo(to);
+    this.open += Number(isTerminal(from)) - Number(isTerminal(to));
+    this.bus.emit('task:state', { runId: this.runId, taskId: task.id, from, to, reason, attempt: task.attempts, at: Date.now() });
+  }
+
+  private maybeFinish(): void {
+    if (!this.started || this.ended || this.paused || this.running > 0) return;
+    if (this.open > 0 && !this.cancelled && this.ready.length > 0) return;
+    if (this.open > 0) {
+      // Nothing runs and nothing is ready: an open task waits on something that will never finish.
+      for (const task of this.tasks.values()) {
+        if (!isTerminal(task.state)) this.cancelOne(task, 'not run: its dependencies can no longer complete');
+      }
+    }
+    this.ended = true;
+    this.endedAt = Date.now();
+    const tasks = this.snapshot();
+    const stats = this.stats();
+    const outcome = this.outcome(tasks);
+    this.bus.emit('run:end', { runId: this.runId, outcome, stats, at: this.endedAt });
+    this.finish({ runId: this.runId, outcome, stats, tasks });
+  }
+
+  private outcome(tasks: readonly TaskSnapshot[]): RunOutcome {
+    if (this.cancelled) return 'cancelled';
+    const completed = tasks.filter((t) => t.state === 'COMPLETED').length;
+    if (completed === tasks.length) return 'completed';
+    return completed === 0 ? 'failed' : 'partial';
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private requireTask(id: string): Task {
+    const task = this.tasks.get(id);
+    if (!task) throw new Error(`there is no task "${id}" in this run`);
+    return task;
+  }
+
+  /** In plan order: tasks are only ever appended, and a Map iterates in insertion order. */
+  private sortedTasks(): Task[] {
+    return [...this.tasks.values()];
+  }
+
+  /** The task, its subtasks (by parent, transitively) and every task depending on any of them. */
+  private withDescendantsAndDependents(id: string): string[] {
+    const children = new Map<string, string[]>();
+    for (const task of this.tasks.values()) {
+      if (task.spec.parent === undefined) continue;
+      let list = children.get(task.spec.parent);
+      if (!list) children.set(task.spec.parent, (list = []));
+      list.push(task.id);
+    }
+    const result = new Set<string>([id]);
+    const stack = [id];
+    while (stack.length > 0) {
+      const current = stack.pop()!;
+      for (const next of [...(children.get(current) ?? []), ...this.graph.dependentsOf(current)]) {
+        if (!result.has(next)) {
+          result.add(next);
+          stack.push(next);
+        }
+      }
+    }
+    return [...result];
+  }
+
+  private log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
+    this.bus.emit('log', { runId: this.runId, level, message, at: Date.now() });
+  }
+}

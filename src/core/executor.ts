@@ -1,0 +1,35 @@
+import type { Finding, ReportDraft } from './sources';
+import type { TaskSpec } from './plan';
+
+/** What a task produced. Plain data, so it can be journalled or sent to another process. */
+export interface TaskResult {
+  /** One line for people: shown in the tree, the progress and the report's appendix. */
+  summary: string;
+  /** Evidence this task found or selected. */
+  findings?: Finding[];
+  /** Set by synthesize tasks: the report body. */
+  draft?: ReportDraft;
+  /** Anything else a provider wants to pass to dependents (must be JSON-serializable). */
+  data?: unknown;
+  usage?: { inputTokens: number; outputTokens: number; costUsd?: number };
+}
+
+/** What an executor is handed for one attempt of one task. */
+export interface TaskContext {
+  /** Aborts on task cancel, run cancel or the attempt's timeout. Executors must stop promptly when it fires. */
+  signal: AbortSignal;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Results of the task's dependencies, by task id. */
+  inputs: ReadonlyMap<string, TaskResult>;
+  /** The run's question. */
+  question: string;
+  /** Reports progress of this attempt (shown live; fraction in 0..1 when known). */
+  progress(message: string, fraction?: number): void;
+}
+
+/**
+ * Runs one attempt of a task. Throwing fails the attempt; the dispatcher decides whether to retry
+ * (see retry.ts). Executors sit behind this interface so tasks can later run on other machines.
+ */
+export type TaskExecutor = (task: TaskSpec, context: TaskContext) => Promise<TaskResult>;

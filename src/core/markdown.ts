@@ -1,0 +1,73 @@
+import * as path from 'node:path';
+import type { SourceRef } from './sources';
+
+/**
+ * Markdown writing helpers. Text from sources is data: it is escaped so that it renders exactly as
+ * written and can never become a link, an image, HTML or a script in a preview or a webview.
+ */
+
+// Characters that can start markup anywhere in a line (CommonMark backslash-escapes all of them).
+const INLINE_SPECIAL = /[\\`*_[\]<>&|~!{}]/g;
+
+export function escapeInline(text: string): string {
+  return text.replace(INLINE_SPECIAL, (c) => `\\${c}`);
+}
+
+/** Escapes one line, including what only means something at the start of a line (headings, lists, quotes, rules). */
+export function escapeLine(line: string): string {
+  const escaped = escapeInline(line);
+  return escaped
+    .replace(/^(\s*)([#>+=-])/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
+}
+
+/** A blockquote that shows `text` verbatim. */
+export function blockquote(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line.trim() === '' ? '>' : `> ${escapeLine(line)}`))
+    .join('\n');
+}
+
+/** A fenced code block whose fence is longer than any backtick run inside, so the text cannot close it. */
+export function codeFence(text: string, language = ''): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${language.replace(/[^\w+-]/g, '')}\n${text}\n${fence}`;
+}
+
+/** `path#Lstart-Lend`, the fragment VS Code opens at those lines. */
+export function sourceLabel(source: SourceRef): string {
+  return source.startLine === source.endLine
+    ? `${source.path}#L${source.startLine}`
+    : `${source.path}#L${source.startLine}-L${source.endLine}`;
+}
+
+/**
+ * The link target of a cited source, relative to the folder the report is written in, with each path
+ * segment percent-encoded (spaces, parentheses) so the link survives any file name.
+ */
+export function sourceHref(source: SourceRef, root: string, reportDir: string): string {
+  return `${fileHref(source.path, root, reportDir)}#L${source.startLine}-L${source.endLine}`;
+}
+
+/** The link target of a source file (root-relative `/` path), relative to the report's folder. */
+export function fileHref(sourcePath: string, root: string, reportDir: string): string {
+  const relative = path.relative(reportDir, path.join(root, ...sourcePath.split('/')));
+  return relative.split(path.sep).map(encodeURIComponent).join('/');
+}
+
+/** `[path#L3-L9](../../path#L3-L9)` */
+export function citationLink(source: SourceRef, root: string, reportDir: string): string {
+  return `[${escapeInline(sourceLabel(source))}](${sourceHref(source, root, reportDir)})`;
+}
+
+/** A GitHub-style table; cells are escaped. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const cell = (c: string) => escapeInline(c).replace(/\n/g, ' ');
+  return [
+    `| ${header.map(cell).join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
+}

@@ -1,0 +1,34 @@
+import type { TaskExecutor } from './executor';
+import type { Plan } from './plan';
+import type { TaskSnapshot } from './task';
+
+export interface PlanningContext {
+  signal: AbortSignal;
+  /** Upper bound on the number of tasks the plan may hold. */
+  maxTasks: number;
+}
+
+/** What a replan is told about the run so far. */
+export interface ReplanRequest {
+  question: string;
+  /** Every task of the current plan with its state (completed ones carry their results). */
+  tasks: readonly TaskSnapshot[];
+  /** Free text from the person, e.g. "also look at the tests"; may be empty. */
+  instruction: string;
+}
+
+/**
+ * Does the research work: decomposes a question into a plan and runs its tasks. The offline provider
+ * needs no key and no network; model-backed providers implement the same interface.
+ */
+export interface ResearchProvider {
+  readonly id: string;
+  /** Human-readable, e.g. "offline (workspace files, extractive)". */
+  readonly label: string;
+  plan(question: string, context: PlanningContext): Promise<Plan>;
+  /** Returns the new plan: tasks kept by id keep their results; new ids are added; missing ids are dropped. */
+  replan(request: ReplanRequest, context: PlanningContext): Promise<Plan>;
+  readonly execute: TaskExecutor;
+  /** Releases what the provider holds (indexes, connections). */
+  dispose?(): void;
+}

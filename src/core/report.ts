@@ -1,0 +1,164 @@
+import * as path from 'node:path';
+import { formatSeconds } from './errors';
+import type { RunOutcome } from './events';
+import { blockquote, citationLink, codeFence, escapeInline, fileHref, table } from './markdown';
+import type { Finding, ReportBlock, ReportDraft, ReportSection, SourceRef } from './sources';
+import type { RunStatistics } from './stats';
+import type { TaskSnapshot } from './task';
+
+export interface ReportInput {
+  runId: string;
+  question: string;
+  outcome: RunOutcome;
+  stats: RunStatistics;
+  tasks: readonly TaskSnapshot[];
+  /** The folder the research read; citation paths are relative to it. */
+  root: string;
+  /** Where the report will be written; links are made relative to its folder. */
+  reportPath: string;
+  providerLabel: string;
+  startedAt: number;
+}
+
+/**
+ * The final report as Markdown. It is written whatever the outcome: when the synthesis did not finish,
+ * the evidence the finished tasks found is laid out instead, and a section says what is missing and why.
+ */
+export function renderReport(input: ReportInput): string {
+  const reportDir = path.dirname(input.reportPath);
+  const cite = (source: SourceRef) => citationLink(source, input.root, reportDir);
+  const synthesized = lastSynthesis(input.tasks);
+  const draft = synthesized ?? evidenceDraft(input);
+  const out: string[] = [];
+
+  out.push(`# ${escapeInline(draft.title || input.question)}`, '');
+  out.push(
+    `*Research Dispatcher · run \`${input.runId}\` · ${new Date(input.startedAt).toISOString()} · ${escapeInline(input.providerLabel)} · ${OUTCOME_WORDS[input.outcome]}*`,
+    '',
+  );
+  if (draft.title && draft.title !== input.question) out.push(`**Question:** ${escapeInline(input.question)}`, '');
+
+  const missing = input.tasks.filter((t) => t.state !== 'COMPLETED');
+  if (input.outcome !== 'completed') {
+    out.push(
+      `> **This report is partial.** ${missing.length} of ${input.tasks.length} tasks did not complete` +
+        (synthesized ? '.' : ', and the synthesis did not run: below is the evidence the finished tasks found.') +
+        ' See "What is missing" at the end.',
+      '',
+    );
+  }
+  if (draft.method) out.push(escapeInline(draft.method), '');
+
+  for (const section of draft.sections) out.push(...renderSection(section, cite));
+
+  if (missing.length > 0) {
+    out.push('## What is missing', '');
+    for (const task of missing) {
+      const why = task.reason ? `: ${task.reason}` : '';
+      out.push(`- **${escapeInline(task.spec.id)}** (${task.spec.kind}, ${task.state.toLowerCase()}) — ${escapeInline(task.spec.description)}${escapeInline(why)}`);
+    }
+    out.push('');
+  }
+
+  const sources = citedLines(draft);
+  if (sources.size > 0) {
+    out.push('## Sources', '');
+    for (const [file, spans] of [...sources].sort(([a], [b]) => a.localeCompare(b))) {
+      out.push(`- [${escapeInline(file)}](${fileHref(file, input.root, reportDir)}) — lines ${spans.join(', ')}`);
+    }
+    out.push('');
+  }
+
+  out.push(...renderStatistics(input.stats));
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+const OUTCOME_WORDS: Record<RunOutcome, string> = {
+  completed: 'completed',
+  partial: 'partial: some tasks did not complete',
+  failed: 'failed',
+  cancelled: 'cancelled before it finished',
+};
+
+function renderSection(section: ReportSection, cite: (s: SourceRef) => string): string[] {
+  const out = [`## ${escapeInline(section.heading)}`, ''];
+  for (const block of section.blocks) out.push(...renderBlock(block, cite), '');
+  return out;
+}
+
+function renderBlock(block: ReportBlock, cite: (s: SourceRef) => string): string[] {
+  if (block.kind === 'text') {
+    const citations = block.citations.length > 0 ? ` (${block.citations.map(cite).join(', ')})` : '';
+    return [`${escapeInline(block.text)}${citations}`];
+  }
+  const body = block.language !== undefined ? codeFence(block.text, block.language) : blockquote(block.text);
+  return [body, '', `— ${cite(block.source)}`];
+}
+
+/** The report body of the last synthesis that completed (a replan may have added a newer one). */
+function lastSynthesis(tasks: readonly TaskSnapshot[]): ReportDraft | undefined {
+  let draft: ReportDraft | undefined;
+  for (const task of tasks) if (task.state === 'COMPLETED' && task.result?.draft) draft = task.result.draft;
+  return draft;
+}
+
+/** When no synthesis finished: the findings of finished tasks, grouped by facet, best first, deduplicated. */
+function evidenceDraft(input: ReportInput): ReportDraft {
+  const byFacet = new Map<string, Finding[]>();
+  const seen = new Set<string>();
+  const findings = input.tasks
+    .filter((t) => t.state === 'COMPLETED')
+    .flatMap((t) => (t.result?.findings ?? []).map((f) => ({ ...f, facet: f.facet ?? t.spec.facet ?? t.spec.description })))
+    .sort((a, b) => b.score - a.score);
+  for (const finding of findings) {
+    const key = `${finding.source.path}:${finding.source.startLine}-${finding.source.endLine}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const facet = finding.facet ?? 'Findings';
+    const list = byFacet.get(facet) ?? [];
+    if (list.length < 5) list.push(finding);
+    byFacet.set(facet, list);
+  }
+  return {
+    title: input.question,
+    method: findings.length > 0 ? 'Every passage below is quoted verbatim from the cited file.' : 'No finished task found any evidence.',
+    sections: [...byFacet].map(([heading, list]) => ({
+      heading,
+      blocks: list.map((f) => ({ kind: 'quote' as const, text: f.quote, source: f.source })),
+    })),
+  };
+}
+
+/** Each cited file with the line spans cited from it, in citation order. */
+function citedLines(draft: ReportDraft): Map<string, string[]> {
+  const files = new Map<string, string[]>();
+  for (const section of draft.sections) {
+    for (const block of section.blocks) {
+      for (const ref of block.kind === 'quote' ? [block.source] : block.citations) {
+        const spans = files.get(ref.path) ?? [];
+        const span = ref.startLine === ref.endLine ? `${ref.startLine}` : `${ref.startLine}–${ref.endLine}`;
+        if (!spans.includes(span)) spans.push(span);
+        files.set(ref.path, spans);
+      }
+    }
+  }
+  return files;
+}
+
+function renderStatistics(stats: RunStatistics): string[] {
+  const counts = Object.entries(stats.byState)
+    .filter(([, n]) => n > 0)
+    .map(([state, n]) => `${n} ${state.toLowerCase()}`)
+    .join(', ');
+  const rows: string[][] = [
+    ['Tasks', `${stats.total} (${counts || 'none'})`],
+    ['Attempts', `${stats.attempts} (${stats.retries} retries)`],
+    ['Elapsed', formatSeconds(stats.makespanMs)],
+    ['Critical path', `${stats.criticalPath.join(' → ') || '—'} (${formatSeconds(stats.criticalPathMs)})`],
+    ['Concurrency', String(stats.concurrency)],
+  ];
+  if (stats.usage.inputTokens + stats.usage.outputTokens > 0) {
+    rows.push(['Tokens', `${stats.usage.inputTokens} in, ${stats.usage.outputTokens} out`]);
+  }
+  return ['## Run statistics', '', table(['', ''], rows), ''];
+}

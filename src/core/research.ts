@@ -1,0 +1,92 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { Dispatcher } from './dispatcher';
+import { EventBus, type RunOutcome } from './events';
+import { validatePlan, DEFAULT_MAX_TASKS } from './plan';
+import type { ResearchProvider } from './provider';
+import { validateQuestion } from './question';
+import { renderReport } from './report';
+import type { RetryPolicy } from './retry';
+import { newRunId } from './run-id';
+import { withSimulation } from './simulate';
+import type { RunStatistics } from './stats';
+import type { TaskSnapshot } from './task';
+
+export interface ResearchOptions {
+  question: string;
+  /** The folder the research reads (and, by default, writes its report under). */
+  root: string;
+  provider: ResearchProvider;
+  /** Run this plan instead of asking the provider to decompose the question. */
+  plan?: unknown;
+  /** Where to write the report; default `<root>/<outputFolder>/<runId>/report.md`. */
+  outFile?: string;
+  outputFolder?: string;
+  concurrency?: number;
+  taskTimeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  maxTasks?: number;
+  signal?: AbortSignal;
+  bus?: EventBus;
+  runId?: string;
+  /** Called once the dispatcher exists, so a front end can cancel tasks, replan or change limits. */
+  onDispatcher?: (dispatcher: Dispatcher) => void;
+}
+
+export interface ResearchResult {
+  runId: string;
+  outcome: RunOutcome;
+  reportPath: string;
+  stats: RunStatistics;
+  tasks: TaskSnapshot[];
+}
+
+export const DEFAULT_OUTPUT_FOLDER = '.research';
+
+/**
+ * One research run, front to back: check the question, plan (or take the given plan), dispatch, and
+ * write the report. The report is written whatever the outcome, cancelled and failed runs included.
+ */
+export async function research(options: ResearchOptions): Promise<ResearchResult> {
+  const root = path.resolve(options.root);
+  const runId = options.runId ?? newRunId();
+  const maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS;
+  const bus = options.bus ?? new EventBus();
+  const signal = options.signal ?? new AbortController().signal;
+
+  const plan =
+    options.plan !== undefined
+      ? validatePlan(options.plan, { maxTasks })
+      : validatePlan(await options.provider.plan(validateQuestion(options.question), { signal, maxTasks }), { maxTasks });
+  const reportPath = path.resolve(options.outFile ?? path.join(root, options.outputFolder ?? DEFAULT_OUTPUT_FOLDER, runId, 'report.md'));
+  const startedAt = Date.now();
+
+  const dispatcher = new Dispatcher({
+    runId,
+    plan,
+    executor: withSimulation(options.provider.execute),
+    concurrency: options.concurrency,
+    taskTimeoutMs: options.taskTimeoutMs,
+    retry: options.retry,
+    maxTasks,
+    bus,
+    signal,
+  });
+  options.onDispatcher?.(dispatcher);
+  const summary = await dispatcher.run();
+
+  const markdown = renderReport({
+    runId,
+    question: dispatcher.plan().question,
+    outcome: summary.outcome,
+    stats: summary.stats,
+    tasks: summary.tasks,
+    root,
+    reportPath,
+    providerLabel: options.provider.label,
+    startedAt,
+  });
+  await mkdir(path.dirname(reportPath), { recursive: true });
+  await writeFile(reportPath, markdown, 'utf8');
+  return { runId, outcome: summary.outcome, reportPath, stats: summary.stats, tasks: summary.tasks };
+}
