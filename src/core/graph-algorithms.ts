@@ -89,31 +89,34 @@ export function upwardRanks(
 
 /**
  * The heaviest path through the graph by the given cost, as ids from first to last, and its length.
- * Used after a run with measured durations.
+ * Used after a run with measured durations. Ties (common with near-zero durations) go to the path
+ * with more tasks, so a chain of instant tasks still shows as the chain it is.
  */
 export function criticalPath(
   order: readonly string[],
   dependenciesOf: Neighbours,
   cost: (id: string) => number,
 ): { path: string[]; length: number } {
-  const finish = new Map<string, number>();
+  const finish = new Map<string, { time: number; hops: number }>();
   const via = new Map<string, string>();
+  const longer = (a: { time: number; hops: number }, b: { time: number; hops: number }) =>
+    a.time > b.time || (a.time === b.time && a.hops > b.hops);
   let end: string | undefined;
   for (const id of order) {
-    let start = 0;
+    let start = { time: 0, hops: 0 };
     for (const dep of dependenciesOf(id)) {
-      const f = finish.get(dep) ?? 0;
-      if (f > start || (f === start && !via.has(id))) {
+      const f = finish.get(dep);
+      if (f && longer(f, start)) {
         start = f;
         via.set(id, dep);
       }
     }
-    const f = start + cost(id);
+    const f = { time: start.time + cost(id), hops: start.hops + 1 };
     finish.set(id, f);
-    if (end === undefined || f > finish.get(end)!) end = id;
+    if (end === undefined || longer(f, finish.get(end)!)) end = id;
   }
   const path: string[] = [];
   for (let id = end; id !== undefined; id = via.get(id)) path.push(id);
   path.reverse();
-  return { path, length: end === undefined ? 0 : finish.get(end)! };
+  return { path, length: end === undefined ? 0 : finish.get(end)!.time };
 }

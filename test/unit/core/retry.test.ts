@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { RetryableError } from '../../../src/core/errors';
+import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryable, retryAfterMs, sleep } from '../../../src/core/retry';
+
+describe('retry policy', () => {
+  const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 5000 };
+
+  it('backs off exponentially with full jitter, capped', () => {
+    assert.equal(backoffDelay(policy, 1, undefined, () => 0.999999), 99);
+    assert.equal(backoffDelay(policy, 3, undefined, () => 0.999999), 399);
+    assert.equal(backoffDelay(policy, 30, undefined, () => 0.999999), 999, 'capped at maxDelayMs');
+    assert.equal(backoffDelay(policy, 3, undefined, () => 0), 0, 'full jitter reaches zero');
+  });
+
+  it('honours Retry-After, capped', () => {
+    assert.equal(backoffDelay(policy, 1, 2500, () => 0), 2500);
+    assert.equal(backoffDelay(policy, 1, 60_000, () => 0), 5000);
+  });
+
+  it('reads retry-after-ms, Retry-After seconds and Retry-After dates', () => {
+    assert.equal(retryAfterMs({ headers: new Headers({ 'retry-after-ms': '250' }) }), 250);
+    assert.equal(retryAfterMs({ headers: { 'Retry-After': '3' } }), 3000);
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    assert.equal(retryAfterMs({ headers: { 'retry-after': 'Thu, 01 Jan 2026 00:00:10 GMT' } }, now), 10_000);
+    assert.equal(retryAfterMs({ headers: { 'retry-after': 'soon' } }), undefined);
+    assert.equal(retryAfterMs(new RetryableError('x', 42)), 42);
+  });
+
+  it('retries only what can succeed next time', () => {
+    for (const status of [408, 409, 429, 500, 502, 503]) assert.ok(isRetryable({ status }), `${status}`);
+    for (const status of [400, 401, 403, 404, 422]) assert.ok(!isRetryable({ status }), `${status}`);
+    assert.ok(isRetryable({ code: 'ECONNRESET' }));
+    assert.ok(isRetryable(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })));
+    assert.ok(isRetryable(Object.assign(new Error('x'), { name: 'APIConnectionError' })));
+    assert.ok(!isRetryable(new TypeError('undefined is not a function')), 'bugs are not retried');
+  });
+
+  it('sleep ends at once on abort', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(new Error('stop')), 10);
+    await assert.rejects(sleep(60_000, controller.signal), /stop/);
+    assert.ok(Date.now() - started < 5000);
+  });
+});
