@@ -1,0 +1,99 @@
+import { readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { errorMessage, UsageError } from '../core/errors';
+import { EventBus } from '../core/events';
+import { PlanValidationError } from '../core/plan';
+import { research } from '../core/research';
+import { createOfflineProvider } from '../providers/offline';
+import { parseCliArgs, USAGE, type CliOptions } from './args';
+import { ProgressBar } from './progress-bar';
+
+export const EXIT = { done: 0, failed: 1, usage: 2, cancelled: 130 } as const;
+
+async function readPlanFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--plan ${file}: cannot read the file (${errorMessage(error)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--plan ${file}: not valid JSON (${errorMessage(error)})`);
+  }
+}
+
+async function requireFolder(dir: string): Promise<string> {
+  const resolved = path.resolve(dir);
+  const info = await stat(resolved).catch(() => undefined);
+  if (!info?.isDirectory()) throw new UsageError(`--dir ${dir}: no such folder`);
+  return resolved;
+}
+
+async function run(options: CliOptions): Promise<number> {
+  const root = await requireFolder(options.dir);
+  const plan = options.plan !== undefined ? await readPlanFile(options.plan) : undefined;
+  if (plan === undefined && options.question === undefined) throw new UsageError('no question given: npm run research -- "your question"');
+
+  const bus = new EventBus((error) => process.stderr.write(`research: a progress handler failed: ${errorMessage(error)}\n`));
+  if (options.json) bus.onAny((event) => process.stdout.write(`${JSON.stringify(event)}\n`));
+  else new ProgressBar(process.stderr, bus);
+
+  // First Ctrl-C: cancel, write the partial report, exit 130. Second: leave at once.
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) process.exit(EXIT.cancelled);
+    process.stderr.write('\nCancelling… writing the partial report (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  });
+  process.on('SIGTERM', () => controller.abort());
+
+  const provider = createOfflineProvider({ root });
+  try {
+    const result = await research({
+      question: options.question ?? '',
+      root,
+      provider,
+      plan,
+      outFile: options.out,
+      concurrency: options.concurrency,
+      taskTimeoutMs: options.timeoutSeconds * 1000,
+      retry: { maxRetries: options.maxRetries },
+      maxTasks: options.maxTasks,
+      signal: controller.signal,
+      bus,
+    });
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ type: 'report', reportPath: result.reportPath, outcome: result.outcome, stats: result.stats })}\n`);
+    } else {
+      process.stderr.write(`Report (${result.outcome}):\n`);
+      process.stdout.write(`${result.reportPath}\n`);
+    }
+    if (result.outcome === 'cancelled') return EXIT.cancelled;
+    return result.outcome === 'completed' ? EXIT.done : EXIT.failed;
+  } finally {
+    provider.dispose?.();
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const options = parseCliArgs(argv, process.cwd());
+    if (options.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT.done;
+    }
+    return await run(options);
+  } catch (error) {
+    const usage = error instanceof UsageError || error instanceof PlanValidationError;
+    process.stderr.write(`research: ${usage ? '' : 'failed: '}${errorMessage(error)}\n`);
+    return usage ? EXIT.usage : EXIT.failed;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,106 @@
+import { formatSeconds } from '../core/errors';
+import type { EventBus } from '../core/events';
+import type { TaskState } from '../core/task-state';
+
+/**
+ * Live progress on stderr. On a terminal: one bar redrawn in place (at most ten times a second), with
+ * each finished task printed above it. Elsewhere (a pipe, CI logs): one plain line per finished task.
+ */
+export class ProgressBar {
+  private readonly states = new Map<string, TaskState>();
+  private readonly activity = new Map<string, string>();
+  private timer?: NodeJS.Timeout;
+  private startedAt = Date.now();
+  private drawn = false;
+
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    bus: EventBus,
+    private readonly interactive = Boolean(stream.isTTY),
+    private readonly colour = interactive && !process.env.NO_COLOR,
+  ) {
+    bus.on('run:start', (e) => {
+      this.startedAt = e.at;
+      for (const task of e.plan.tasks) this.states.set(task.id, 'PENDING');
+      this.line(`Researching: ${e.question} (${e.plan.tasks.length} tasks)`);
+    });
+    bus.on('task:state', (e) => {
+      this.states.set(e.taskId, e.to);
+      if (e.to === 'RUNNING') this.activity.set(e.taskId, 'started');
+      if (e.to === 'COMPLETED' || e.to === 'FAILED' || e.to === 'CANCELLED' || e.to === 'RETRYING') {
+        this.activity.delete(e.taskId);
+        this.line(this.describe(e.taskId, e.to, e.reason));
+      }
+      this.schedule();
+    });
+    bus.on('task:progress', (e) => {
+      this.activity.set(e.taskId, e.message);
+      this.schedule();
+    });
+    bus.on('log', (e) => {
+      if (e.level === 'warn' || e.level === 'error') this.line(`${e.level}: ${e.message}`);
+    });
+    bus.on('run:end', () => this.stop());
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.interactive) this.draw();
+    if (this.drawn) this.stream.write('\n');
+    this.drawn = false;
+  }
+
+  private describe(id: string, state: TaskState, reason?: string): string {
+    const mark = { COMPLETED: this.paint('32', '✔'), FAILED: this.paint('31', '✖'), CANCELLED: this.paint('33', '–'), RETRYING: this.paint('33', '↻') }[
+      state as 'COMPLETED'
+    ];
+    return `${mark} ${id}${reason ? ` — ${reason}` : ''}`;
+  }
+
+  /** Prints a line above the bar (or on its own when not interactive). */
+  private line(text: string): void {
+    if (this.interactive && this.drawn) this.stream.write('\r\x1b[K');
+    this.stream.write(`${text}\n`);
+    this.drawn = false;
+    if (this.interactive) this.schedule();
+  }
+
+  private schedule(): void {
+    if (!this.interactive || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.draw();
+    }, 100);
+  }
+
+  private draw(): void {
+    const counts = { done: 0, running: 0, retrying: 0, failed: 0, cancelled: 0 };
+    for (const state of this.states.values()) {
+      if (state === 'COMPLETED') counts.done++;
+      else if (state === 'RUNNING') counts.running++;
+      else if (state === 'RETRYING') counts.retrying++;
+      else if (state === 'FAILED') counts.failed++;
+      else if (state === 'CANCELLED') counts.cancelled++;
+    }
+    const total = this.states.size || 1;
+    const settled = counts.done + counts.failed + counts.cancelled;
+    const width = 24;
+    const filled = Math.round((settled / total) * width);
+    const bar = this.paint('36', '█'.repeat(filled)) + '░'.repeat(width - filled);
+    const parts = [`${settled}/${total}`, `${counts.running} running`];
+    if (counts.retrying) parts.push(`${counts.retrying} retrying`);
+    if (counts.failed) parts.push(`${counts.failed} failed`);
+    if (counts.cancelled) parts.push(`${counts.cancelled} cancelled`);
+    parts.push(formatSeconds(Date.now() - this.startedAt));
+    const [id, message] = [...this.activity][0] ?? [];
+    const columns = this.stream.columns || 100;
+    const text = `${bar} ${parts.join(' · ')}${id ? ` · ${id}: ${message}` : ''}`;
+    this.stream.write(`\r\x1b[K${text.slice(0, columns + 20)}`);
+    this.drawn = true;
+  }
+
+  private paint(code: string, text: string): string {
+    return this.colour ? `\x1b[${code}m${text}\x1b[0m` : text;
+  }
+}

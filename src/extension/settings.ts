@@ -1,0 +1,19 @@
+import * as vscode from 'vscode';
+
+/** The extension's settings, read fresh for each run. */
+export interface ResearchSettings {
+  concurrency: number;
+  taskTimeoutMs: number;
+  maxRetries: number;
+  outputFolder: string;
+}
+
+export function readSettings(scope?: vscode.ConfigurationScope): ResearchSettings {
+  const config = vscode.workspace.getConfiguration('research', scope);
+  return {
+    concurrency: Math.max(1, Math.floor(config.get<number>('concurrency', 4))),
+    taskTimeoutMs: Math.max(1, config.get<number>('taskTimeoutSeconds', 120)) * 1000,
+    maxRetries: Math.max(0, Math.floor(config.get<number>('maxRetries', 2))),
+    outputFolder: config.get<string>('outputFolder', '.research') || '.research',
+  };
+}
