@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// `npm test`: type-check, build, unit tests (mocha), then integration tests inside a real VS Code
+// (test/vscode/run.mjs). Prints every suite's output and ends with one line "N passed, N failed"
+// summing all suites, which is what CI reads. Exits non-zero if any step or test failed.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const skipIntegration = process.argv.includes('--unit-only');
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+
+/** Runs a command, streaming its output, and returns its exit code and output. */
+function step(title, command, args) {
+  process.stdout.write(`\n▶ ${title}\n`);
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+      process.stderr.write(d);
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+const count = (text, re) => Number(text.match(re)?.[1] ?? 0);
+let passed = 0;
+let failed = 0;
+let broken = false;
+
+const types = await step('type-check', npx, ['tsc', '--noEmit']);
+if (types.code !== 0) broken = true;
+
+const build = await step('build', process.execPath, ['esbuild.js']);
+if (build.code !== 0) broken = true;
+
+const unit = await step('unit tests', npx, ['mocha']);
+passed += count(unit.output, /(\d+) passing/);
+failed += count(unit.output, /(\d+) failing/);
+if (unit.code !== 0 && count(unit.output, /(\d+) failing/) === 0) broken = true;
+
+if (!skipIntegration && existsSync(path.join(root, 'test/vscode/run.mjs'))) {
+  const integration = await step('integration tests in VS Code', process.execPath, ['test/vscode/run.mjs']);
+  const summary = integration.output.match(/^(\d+) passed, (\d+) failed$/m);
+  if (summary) {
+    passed += Number(summary[1]);
+    failed += Number(summary[2]);
+  }
+  if (integration.code !== 0 && !(summary && Number(summary[2]) > 0)) {
+    broken = true;
+    failed += 1; // the suite could not run: count it as a failure so it cannot pass silently
+  }
+}
+
+if (broken) process.stdout.write('\nA step failed before its tests could be counted (see above).\n');
+process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+process.exit(broken || failed > 0 ? 1 : 0);
