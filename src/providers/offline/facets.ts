@@ -1,0 +1,79 @@
+import { searchTerms } from './search-terms';
+
+/** One sub-question of the research: what it is called in the report, and the words searched for it. */
+export interface Facet {
+  label: string;
+  query: string;
+}
+
+/**
+ * Facets that complete a question that names only one or two things: what it is, how it works,
+ * what goes wrong, how it is used, how it is checked. Their query terms are disjoint from each other;
+ * the search keeps them on the question's subject by ranking with the question as context.
+ */
+export const ASPECTS: readonly Facet[] = [
+  { label: 'Overview and purpose', query: 'overview introduction purpose definition summary readme' },
+  { label: 'How it works', query: 'implementation algorithm process flow step internal' },
+  { label: 'Limitations, errors and risks', query: 'limitation error risk failure exception caveat warning todo' },
+  { label: 'Usage, configuration and examples', query: 'usage example configuration option setting command' },
+  { label: 'Tests and verification', query: 'test spec assert verify check' },
+];
+
+/**
+ * Where a question turns to another topic: commas and other clause marks, sentence ends, and the
+ * words that join or contrast topics ("and", "or", "vs", "compared with" …).
+ */
+const TOPIC_BREAK =
+  /[,;:?!()]|\.(?=\s|$)|\s(?:and|or|vs\.?|versus|as well as|along with|plus|but|compared (?:to|with)|against|then)(?=\s)/i;
+
+/**
+ * Splits text into facets whose queries share no search term with each other or with `used`
+ * (which is extended with the terms taken). A word whose terms were all taken by an earlier facet
+ * is dropped from the later one; a part left with no words of its own gives no facet.
+ */
+export function facetsFromText(text: string, used: Set<string>): Facet[] {
+  const facets: Facet[] = [];
+  for (const part of text.split(TOPIC_BREAK)) {
+    const words: string[] = [];
+    for (const raw of part.split(/\s+/)) {
+      const word = raw.replace(/^[^\p{L}\p{N}_$]+|[^\p{L}\p{N}_$]+$/gu, '');
+      const terms = [...searchTerms(word)];
+      if (terms.length === 0 || terms.some((term) => used.has(term))) continue;
+      for (const term of terms) used.add(term);
+      words.push(word);
+    }
+    if (words.length > 0) facets.push({ label: labelOf(part), query: words.join(' ') });
+  }
+  return facets;
+}
+
+/**
+ * Adds aspects until there are `minimum` facets. Aspects the facets already touch (a question about
+ * "errors" covers the risks aspect) come last, and then only with the words nobody has taken.
+ */
+export function completeWithAspects(facets: Facet[], used: Set<string>, minimum: number): Facet[] {
+  const result = [...facets];
+  const untouched = ASPECTS.filter((aspect) => ![...searchTerms(aspect.query)].some((term) => used.has(term)));
+  const touched = ASPECTS.filter((aspect) => !untouched.includes(aspect));
+  for (const aspect of [...untouched, ...touched]) {
+    if (result.length >= minimum) break;
+    const facet = facetsFromText(aspect.query, used)[0];
+    if (facet) result.push({ label: aspect.label, query: facet.query });
+  }
+  return result;
+}
+
+/** Folds facets beyond `maximum` into the last one kept, so no part of the question is lost. */
+export function capFacets(facets: readonly Facet[], maximum: number): Facet[] {
+  if (facets.length <= maximum) return [...facets];
+  const kept = facets.slice(0, maximum - 1);
+  const rest = facets.slice(maximum - 1);
+  kept.push({ label: rest.map((f) => f.label).join('; '), query: rest.map((f) => f.query).join(' ') });
+  return kept;
+}
+
+/** The part as written, trimmed of joining punctuation, with a capital first letter. */
+function labelOf(part: string): string {
+  const label = part.trim().replace(/^[\s"'`“‘]+|[\s"'`”’.]+$/g, '').replace(/\s+/g, ' ');
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}

@@ -1,0 +1,62 @@
+/**
+ * The embedded default provider: research with no model, no key and no network. It splits the
+ * question into facets by rules, ranks passages of the workspace's text files with BM25, and writes
+ * an extractive report of verbatim quotes, each citing its file and lines.
+ */
+import { resolve } from 'node:path';
+import type { ResearchProvider } from '../../core/provider';
+import { createOfflineExecutor } from './offline-executor';
+import { planResearch, replanResearch } from './planner';
+import { SharedBuild } from './shared-build';
+import { buildCorpus, type Corpus } from './workspace-corpus';
+
+export { verifyQuote } from './verify-quote';
+export type { CorpusStats } from './workspace-corpus';
+
+export interface OfflineProviderOptions {
+  /** The folder to research. */
+  root: string;
+  /** Files larger than this are skipped. Default 1 MiB. */
+  maxFileBytes?: number;
+  /** At most this many files are opened. Default 20,000. */
+  maxFiles?: number;
+  /** The folder reports are written to, never searched. Default `.research`. */
+  outputFolder?: string;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_FILES = 20_000;
+export const DEFAULT_OUTPUT_FOLDER = '.research';
+
+export function createOfflineProvider(options: OfflineProviderOptions): ResearchProvider {
+  const root = resolve(options.root);
+  const corpusOptions = {
+    root,
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES,
+    outputFolder: options.outputFolder ?? DEFAULT_OUTPUT_FOLDER,
+  };
+  // Built on the first search and kept for the provider's life: every search of a run, and of later
+  // runs with the same provider, reads the same snapshot of the workspace.
+  const corpus = new SharedBuild<Corpus>((signal, progress) => buildCorpus(corpusOptions, signal, progress));
+
+  return {
+    id: 'offline',
+    label: 'offline (workspace files, extractive)',
+    async plan(question, context) {
+      context.signal.throwIfAborted();
+      return planResearch(question, context.maxTasks);
+    },
+    async replan(request, context) {
+      context.signal.throwIfAborted();
+      return replanResearch(request, context.maxTasks);
+    },
+    execute: createOfflineExecutor({
+      root,
+      loadCorpus: (context) => corpus.get(context.signal, (message, fraction) => context.progress(message, fraction)),
+    }),
+    dispose() {
+      corpus.reset();
+    },
+  };
+}

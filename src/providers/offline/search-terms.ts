@@ -1,0 +1,89 @@
+/**
+ * How text becomes search terms, the same way for passages, paths, questions and facet queries, so
+ * that what the planner calls "overlapping" is exactly what the index would match twice.
+ */
+
+/**
+ * Words too common to say what a passage is about, plus the words questions are phrased with
+ * ("how does … work", "what are …"). Code keywords stay: `async` or `return` can be what is asked.
+ */
+const STOP_WORDS = new Set(
+  (
+    'a about above after again against all also am an and any are as at be because been before being ' +
+    'below between both but by can could did do does doing done down during each either else even ever ' +
+    'every few for from further get gets got had has have having he her here hers herself him himself his ' +
+    'how however i if in into is it its itself just let lets like many may me might more most much must my ' +
+    'myself neither no nor not now of off on once one only or other our ours ourselves out over own per ' +
+    'please same shall she should so some such than that the their theirs them themselves then there these ' +
+    'they this those though through thus to too under until up upon us very via was we were what whatever ' +
+    'when where whether which while who whom whose why will with within without would yet you your yours ' +
+    'yourself yourselves tell show explain describe find give know look want need'
+  ).split(' '),
+);
+
+/** Identifier-ish runs: letters, digits, `_` and `$`, so `snake_case` and `$el` stay one token first. */
+const WORD = /[\p{L}\p{N}_$]+/gu;
+/** Boundaries inside an identifier: `parseHTTPResponse` → parse | HTTP | Response. */
+const CAMEL_BOUNDARY = /(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u;
+
+/**
+ * Splits text into lower-case terms. An identifier gives its parts and, when it has several, itself
+ * too: `maxRetries` yields `max`, `retries` and `maxretries`, so both "retries" and the exact
+ * identifier find it, the exact one scoring higher. Stop words and one-letter terms are dropped.
+ */
+export function tokenize(text: string): string[] {
+  const terms: string[] = [];
+  for (const [word] of text.matchAll(WORD)) {
+    const lower = word.toLowerCase();
+    // Fast path for the common plain lower-case word: indexing tokenizes millions of them.
+    if (lower === word && !/[_$]/.test(word)) {
+      if (isContentTerm(word)) terms.push(word);
+      continue;
+    }
+    const parts = word.split(/[_$]+/).flatMap((part) => part.split(CAMEL_BOUNDARY)).filter((part) => part !== '');
+    for (const part of parts) {
+      const term = part.toLowerCase();
+      if (isContentTerm(term)) terms.push(term);
+    }
+    const whole = lower.replace(/^[_$]+|[_$]+$/g, '');
+    if (parts.length > 1 && whole.length > 1) terms.push(whole);
+  }
+  return terms;
+}
+
+/**
+ * The terms to index for a text: `tokenize`, with each term kept at most MAX_TERM_FREQUENCY times.
+ * BM25's credit for repeats flattens out after a few (k1 = 1.2), while every occurrence costs the
+ * index a tree lookup; the cap makes a large workspace index several times faster for almost no
+ * change in ranking. (MiniSearch measures a field's length in distinct terms, which the cap keeps.)
+ */
+export function tokenizeForIndex(text: string): string[] {
+  const counts = new Map<string, number>();
+  return tokenize(text).filter((term) => {
+    const seen = (counts.get(term) ?? 0) + 1;
+    counts.set(term, seen);
+    return seen <= MAX_TERM_FREQUENCY;
+  });
+}
+
+const MAX_TERM_FREQUENCY = 3;
+
+function isContentTerm(term: string): boolean {
+  return term.length > 1 && !STOP_WORDS.has(term);
+}
+
+/**
+ * Folds plural forms onto the singular ("retries" → "retry", "limits" → "limit"), for index and
+ * query alike. Deliberately light: a wrong fold costs precision on every query, a missed one only
+ * recall, which prefix matching partly recovers.
+ */
+export function normalizeTerm(term: string): string {
+  if (term.length > 4 && term.endsWith('ies')) return `${term.slice(0, -3)}y`;
+  if (term.length > 3 && term.endsWith('s') && !/(ss|us|is)$/.test(term)) return term.slice(0, -1);
+  return term;
+}
+
+/** The distinct normalised terms of a text: what a query made from it would search for. */
+export function searchTerms(text: string): Set<string> {
+  return new Set(tokenize(text).map(normalizeTerm));
+}

@@ -1,0 +1,124 @@
+import type { TaskContext, TaskResult } from '../../core/executor';
+import type { TaskSpec } from '../../core/plan';
+import type { Finding, ReportBlock, ReportDraft, ReportSection, SourceRef } from '../../core/sources';
+import { languageForPath } from './code-language';
+import { readAnalysisData, type AnalysisData } from './result-data';
+import { quoteMatches, readSourceLines } from './verify-quote';
+import { capitalise, formatBytes, plural } from './wording';
+import type { CorpusStats } from './workspace-corpus';
+
+/**
+ * Writes the report from the analysis: one section per facet with its passages quoted verbatim, a
+ * plain sentence where a facet found nothing, and what is missing. Each quote is checked against
+ * its file first: the index may be older than the file, and a quote that no longer matches its
+ * lines is left out rather than cited wrongly. Writes what it has when inputs are missing.
+ */
+export async function runSynthesize(task: TaskSpec, context: TaskContext, root: string): Promise<TaskResult> {
+  const sections: ReportSection[] = [];
+  const missing: string[] = [];
+  const sharedFiles: AnalysisData['sharedFiles'] = [];
+  let corpus: CorpusStats | undefined;
+  let facetCount = 0;
+  let stale = 0;
+  let quoted = 0;
+  /** The quoted spans of each file, for citations. */
+  const quotedSpans = new Map<string, SourceRef[]>();
+  const current = currentLinesOf(root);
+
+  for (const id of task.dependsOn) {
+    const result = context.inputs.get(id);
+    const analysis = readAnalysisData(result?.data);
+    if (!result || !analysis) {
+      missing.push(`the analysis ${id} delivered no result, so its passages are not in this report`);
+      continue;
+    }
+    corpus ??= analysis.corpus;
+    sharedFiles.push(...analysis.sharedFiles);
+    for (const taskId of analysis.missing) {
+      facetCount++;
+      missing.push(`the search ${taskId} finished without a result (it failed or was cancelled), so its facet is not covered`);
+    }
+    for (const outcome of analysis.facets) {
+      facetCount++;
+      const blocks: ReportBlock[] = [];
+      for (const finding of (result.findings ?? []).filter((f) => f.facet === outcome.facet)) {
+        context.signal.throwIfAborted();
+        if (!(await current(finding))) {
+          stale++;
+          continue;
+        }
+        const language = languageForPath(finding.source.path);
+        blocks.push({ kind: 'quote', text: finding.quote, source: finding.source, ...(language ? { language } : {}) });
+        quotedSpans.set(finding.source.path, [...(quotedSpans.get(finding.source.path) ?? []), finding.source]);
+        quoted++;
+      }
+      if (blocks.length === 0) blocks.push({ kind: 'text', text: nothingFoundText(outcome.found, outcome.query), citations: [] });
+      sections.push({ heading: outcome.facet, blocks });
+    }
+  }
+
+  if (sharedFiles.length > 0) {
+    sections.push({
+      heading: 'Files where several facets meet',
+      blocks: sharedFiles.map((file) => ({
+        kind: 'text',
+        text: `${file.path} has passages for: ${file.facets.join('; ')}.`,
+        citations: quotedSpans.get(file.path) ?? [],
+      })),
+    });
+  }
+  if (missing.length > 0) {
+    sections.push({ heading: 'What this report is missing', blocks: missing.map((text) => ({ kind: 'text', text: `${capitalise(text)}.`, citations: [] })) });
+  }
+
+  const draft: ReportDraft = { title: context.question.trim(), method: describeMethod(corpus, facetCount, stale), sections };
+  return {
+    summary: `extractive report: ${plural(quoted, 'quote')} from ${plural(quotedSpans.size, 'file')} in ${plural(facetCount, 'facet')}${missing.length > 0 ? `, ${missing.length} missing` : ''}`,
+    draft,
+  };
+}
+
+function nothingFoundText(found: number, query: string): string {
+  if (found > 0) return 'The passages found for this facet changed after the workspace was indexed, so none is quoted.';
+  return query ? `No passage in the workspace matched “${query}”.` : 'No passage in the workspace matched this facet.';
+}
+
+/** Checks findings against the files as they are now, reading each file once. */
+function currentLinesOf(root: string): (finding: Finding) => Promise<boolean> {
+  const files = new Map<string, Promise<string[] | undefined>>();
+  return async (finding) => {
+    const path = finding.source.path;
+    if (!files.has(path)) files.set(path, readSourceLines(root, path));
+    const lines = await files.get(path);
+    return lines !== undefined && quoteMatches(lines, finding);
+  };
+}
+
+/** Says plainly how the report was made and what it did not read. */
+export function describeMethod(corpus: CorpusStats | undefined, facets: number, stale: number): string {
+  const sentences = [
+    'This report is extractive: it was put together by rules, without a language model. It quotes passages of the files verbatim and does not interpret them, so read each quote in its context before relying on it.',
+  ];
+  if (corpus) {
+    sentences.push(
+      `The question was split into ${plural(facets, 'facet')}, each searched with BM25 ranking over ${plural(corpus.passages, 'passage')} of ${plural(corpus.textFiles, 'text file')} in the folder “${corpus.folder}”.`,
+    );
+    const s = corpus.skipped;
+    const links = s.linkInside + s.linkOutside;
+    const left = [
+      s.ignored > 0 && `${plural(s.ignored, 'file or folder', 'files or folders')} ignored by .gitignore`,
+      s.binary > 0 && `${plural(s.binary, 'binary file')}`,
+      s.tooLarge > 0 && `${plural(s.tooLarge, 'file')} larger than ${formatBytes(corpus.maxFileBytes)}`,
+      links > 0 && `${plural(links, 'symbolic link')} (never followed${s.linkOutside > 0 ? `; ${s.linkOutside} pointing outside the folder` : ''})`,
+      s.unreadable > 0 && `${plural(s.unreadable, 'entry', 'entries')} that could not be read`,
+      corpus.overlongLines > 0 && `${plural(corpus.overlongLines, 'line')} too long to quote`,
+    ].filter((item): item is string => typeof item === 'string');
+    if (left.length > 0) sentences.push(`Left out: ${left.join(', ')}.`);
+    sentences.push('Folders named .git and node_modules and the report folder are never searched.');
+    if (corpus.truncated) sentences.push(`The search stopped after ${plural(corpus.maxFiles, 'file')}; the rest of the folder was not read.`);
+  } else {
+    sentences.push('No search finished, so the files searched are not known.');
+  }
+  if (stale > 0) sentences.push(`${plural(stale, 'passage')} found earlier ${stale === 1 ? 'was' : 'were'} left out because the file changed since it was indexed.`);
+  return sentences.join(' ');
+}

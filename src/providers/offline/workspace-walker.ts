@@ -1,0 +1,176 @@
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, realpath } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { GitignoreChain } from './gitignore-rules';
+import { readTextFile } from './text-file';
+
+/** A text file of the workspace. `path` is relative to the root, with `/` separators. */
+export interface TextFile {
+  path: string;
+  /** UTF-8 text, line endings normalised to `\n`. */
+  text: string;
+}
+
+/** What the walk left out and why, so the report can say what it did not read. */
+export interface SkipCounts {
+  /** Files and whole folders matched by a `.gitignore`. */
+  ignored: number;
+  /** A NUL byte near the start, or not valid UTF-8. */
+  binary: number;
+  /** Larger than the size cap. */
+  tooLarge: number;
+  /** Symbolic links whose target lies outside the root. */
+  linkOutside: number;
+  /** Symbolic links whose target lies inside the root, which the walk reads under its own path. */
+  linkInside: number;
+  /** Could not be read (permissions, vanished during the walk, broken or looping links). */
+  unreadable: number;
+}
+
+export interface WalkOptions {
+  root: string;
+  maxFileBytes: number;
+  /** At most this many files are opened; the walk stops there and reports `truncated`. */
+  maxFiles: number;
+  /**
+   * The folder runs write their reports into, never searched (a report would otherwise quote the
+   * previous report). A bare name (`.research`) is skipped at any depth; a path (`out/research`)
+   * only there.
+   */
+  outputFolder: string;
+  signal: AbortSignal;
+  /** Called for each text file, in a stable order (folders depth first, names sorted). */
+  onFile(file: TextFile): void;
+  /** Called now and then with the number of files opened so far. */
+  onProgress?(filesOpened: number): void;
+}
+
+export interface WalkSummary {
+  textFiles: number;
+  skipped: SkipCounts;
+  /** The walk stopped at `maxFiles` before it had seen everything. */
+  truncated: boolean;
+}
+
+/** Folders that are never research material, whatever `.gitignore` says. */
+const ALWAYS_EXCLUDED = new Set(['.git', 'node_modules']);
+
+/** Files read at once: enough to hide file-system latency, few enough not to exhaust handles. */
+const READ_CONCURRENCY = 16;
+
+interface PendingDirectory {
+  abs: string;
+  /** Relative to the root with `/` separators; '' for the root. */
+  rel: string;
+  rules: GitignoreChain;
+}
+
+/**
+ * Walks the workspace and hands each text file to `onFile`. Iterative (an explicit stack, so a deep
+ * tree cannot overflow the call stack) and never follows a symbolic link: links are counted, not
+ * entered, so nothing outside the root is read and link loops cannot trap the walk. Unreadable
+ * entries are counted and skipped; only an unreadable root is an error.
+ */
+export async function walkWorkspace(options: WalkOptions): Promise<WalkSummary> {
+  const { signal } = options;
+  const skipped: SkipCounts = { ignored: 0, binary: 0, tooLarge: 0, linkOutside: 0, linkInside: 0, unreadable: 0 };
+  const summary: WalkSummary = { textFiles: 0, skipped, truncated: false };
+  const realRoot = await realpath(options.root);
+  const isExcluded = excludedFolderTest(options.root, options.outputFolder);
+  let filesOpened = 0;
+
+  const stack: PendingDirectory[] = [{ abs: options.root, rel: '', rules: GitignoreChain.empty }];
+  while (stack.length > 0) {
+    signal.throwIfAborted();
+    const dir = stack.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir.abs, { withFileTypes: true });
+    } catch (error) {
+      if (dir.rel === '') throw error;
+      skipped.unreadable++;
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const rules = await withGitignoreOf(dir, entries);
+
+    const subdirectories: PendingDirectory[] = [];
+    const files: { abs: string; rel: string }[] = [];
+    for (const entry of entries) {
+      const rel = dir.rel === '' ? entry.name : `${dir.rel}/${entry.name}`;
+      const abs = join(dir.abs, entry.name);
+      // Whatever the entry's type: a worktree's `.git` is a file, pnpm's `node_modules` may be a link.
+      if (isExcluded(entry.name, rel)) continue;
+      if (rules.ignores(rel, entry.isDirectory())) {
+        skipped.ignored++;
+      } else if (entry.isSymbolicLink()) {
+        await countLink(abs, realRoot, skipped);
+      } else if (entry.isDirectory()) {
+        subdirectories.push({ abs, rel, rules });
+      } else if (entry.isFile()) {
+        files.push({ abs, rel });
+      }
+      // Sockets, FIFOs and devices are not documents; opening a FIFO would block.
+    }
+
+    for (let start = 0; start < files.length; start += READ_CONCURRENCY) {
+      signal.throwIfAborted();
+      let batch = files.slice(start, start + READ_CONCURRENCY);
+      if (filesOpened + batch.length > options.maxFiles) {
+        batch = batch.slice(0, options.maxFiles - filesOpened);
+        summary.truncated = true;
+      }
+      filesOpened += batch.length;
+      const contents = await Promise.all(
+        batch.map((file) => readTextFile(file.abs, { maxBytes: options.maxFileBytes, noFollow: true }).catch(() => undefined)),
+      );
+      signal.throwIfAborted();
+      contents.forEach((content, i) => {
+        if (content === undefined) skipped.unreadable++;
+        else if (content.kind === 'binary') skipped.binary++;
+        else if (content.kind === 'too-large') skipped.tooLarge++;
+        else {
+          summary.textFiles++;
+          options.onFile({ path: batch[i].rel, text: content.text });
+        }
+      });
+      options.onProgress?.(filesOpened);
+      if (summary.truncated) return summary;
+    }
+    // Reversed, so the stack pops them in name order.
+    for (let i = subdirectories.length - 1; i >= 0; i--) stack.push(subdirectories[i]);
+  }
+  return summary;
+}
+
+/** The directory's rules, extended by its own `.gitignore` when it has one (an unreadable one is ignored). */
+async function withGitignoreOf(dir: PendingDirectory, entries: readonly Dirent[]): Promise<GitignoreChain> {
+  if (!entries.some((entry) => entry.name === '.gitignore' && entry.isFile())) return dir.rules;
+  try {
+    return dir.rules.with(dir.rel, await readFile(join(dir.abs, '.gitignore'), 'utf8'));
+  } catch {
+    return dir.rules;
+  }
+}
+
+function excludedFolderTest(root: string, outputFolder: string): (name: string, rel: string) => boolean {
+  const output = (isAbsolute(outputFolder) ? relative(root, outputFolder) : outputFolder)
+    .replace(/\\/g, '/').replace(/^\.\/+|\/+$/g, '');
+  const outputIsName = output !== '' && !output.includes('/');
+  return (name, rel) => ALWAYS_EXCLUDED.has(name) || (outputIsName ? name === output : rel === output);
+}
+
+async function countLink(abs: string, realRoot: string, skipped: SkipCounts): Promise<void> {
+  try {
+    const target = await realpath(abs);
+    if (isInside(realRoot, target)) skipped.linkInside++;
+    else skipped.linkOutside++;
+  } catch {
+    skipped.unreadable++; // broken, looping, or not permitted
+  }
+}
+
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}

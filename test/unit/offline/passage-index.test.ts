@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { PassageIndex } from '../../../src/providers/offline/passage-index';
+import { splitIntoPassages } from '../../../src/providers/offline/passages';
+
+function indexOf(files: Record<string, string>): PassageIndex {
+  const index = new PassageIndex();
+  for (const [path, text] of Object.entries(files)) index.add(splitIntoPassages(path, text).passages);
+  return index;
+}
+
+const FILES = {
+  'README.md': '# Widgets\n\nThis project renders widgets on a canvas.\n\n## Colours\n\nWidgets are blue by default.\n',
+  'src/render.ts': [
+    'import { canvas } from "./canvas";',
+    '',
+    '/** Draws every widget. */',
+    'export function renderWidgets(widgets: Widget[]): void {',
+    '  for (const widget of widgets) canvas.draw(widget);',
+    '}',
+    '',
+    '/** Spins a widget until it is dizzy; the spin rate is capped. */',
+    'export function frobnicateWidget(widget: Widget, spin_rate_limit = 3): void {',
+    '  widget.angle += Math.min(spin_rate_limit, widget.speed);',
+    '}',
+  ].join('\n'),
+  'src/errors.ts': 'export class WidgetError extends Error {}\n\nexport function failLoudly(): never {\n  throw new WidgetError("failed");\n}\n',
+  'docs/frobnication.md': 'Unrelated: the word frob appears here but not the full term.\n',
+};
+
+describe('offline passage index', () => {
+  it('ranks the passage with a distinctive term first, with its exact lines', () => {
+    const hits = indexOf(FILES).find('frobnicate', { limit: 5 });
+    assert.ok(hits.length > 0);
+    assert.deepEqual([hits[0].passage.path, hits[0].passage.startLine, hits[0].passage.endLine], ['src/render.ts', 8, 11]);
+    assert.match(hits[0].passage.text, /^\/\*\* Spins a widget/);
+  });
+
+  it('finds identifiers by their parts and plurals by their singular', () => {
+    const index = indexOf(FILES);
+    assert.equal(index.find('rate limits', { limit: 1 })[0]?.passage.startLine, 8);
+    assert.equal(index.find('colour', { limit: 1 })[0]?.passage.path, 'README.md');
+  });
+
+  it('ranks passages that also match the context higher, without requiring it', () => {
+    const index = indexOf({
+      'a.md': 'An error in the parser.\n',
+      'b.md': 'An error in the widget renderer.\n',
+    });
+    assert.equal(index.find('error', { limit: 2, context: 'widget' })[0].passage.path, 'b.md');
+    assert.equal(index.find('error', { limit: 2, context: 'parser' })[0].passage.path, 'a.md');
+    assert.equal(index.find('error', { limit: 5, context: 'parser' }).length, 2);
+  });
+
+  it('returns nothing for a query without search terms, and caps passages per file', () => {
+    const index = indexOf(FILES);
+    assert.deepEqual(index.find('the and of', { limit: 5 }), []);
+    const hits = index.find('widget', { limit: 10, perFile: 1 });
+    assert.equal(new Set(hits.map((h) => h.passage.path)).size, hits.length);
+  });
+});
