@@ -140,8 +140,8 @@ export class Dispatcher {
     return this.tasks.get(id)?.snapshot();
   }
 
-  stats(): RunStatistics {
-    return computeStatistics(this.snapshot(), {
+  stats(tasks: readonly TaskSnapshot[] = this.snapshot()): RunStatistics {
+    return computeStatistics(tasks, {
       startedAt: this.startedAt || Date.now(),
       endedAt: this.endedAt,
       concurrency: this.concurrency,
@@ -502,7 +502,7 @@ export class Dispatcher {
     this.ended = true;
     this.endedAt = Date.now();
     const tasks = this.snapshot();
-    const stats = this.stats();
+    const stats = this.stats(tasks);
     const outcome = this.outcome(tasks);
     this.bus.emit('run:end', { runId: this.runId, outcome, stats, at: this.endedAt });
     this.finish({ runId: this.runId, outcome, stats, tasks });

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { ResearchProvider } from '../../core/provider';
+import { DEFAULT_OUTPUT_FOLDER } from '../../core/research';
 import { createOfflineExecutor } from './offline-executor';
 import { planResearch, replanResearch } from './planner';
 import { SharedBuild } from './shared-build';
@@ -26,7 +27,6 @@ export interface OfflineProviderOptions {
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_FILES = 20_000;
-export const DEFAULT_OUTPUT_FOLDER = '.research';
 
 export function createOfflineProvider(options: OfflineProviderOptions): ResearchProvider {
   const root = resolve(options.root);
