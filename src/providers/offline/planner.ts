@@ -1,3 +1,4 @@
+import { UsageError } from '../../core/errors';
 import { validatePlan, type Plan, type TaskSpec, type TaskSpecInput } from '../../core/plan';
 import type { ReplanRequest } from '../../core/provider';
 import type { TaskSnapshot } from '../../core/task';
@@ -21,12 +22,12 @@ const MIN_TASKS = 3;
  */
 export function planResearch(question: string, maxTasks: number): Plan {
   const text = question.trim();
-  if (text === '') throw new Error('The question is empty: type what you want to find out about the files of this folder.');
+  if (text === '') throw new UsageError('The question is empty: type what you want to find out about the files of this folder.');
   if (maxTasks < MIN_TASKS) throw new Error(tooFewTasksMessage(maxTasks));
   const used = new Set<string>();
   const own = facetsFromText(text, used);
   if (own.length === 0) {
-    throw new Error(`The question "${text}" has no words to search for: name the thing you want to find (a term, a file, a function).`);
+    throw new UsageError(`The question "${text}" has no words to search for: name the thing you want to find (a term, a file, a function).`);
   }
   const maxFacets = Math.min(MAX_FACETS, maxTasks - 2);
   const facets = capFacets(completeWithAspects(own, used, MIN_FACETS), maxFacets);

@@ -114,6 +114,8 @@ describe('CLI', function () {
     const dir = workspace({});
     const cases: [string[], RegExp][] = [
       [['   ', '--dir', dir], /question is empty/],
+      [['what is the', '--dir', dir], /has no words to search for/],
+      [['x'.repeat(100_000), '--dir', dir], /the question is 100,000 characters long; the limit is 4,000/],
       [['--dir', dir], /no question given/],
       [['q', '--dir', path.join(dir, 'missing')], /no such folder/],
       [['q', '--concurrency', '0'], /--concurrency must be a whole number from 1/],
