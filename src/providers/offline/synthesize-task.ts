@@ -1,8 +1,9 @@
 import type { TaskContext, TaskResult } from '../../core/executor';
 import type { TaskSpec } from '../../core/plan';
 import type { Finding, ReportBlock, ReportDraft, ReportSection, SourceRef } from '../../core/sources';
+import { runAnalyze } from './analyze-task';
 import { languageForPath } from './code-language';
-import { readAnalysisData, type AnalysisData } from './result-data';
+import { readAnalysisData, type AnalysisData, type FacetOutcome } from './result-data';
 import { quoteMatches, readSourceLines } from './verify-quote';
 import { capitalise, formatBytes, plural } from './wording';
 import type { CorpusStats } from './workspace-corpus';
@@ -25,9 +26,7 @@ export async function runSynthesize(task: TaskSpec, context: TaskContext, root: 
   const quotedSpans = new Map<string, SourceRef[]>();
   const current = currentLinesOf(root);
 
-  for (const id of task.dependsOn) {
-    const result = context.inputs.get(id);
-    const analysis = readAnalysisData(result?.data);
+  for (const { id, result, analysis } of analysesOf(task, context)) {
     if (!result || !analysis) {
       missing.push(`the analysis ${id} delivered no result, so its passages are not in this report`);
       continue;
@@ -52,7 +51,7 @@ export async function runSynthesize(task: TaskSpec, context: TaskContext, root: 
         quotedSpans.set(finding.source.path, [...(quotedSpans.get(finding.source.path) ?? []), finding.source]);
         quoted++;
       }
-      if (blocks.length === 0) blocks.push({ kind: 'text', text: nothingFoundText(outcome.found, outcome.query), citations: [] });
+      if (blocks.length === 0) blocks.push({ kind: 'text', text: nothingFoundText(outcome), citations: [] });
       sections.push({ heading: outcome.facet, blocks });
     }
   }
@@ -78,9 +77,31 @@ export async function runSynthesize(task: TaskSpec, context: TaskContext, root: 
   };
 }
 
-function nothingFoundText(found: number, query: string): string {
-  if (found > 0) return 'The passages found for this facet changed after the workspace was indexed, so none is quoted.';
-  return query ? `No passage in the workspace matched “${query}”.` : 'No passage in the workspace matched this facet.';
+/**
+ * The analyses to write from. A hand-written plan may let the synthesis depend on searches directly:
+ * those are analysed here, as one analysis task would have, so their passages are not lost.
+ */
+function analysesOf(task: TaskSpec, context: TaskContext): { id: string; result?: TaskResult; analysis?: AnalysisData }[] {
+  const analyses: { id: string; result?: TaskResult; analysis?: AnalysisData }[] = [];
+  const direct: string[] = [];
+  for (const id of task.dependsOn) {
+    const result = context.inputs.get(id);
+    const analysis = readAnalysisData(result?.data);
+    if (analysis || !result) analyses.push({ id, result, analysis });
+    else direct.push(id);
+  }
+  if (direct.length > 0) {
+    const result = runAnalyze({ ...task, dependsOn: direct }, context);
+    analyses.push({ id: task.id, result, analysis: readAnalysisData(result.data) });
+  }
+  return analyses;
+}
+
+/** Why a facet has no quote: nothing matched, its passages are quoted under another facet, or they went stale. */
+function nothingFoundText(outcome: FacetOutcome): string {
+  if (outcome.kept > 0) return 'The passages found for this facet changed after the workspace was indexed, so none is quoted.';
+  if (outcome.found > 0) return 'The passages found for this facet are the same as those quoted under another facet, or weak matches, so none is repeated here.';
+  return outcome.query ? `No passage in the workspace matched “${outcome.query}”.` : 'No passage in the workspace matched this facet.';
 }
 
 /** Checks findings against the files as they are now, reading each file once. */

@@ -187,4 +187,18 @@ describe('offline provider', () => {
       return true;
     });
   });
+
+  it('a hand-written plan whose synthesis depends on searches directly still quotes their passages', async () => {
+    const plan: Plan = {
+      question: 'thermostat',
+      tasks: [
+        { id: 's', kind: 'search', description: 'thermostat plate sensor', dependsOn: [], priority: 5 },
+        { id: 'w', kind: 'synthesize', description: 'write', dependsOn: ['s'], priority: 5 },
+      ],
+    };
+    const results = await runAll(provider, plan);
+    const cited = quotes(results.get('w')!.draft!);
+    assert.ok(cited.some((q) => q.text.includes('The thermostat reads the plate sensor')), JSON.stringify(cited));
+    assert.ok(!JSON.stringify(results.get('w')!.draft).includes('delivered no result'));
+  });
 });
