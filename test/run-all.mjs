@@ -46,7 +46,12 @@ failed += count(unit.output, /(\d+) failing/);
 if (unit.code !== 0 && count(unit.output, /(\d+) failing/) === 0) broken = true;
 
 if (!skipIntegration && existsSync(path.join(root, 'test/vscode/run.mjs'))) {
-  const integration = await step('integration tests in VS Code', process.execPath, ['test/vscode/run.mjs']);
+  // Installs code-server and Chromium the first time (cached afterwards; returns at once).
+  const setup = await step('real VS Code for the integration tests', 'bash', ['test/vscode/setup.sh']);
+  const integration =
+    setup.code === 0
+      ? await step('integration tests in VS Code', process.execPath, ['test/vscode/run.mjs', '--no-build'])
+      : { code: setup.code, output: '' };
   const summary = integration.output.match(/^(\d+) passed, (\d+) failed$/m);
   if (summary) {
     passed += Number(summary[1]);
