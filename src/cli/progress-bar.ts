@@ -9,7 +9,9 @@ import type { TaskState } from '../core/task-state';
 export class ProgressBar {
   private readonly states = new Map<string, TaskState>();
   private readonly activity = new Map<string, string>();
+  private readonly startedTasks = new Map<string, number>();
   private timer?: NodeJS.Timeout;
+  private clock?: NodeJS.Timeout;
   private startedAt = Date.now();
   private drawn = false;
 
@@ -21,18 +23,25 @@ export class ProgressBar {
   ) {
     bus.on('run:start', (e) => {
       this.startedAt = e.at;
+      // Redraw on a clock too, so the elapsed time moves while a long task runs without events.
+      if (this.interactive) this.clock = setInterval(() => this.draw(), 250).unref();
       for (const task of e.plan.tasks) this.states.set(task.id, 'PENDING');
       this.line(`Researching: ${e.question} (${e.plan.tasks.length} tasks)`);
     });
     bus.on('task:state', (e) => {
       this.states.set(e.taskId, e.to);
-      if (e.to === 'RUNNING') this.activity.set(e.taskId, 'started');
+      if (e.to === 'RUNNING') {
+        this.activity.set(e.taskId, '');
+        if (!this.startedTasks.has(e.taskId)) this.startedTasks.set(e.taskId, e.at);
+      }
       if (e.to === 'COMPLETED' || e.to === 'FAILED' || e.to === 'CANCELLED' || e.to === 'RETRYING') {
         this.activity.delete(e.taskId);
-        this.line(this.describe(e.taskId, e.to, e.reason));
+        // A completion is printed with its result's summary, which the next event brings.
+        if (e.to !== 'COMPLETED') this.line(this.describe(e.taskId, e.to, e.at, e.reason));
       }
       this.schedule();
     });
+    bus.on('task:result', (e) => this.line(this.describe(e.taskId, 'COMPLETED', e.at, e.result.summary)));
     bus.on('task:progress', (e) => {
       this.activity.set(e.taskId, e.message);
       this.schedule();
@@ -45,17 +54,20 @@ export class ProgressBar {
 
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    if (this.clock) clearInterval(this.clock);
+    this.timer = this.clock = undefined;
     if (this.interactive) this.draw();
     if (this.drawn) this.stream.write('\n');
     this.drawn = false;
   }
 
-  private describe(id: string, state: TaskState, reason?: string): string {
+  private describe(id: string, state: TaskState, at: number, detail?: string): string {
     const mark = { COMPLETED: this.paint('32', '✔'), FAILED: this.paint('31', '✖'), CANCELLED: this.paint('33', '–'), RETRYING: this.paint('33', '↻') }[
       state as 'COMPLETED'
     ];
-    return `${mark} ${id}${reason ? ` — ${reason}` : ''}`;
+    const started = this.startedTasks.get(id);
+    const took = started !== undefined && state !== 'RETRYING' ? ` (${formatSeconds(at - started)})` : '';
+    return `${mark} ${id}${took}${detail ? ` — ${detail}` : ''}`;
   }
 
   /** Prints a line above the bar (or on its own when not interactive). */
@@ -93,10 +105,14 @@ export class ProgressBar {
     if (counts.failed) parts.push(`${counts.failed} failed`);
     if (counts.cancelled) parts.push(`${counts.cancelled} cancelled`);
     parts.push(formatSeconds(Date.now() - this.startedAt));
-    const [id, message] = [...this.activity][0] ?? [];
+    // What is running now: task ids, with the latest progress message of the first one that has one.
+    const running = [...this.activity.keys()];
+    const [talking, message] = [...this.activity].find(([, m]) => m !== '') ?? [];
+    const now = running.length === 0 ? '' : talking ? ` · ${talking}: ${message}` : ` · ${running.join(', ')}`;
     const columns = this.stream.columns || 100;
-    const text = `${bar} ${parts.join(' · ')}${id ? ` · ${id}: ${message}` : ''}`;
-    this.stream.write(`\r\x1b[K${text.slice(0, columns + 20)}`);
+    // Cut to the terminal's width so the line never wraps (a wrapped line cannot be redrawn in place).
+    const rest = ` ${parts.join(' · ')}${now}`.slice(0, Math.max(0, columns - 1 - width));
+    this.stream.write(`\r\x1b[K${bar}${rest}`);
     this.drawn = true;
   }
 
