@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { errorMessage, UsageError } from '../core/errors';
 import { EventBus } from '../core/events';
 import { PlanValidationError } from '../core/plan';
+import type { ResearchProvider } from '../core/provider';
 import { research } from '../core/research';
 import { createOfflineProvider } from '../providers/offline';
 import { parseCliArgs, USAGE, type CliOptions } from './args';
@@ -51,30 +52,48 @@ async function run(options: CliOptions): Promise<number> {
 
   const provider = createOfflineProvider({ root });
   try {
-    const result = await research({
-      question: options.question ?? '',
-      root,
-      provider,
-      plan,
-      outFile: options.out,
-      concurrency: options.concurrency,
-      taskTimeoutMs: options.timeoutSeconds * 1000,
-      retry: { maxRetries: options.maxRetries },
-      maxTasks: options.maxTasks,
-      signal: controller.signal,
-      bus,
-    });
-    if (options.json) {
-      process.stdout.write(`${JSON.stringify({ type: 'report', reportPath: result.reportPath, outcome: result.outcome, stats: result.stats })}\n`);
-    } else {
-      process.stderr.write(`Report (${result.outcome}):\n`);
-      process.stdout.write(`${result.reportPath}\n`);
+    return await researchAndReport(options, root, plan, provider, controller.signal, bus);
+  } catch (error) {
+    // Cancelled before a dispatcher existed (while planning): nothing ran, so there is no report.
+    if (controller.signal.aborted) {
+      process.stderr.write('research: cancelled while planning; no task had run, so no report was written\n');
+      return EXIT.cancelled;
     }
-    if (result.outcome === 'cancelled') return EXIT.cancelled;
-    return result.outcome === 'completed' ? EXIT.done : EXIT.failed;
+    throw error;
   } finally {
     provider.dispose?.();
   }
+}
+
+async function researchAndReport(
+  options: CliOptions,
+  root: string,
+  plan: unknown,
+  provider: ResearchProvider,
+  signal: AbortSignal,
+  bus: EventBus,
+): Promise<number> {
+  const result = await research({
+    question: options.question ?? '',
+    root,
+    provider,
+    plan,
+    outFile: options.out,
+    concurrency: options.concurrency,
+    taskTimeoutMs: options.timeoutSeconds * 1000,
+    retry: { maxRetries: options.maxRetries },
+    maxTasks: options.maxTasks,
+    signal,
+    bus,
+  });
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ type: 'report', reportPath: result.reportPath, outcome: result.outcome, stats: result.stats })}\n`);
+  } else {
+    process.stderr.write(`Report (${result.outcome}):\n`);
+    process.stdout.write(`${result.reportPath}\n`);
+  }
+  if (result.outcome === 'cancelled') return EXIT.cancelled;
+  return result.outcome === 'completed' ? EXIT.done : EXIT.failed;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
