@@ -1,4 +1,3 @@
-import { Heap } from 'heap-js';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { errorMessage, formatSeconds, TaskTimeoutError } from './errors';
 import { EventBus, type RunOutcome } from './events';
@@ -6,6 +5,8 @@ import type { TaskContext, TaskExecutor, TaskResult } from './executor';
 import { TaskGraph } from './graph';
 import { DEFAULT_MAX_TASKS, PlanValidationError, validatePlan, type Plan, type TaskSpec } from './plan';
 import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryable, retryAfterMs, sleep, type RetryPolicy } from './retry';
+import { ReadyQueue } from './ready-queue';
+import { settleOrAbandon } from './abandon';
 import { computeStatistics, type RunStatistics } from './stats';
 import { Task, type TaskSnapshot } from './task';
 import { isActive, isTerminal, type TaskState } from './task-state';
@@ -60,8 +61,7 @@ export class Dispatcher {
   /** Plan order, used as the last tie-breaker and for stable listings. */
   private readonly order = new Map<string, number>();
   private graph!: TaskGraph;
-  private ranks = new Map<string, number>();
-  private readonly ready: Heap<Task>;
+  private readonly ready: ReadyQueue;
   private readonly limit: LimitFunction;
   private readonly executor: TaskExecutor;
   private readonly retryPolicy: RetryPolicy;
@@ -93,7 +93,7 @@ export class Dispatcher {
     this.abandonAfterMs = options.abandonAfterMs ?? 2000;
     this.random = options.random ?? Math.random;
     this.limit = pLimit(Math.max(1, Math.floor(options.concurrency ?? 4)));
-    this.ready = new Heap<Task>((a, b) => this.compareReady(a, b));
+    this.ready = new ReadyQueue(this.order);
     this.finished = new Promise((resolve) => (this.finish = resolve));
 
     const plan = validatePlan(options.plan, { maxTasks: this.maxTasks });
@@ -186,7 +186,7 @@ export class Dispatcher {
       this.cancelOne(task, taskId === root.id ? reason : `not run: "${root.id}", which it needs, was cancelled`);
       cancelled.push(taskId);
     }
-    this.maybeFinish();
+    this.pump(); // drops the cancelled tasks' queue entries, and ends the run if nothing is left
     return cancelled;
   }
 
@@ -290,10 +290,10 @@ export class Dispatcher {
 
   private rebuildGraph(): void {
     this.graph = new TaskGraph([...this.tasks.values()].map((t) => t.spec));
-    this.ranks = this.graph.upwardRanks();
-    // Ranks changed: re-heapify the tasks that are ready (lazy entries of other states are dropped).
-    const ready = [...this.tasks.values()].filter((t) => t.state === 'READY');
-    this.ready.init(ready);
+    this.ready.reset(
+      this.graph.upwardRanks(),
+      [...this.tasks.values()].filter((t) => t.state === 'READY'),
+    );
   }
 
   /**
@@ -321,20 +321,11 @@ export class Dispatcher {
 
   // ---------------------------------------------------------------- dispatch
 
-  /** Highest remaining critical path first, then highest priority, then plan order. */
-  private compareReady(a: Task, b: Task): number {
-    return (
-      (this.ranks.get(b.id) ?? 0) - (this.ranks.get(a.id) ?? 0) ||
-      b.spec.priority - a.spec.priority ||
-      this.order.get(a.id)! - this.order.get(b.id)!
-    );
-  }
-
   private pump(): void {
     if (!this.started || this.ended) return;
-    while (!this.paused && !this.cancelled && this.running < this.limit.concurrency && this.ready.length > 0) {
-      const task = this.ready.pop()!;
-      if (task.state !== 'READY') continue; // cancelled or re-planned while queued
+    while (!this.paused && !this.cancelled && this.running < this.limit.concurrency) {
+      const task = this.ready.pop();
+      if (!task) break;
       this.running++;
       const work = this.limit(() => this.runTask(task)).finally(() => {
         this.running--;
@@ -360,7 +351,10 @@ export class Dispatcher {
       const attemptStart = Date.now();
       let outcome: { ok: true; result: TaskResult } | { ok: false; error: unknown };
       try {
-        const result = await this.settleOrAbandon(this.executor(task.spec, this.contextFor(task, attempt, signal)), signal, task);
+        const work = this.executor(task.spec, this.contextFor(task, attempt, signal));
+        const result = await settleOrAbandon(work, signal, this.abandonAfterMs, () =>
+          this.log('warn', `task "${task.id}" did not stop within ${formatSeconds(this.abandonAfterMs)} of being aborted; leaving it behind`),
+        );
         outcome = { ok: true, result };
       } catch (error) {
         outcome = { ok: false, error };
@@ -416,28 +410,6 @@ export class Dispatcher {
         this.bus.emit('task:progress', { runId: this.runId, taskId: task.id, message, fraction, at: Date.now() });
       },
     };
-  }
-
-  /**
-   * Waits for the attempt. Once its signal aborts, gives it `abandonAfterMs` to stop, then stops
-   * waiting so that one executor that ignores its signal cannot hang the run.
-   */
-  private settleOrAbandon<T>(work: Promise<T>, signal: AbortSignal, task: Task): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const onAbort = () => {
-        timer = setTimeout(() => {
-          this.log('warn', `task "${task.id}" did not stop within ${formatSeconds(this.abandonAfterMs)} of being aborted; leaving it behind`);
-          reject(signal.reason);
-        }, this.abandonAfterMs);
-      };
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-      work.then(resolve, reject).finally(() => {
-        if (timer) clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-      });
-    });
   }
 
   // ---------------------------------------------------------------- state changes
