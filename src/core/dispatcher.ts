@@ -3,6 +3,7 @@ import { errorMessage, formatSeconds, TaskTimeoutError } from './errors';
 import { EventBus, type RunOutcome } from './events';
 import type { TaskContext, TaskExecutor, TaskResult } from './executor';
 import { TaskGraph } from './graph';
+import { findCycle } from './graph-algorithms';
 import { DEFAULT_MAX_TASKS, PlanValidationError, validatePlan, type Plan, type TaskSpec } from './plan';
 import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryable, retryAfterMs, sleep, type RetryPolicy } from './retry';
 import { ReadyQueue } from './ready-queue';
@@ -246,6 +247,20 @@ export class Dispatcher {
     if (this.tasks.size + newTasks > this.maxTasks) {
       throw new PlanValidationError([
         `the replan would bring the run to ${this.tasks.size + newTasks} tasks, more than the maximum of ${this.maxTasks}`,
+      ]);
+    }
+
+    // Tasks finished or in flight keep their old specs, so the new plan alone does not prove the merged
+    // graph acyclic: check the graph as it will be before changing anything.
+    const merged = new Map([...this.tasks].map(([id, task]) => [id, task.spec]));
+    for (const spec of plan.tasks) {
+      const existing = this.tasks.get(spec.id);
+      if (!existing || !(existing.state === 'COMPLETED' || isActive(existing.state))) merged.set(spec.id, spec);
+    }
+    const cycle = findCycle([...merged.keys()], (id) => merged.get(id)!.dependsOn.filter((d) => merged.has(d)));
+    if (cycle) {
+      throw new PlanValidationError([
+        `with the tasks already finished or running, ${cycle.map((id) => `"${id}"`).join(' → ')} → "${cycle[0]}" would form a cycle`,
       ]);
     }
 
