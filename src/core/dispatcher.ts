@@ -250,8 +250,9 @@ export class Dispatcher {
       ]);
     }
 
-    // Tasks finished or in flight keep their old specs, so the new plan alone does not prove the merged
-    // graph acyclic: check the graph as it will be before changing anything.
+    // Tasks finished or in flight keep their old specs. The invariants say the merged graph is then
+    // acyclic too; check it before changing anything, so that a broken invariant cannot leave the run
+    // half-replanned.
     const merged = new Map([...this.tasks].map(([id, task]) => [id, task.spec]));
     for (const spec of plan.tasks) {
       const existing = this.tasks.get(spec.id);
