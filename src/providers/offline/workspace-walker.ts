@@ -1,6 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { isGeneratedFile } from './generated-files';
 import { GitignoreChain } from './gitignore-rules';
 import { readTextFile } from './text-file';
 
@@ -19,6 +20,8 @@ export interface SkipCounts {
   binary: number;
   /** Larger than the size cap. */
   tooLarge: number;
+  /** Written by tools: lock files, minified code, source maps (see generated-files.ts). */
+  generated: number;
   /** Symbolic links whose target lies outside the root. */
   linkOutside: number;
   /** Symbolic links whose target lies inside the root, which the walk reads under its own path. */
@@ -73,7 +76,7 @@ interface PendingDirectory {
  */
 export async function walkWorkspace(options: WalkOptions): Promise<WalkSummary> {
   const { signal } = options;
-  const skipped: SkipCounts = { ignored: 0, binary: 0, tooLarge: 0, linkOutside: 0, linkInside: 0, unreadable: 0 };
+  const skipped: SkipCounts = { ignored: 0, binary: 0, tooLarge: 0, generated: 0, linkOutside: 0, linkInside: 0, unreadable: 0 };
   const summary: WalkSummary = { textFiles: 0, skipped, truncated: false };
   const realRoot = await realpath(options.root);
   const isExcluded = excludedFolderTest(options.root, options.outputFolder);
@@ -108,7 +111,8 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkSummary> 
       } else if (entry.isDirectory()) {
         subdirectories.push({ abs, rel, rules });
       } else if (entry.isFile()) {
-        files.push({ abs, rel });
+        if (isGeneratedFile(entry.name)) skipped.generated++;
+        else files.push({ abs, rel });
       }
       // Sockets, FIFOs and devices are not documents; opening a FIFO would block.
     }

@@ -47,6 +47,21 @@ describe('offline workspace walker', () => {
     assert.equal(summary.truncated, false);
   });
 
+  it('skips files tools write (lock files, minified code, source maps) and counts them', async () => {
+    const root = await makeWorkspace({
+      'package.json': '{ "name": "x" }\n',
+      'package-lock.json': '{ "lockfileVersion": 3 }\n',
+      'sub/yarn.lock': '# yarn lockfile v1\n',
+      'web/app.min.js': 'var a=1;\n',
+      'web/app.js.map': '{"version":3}\n',
+      'web/app.js': 'const answer = 42;\n',
+    });
+    cleanup.push(root);
+    const { paths, summary } = await walk(root);
+    assert.deepEqual(paths, ['package.json', 'web/app.js']);
+    assert.equal(summary.skipped.generated, 4);
+  });
+
   it('honours root and nested .gitignore files, each relative to its own folder, deeper rules winning', async () => {
     const root = await makeWorkspace({
       '.gitignore': '*.log\nbuild/\n',
