@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors';
 
@@ -7,7 +8,7 @@ Researches a question over the files of a folder and writes a cited Markdown rep
 Works offline with no key: every statement in the report is a quote linked to its lines.
 
 Options:
-  --dir <folder>        folder to research (default: the current folder)
+  --dir <folder>        folder to research (default: the folder you run the command in)
   --out <file>          where to write the report (default: <dir>/.research/<run-id>/report.md)
   --plan <plan.json>    run this plan instead of decomposing the question
   --json                print one JSON event per line on stdout instead of the progress bar
@@ -45,7 +46,10 @@ function integer(name: string, value: string | undefined, fallback: number, min:
   return n;
 }
 
-/** Parses the command line; throws a UsageError that says what to fix. */
+/**
+ * Parses the command line; throws a UsageError that says what to fix. Paths are resolved against
+ * `cwd`, the folder the person ran the command in.
+ */
 export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
   let parsed;
   try {
@@ -79,9 +83,9 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
   const question = positionals.join(' ');
   return {
     question: question === '' ? undefined : question,
-    dir: values.dir ?? cwd,
-    out: values.out,
-    plan: values.plan,
+    dir: resolve(cwd, values.dir ?? '.'),
+    out: values.out === undefined ? undefined : resolve(cwd, values.out),
+    plan: values.plan === undefined ? undefined : resolve(cwd, values.plan),
     json: values.json ?? false,
     concurrency: integer('concurrency', values.concurrency, 4, 1, 256),
     timeoutSeconds: timeout,

@@ -98,7 +98,8 @@ async function researchAndReport(
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    const options = parseCliArgs(argv, process.cwd());
+    // `npm run` starts scripts in the package's folder; INIT_CWD is where the person typed the command.
+    const options = parseCliArgs(argv, process.env.INIT_CWD || process.cwd());
     if (options.help) {
       process.stdout.write(`${USAGE}\n`);
       return EXIT.done;

@@ -14,9 +14,12 @@ interface CliRun {
 }
 
 /** Runs the built CLI; `onStdoutLine` may act on the run while it goes (e.g. send Ctrl-C). */
-function runCli(args: string[], options: { cwd?: string; onStdoutLine?: (line: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<CliRun> {
+function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; onStdoutLine?: (line: string, child: ReturnType<typeof spawn>) => void } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: options.cwd ?? repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], { cwd: options.cwd ?? repo, env: { ...process.env, INIT_CWD: '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let partial = '';
@@ -89,6 +92,16 @@ describe('CLI', function () {
     assert.equal(run.code, 0, run.stderr);
     assert.equal(lastLine(run.stdout), out);
     assert.match(readFileSync(out, 'utf8'), /\]\(\.\.\/a\.md#L1-L1\)/);
+  });
+
+  it('under npm run, resolves --dir, --plan and --out against the folder the command was typed in', async () => {
+    const dir = workspace({ 'notes/a.md': 'The vermilion kite flies at dawn.\n' });
+    simulatedPlan(path.join(dir, 'notes'), [{ id: 'a', kind: 'search', description: 'vermilion kite' }]);
+    // npm starts scripts in the package folder and says where the person was in INIT_CWD.
+    const run = await runCli(['--plan', 'plan.json', '--out', 'out/report.md'], { cwd: repo, env: { INIT_CWD: path.join(dir, 'notes') } });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(lastLine(run.stdout), path.join(dir, 'notes', 'out', 'report.md'));
+    assert.match(readFileSync(lastLine(run.stdout), 'utf8'), /The vermilion kite flies at dawn\./);
   });
 
   it('--json prints one JSON event per line and ends with the statistics', async () => {
