@@ -5,7 +5,7 @@ import type { TaskContext, TaskExecutor, TaskResult } from './executor';
 import { TaskGraph } from './graph';
 import { findCycle } from './graph-algorithms';
 import { DEFAULT_MAX_TASKS, PlanValidationError, validatePlan, type Plan, type TaskSpec } from './plan';
-import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryable, retryAfterMs, sleep, type RetryPolicy } from './retry';
+import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryable, retryAfterMs, type RetryPolicy } from './retry';
 import { ReadyQueue } from './ready-queue';
 import { settleOrAbandon } from './abandon';
 import { computeStatistics, type RunStatistics } from './stats';
@@ -73,6 +73,8 @@ export class Dispatcher {
   private readonly maxTasks: number;
   private readonly abandonAfterMs: number;
   private running = 0;
+  /** Tasks waiting out a retry's backoff, outside any slot; the run is not over while there are any. */
+  private backingOff = 0;
   /** Tasks not yet COMPLETED, FAILED or CANCELLED; kept as a counter so finishing is O(1) per event. */
   private open = 0;
   private paused = false;
@@ -94,7 +96,7 @@ export class Dispatcher {
     this.abandonAfterMs = options.abandonAfterMs ?? 2000;
     this.random = options.random ?? Math.random;
     this.limit = pLimit(Math.max(1, Math.floor(options.concurrency ?? 4)));
-    this.ready = new ReadyQueue(this.order);
+    this.ready = new ReadyQueue(this.order, isRunnable);
     this.finished = new Promise((resolve) => (this.finish = resolve));
 
     const plan = validatePlan(options.plan, { maxTasks: this.maxTasks });
@@ -306,10 +308,7 @@ export class Dispatcher {
 
   private rebuildGraph(): void {
     this.graph = new TaskGraph([...this.tasks.values()].map((t) => t.spec));
-    this.ready.reset(
-      this.graph.upwardRanks(),
-      [...this.tasks.values()].filter((t) => t.state === 'READY'),
-    );
+    this.ready.reset(this.graph.upwardRanks(), [...this.tasks.values()].filter(isRunnable));
   }
 
   /**
@@ -353,61 +352,68 @@ export class Dispatcher {
     this.maybeFinish();
   }
 
+  /** Runs one attempt of a task in a concurrency slot; a retry is queued again after its backoff. */
   private async runTask(task: Task): Promise<void> {
-    for (;;) {
-      if (task.state !== 'READY' && task.state !== 'RETRYING') return; // cancelled while waiting for its slot
-      const attempt = ++task.attempts;
-      const taskController = new AbortController();
-      task.controller = taskController;
-      const timeoutMs = task.spec.timeoutSeconds !== undefined ? task.spec.timeoutSeconds * 1000 : this.taskTimeoutMs;
-      const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
-      const signal = AbortSignal.any([this.runController.signal, taskController.signal, ...(timeout ? [timeout] : [])]);
-      task.startedAt ??= Date.now();
-      this.transition(task, 'RUNNING');
-      const attemptStart = Date.now();
-      let outcome: { ok: true; result: TaskResult } | { ok: false; error: unknown };
-      try {
-        const work = this.executor(task.spec, this.contextFor(task, attempt, signal));
-        const result = await settleOrAbandon(work, signal, this.abandonAfterMs, () =>
-          this.log('warn', `task "${task.id}" did not stop within ${formatSeconds(this.abandonAfterMs)} of being aborted; leaving it behind`),
-        );
-        outcome = { ok: true, result };
-      } catch (error) {
-        outcome = { ok: false, error };
-      } finally {
-        task.busyMs += Date.now() - attemptStart;
-        task.progress = undefined;
-      }
-
-      if ((task.state as TaskState) === 'CANCELLED') return; // cancelled during the attempt: its result is discarded
-      if (outcome.ok && !signal.aborted) {
-        this.complete(task, outcome.result);
-        return;
-      }
-      const error = timeout?.aborted && !this.runController.signal.aborted && !taskController.signal.aborted
-        ? new TaskTimeoutError(timeoutMs)
-        : outcome.ok
-          ? new Error('aborted')
-          : outcome.error;
-      if (this.runController.signal.aborted || taskController.signal.aborted) return; // cancel() already settled the state
-
-      const retriesLeft = this.retryPolicy.maxRetries - task.retries;
-      if (!isRetryable(error) || retriesLeft <= 0) {
-        const attempts = task.attempts === 1 ? '' : ` (after ${task.attempts} attempts)`;
-        this.fail(task, `${errorMessage(error)}${attempts}`);
-        return;
-      }
-      const delayMs = backoffDelay(this.retryPolicy, task.retries + 1, retryAfterMs(error), this.random);
-      task.retries++;
-      this.transition(task, 'RETRYING', `attempt ${attempt} failed: ${errorMessage(error)}; retrying in ${formatSeconds(delayMs)}`);
-      this.bus.emit('task:retry', { runId: this.runId, taskId: task.id, attempt, delayMs, error: errorMessage(error), at: Date.now() });
-      try {
-        await sleep(delayMs, AbortSignal.any([this.runController.signal, taskController.signal]));
-      } catch {
-        return; // cancelled while backing off; cancel() already settled the state
-      }
+    if (task.state !== 'READY' && task.state !== 'RETRYING') return; // cancelled while waiting for its slot
+    const attempt = ++task.attempts;
+    const taskController = new AbortController();
+    task.controller = taskController;
+    const timeoutMs = task.spec.timeoutSeconds !== undefined ? task.spec.timeoutSeconds * 1000 : this.taskTimeoutMs;
+    const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+    const signal = AbortSignal.any([this.runController.signal, taskController.signal, ...(timeout ? [timeout] : [])]);
+    task.startedAt ??= Date.now();
+    this.transition(task, 'RUNNING');
+    const attemptStart = Date.now();
+    let outcome: { ok: true; result: TaskResult } | { ok: false; error: unknown };
+    try {
+      const work = this.executor(task.spec, this.contextFor(task, attempt, signal));
+      const result = await settleOrAbandon(work, signal, this.abandonAfterMs, () =>
+        this.log('warn', `task "${task.id}" did not stop within ${formatSeconds(this.abandonAfterMs)} of being aborted; leaving it behind`),
+      );
+      outcome = { ok: true, result };
+    } catch (error) {
+      outcome = { ok: false, error };
+    } finally {
+      task.busyMs += Date.now() - attemptStart;
+      task.progress = undefined;
     }
+
+    if ((task.state as TaskState) === 'CANCELLED') return; // cancelled during the attempt: its result is discarded
+    if (outcome.ok && !signal.aborted) {
+      this.complete(task, outcome.result);
+      return;
+    }
+    if (this.runController.signal.aborted || taskController.signal.aborted) return; // cancel() already settled the state
+    const error = timeout?.aborted ? new TaskTimeoutError(timeoutMs) : outcome.ok ? new Error('aborted') : outcome.error;
+
+    const retriesLeft = this.retryPolicy.maxRetries - task.retries;
+    if (!isRetryable(error) || retriesLeft <= 0) {
+      const attempts = task.attempts === 1 ? '' : ` (after ${task.attempts} attempts)`;
+      this.fail(task, `${errorMessage(error)}${attempts}`);
+      return;
+    }
+    const delayMs = backoffDelay(this.retryPolicy, task.retries + 1, retryAfterMs(error), this.random);
+    task.retries++;
+    this.transition(task, 'RETRYING', `attempt ${attempt} failed: ${errorMessage(error)}; retrying in ${formatSeconds(delayMs)}`);
+    this.bus.emit('task:retry', { runId: this.runId, taskId: task.id, attempt, delayMs, error: errorMessage(error), at: Date.now() });
+    this.backOff(task, delayMs);
   }
+
+  /**
+   * Waits out a retry's backoff without holding a concurrency slot, so independent tasks run
+   * meanwhile; then queues the task again (it keeps its rank). Cancel clears the timer at once.
+   */
+  private backOff(task: Task, delayMs: number): void {
+    this.backingOff++;
+    task.retryTimer = setTimeout(() => {
+      task.retryTimer = undefined;
+      this.backingOff--;
+      if (task.state !== 'RETRYING') return;
+      this.ready.push(task);
+      this.pump();
+    }, delayMs);
+  }
+
 
   private contextFor(task: Task, attempt: number, signal: AbortSignal): TaskContext {
     const inputs = new Map<string, TaskResult>();
@@ -470,6 +476,11 @@ export class Dispatcher {
     if (task.state === 'PENDING') this.transition(task, 'WAITING');
     this.transition(task, 'CANCELLED', reason);
     task.controller?.abort(new Error(reason));
+    if (task.retryTimer) {
+      clearTimeout(task.retryTimer);
+      task.retryTimer = undefined;
+      this.backingOff--;
+    }
   }
 
   private transition(task: Task, to: TaskState, reason?: string): void {
@@ -479,7 +490,7 @@ export class Dispatcher {
   }
 
   private maybeFinish(): void {
-    if (!this.started || this.ended || this.paused || this.running > 0) return;
+    if (!this.started || this.ended || this.paused || this.running > 0 || this.backingOff > 0) return;
     if (this.open > 0 && !this.cancelled && this.ready.length > 0) return;
     if (this.open > 0) {
       // Nothing runs and nothing is ready: an open task waits on something that will never finish.
@@ -542,4 +553,9 @@ export class Dispatcher {
   private log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
     this.bus.emit('log', { runId: this.runId, level, message, at: Date.now() });
   }
+}
+
+/** Ready for a slot: READY, or RETRYING with its backoff over. */
+function isRunnable(task: Task): boolean {
+  return task.state === 'READY' || (task.state === 'RETRYING' && task.retryTimer === undefined);
 }

@@ -4,13 +4,17 @@ import type { Task } from './task';
 /**
  * Tasks ready to run, best first: highest remaining critical path (upward rank), then highest
  * priority, then plan order. A binary heap, so push and pop cost O(log n). Entries are removed
- * lazily: a task that left READY while queued is skipped when popped.
+ * lazily: a task that was cancelled or replanned while queued is skipped when popped.
  */
 export class ReadyQueue {
   private readonly heap = new Heap<Task>((a, b) => this.compare(a, b));
   private ranks: ReadonlyMap<string, number> = new Map();
 
-  constructor(private readonly planOrder: ReadonlyMap<string, number>) {}
+  constructor(
+    private readonly planOrder: ReadonlyMap<string, number>,
+    /** Whether a queued task may still run; others are dropped when popped. */
+    private readonly isRunnable: (task: Task) => boolean,
+  ) {}
 
   get length(): number {
     return this.heap.length;
@@ -26,9 +30,9 @@ export class ReadyQueue {
     this.heap.push(task);
   }
 
-  /** The best task still READY, or undefined. */
+  /** The best task that may still run, or undefined. */
   pop(): Task | undefined {
-    for (let task = this.heap.pop(); task; task = this.heap.pop()) if (task.state === 'READY') return task;
+    for (let task = this.heap.pop(); task; task = this.heap.pop()) if (this.isRunnable(task)) return task;
     return undefined;
   }
 

@@ -36,6 +36,8 @@ export class Task implements TaskSnapshot {
   unmetDependencies = 0;
   /** Aborts the attempt in flight (task cancel); created per attempt. */
   controller?: AbortController;
+  /** Set while the task waits out a retry's backoff. */
+  retryTimer?: NodeJS.Timeout;
 
   constructor(public spec: TaskSpec) {}
 

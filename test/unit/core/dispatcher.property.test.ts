@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Dispatcher } from '../../../src/core/dispatcher';
 import type { TaskExecutor } from '../../../src/core/executor';
+import { RetryableError } from '../../../src/core/errors';
 import { sleep } from '../../../src/core/retry';
 import { planOf, task } from '../helpers';
 
@@ -27,7 +28,7 @@ const dagArbitrary = fc
 function recordingExecutor() {
   const log = { starts: new Map<string, number>(), ends: new Map<string, number>(), runs: new Map<string, number>(), active: 0, maxActive: 0, clock: 0 };
   const execute =
-    (durations: Map<string, number>): TaskExecutor =>
+    (durations: Map<string, number>, failFirstAttempt: ReadonlySet<string> = new Set()): TaskExecutor =>
     async (spec, context) => {
       log.runs.set(spec.id, (log.runs.get(spec.id) ?? 0) + 1);
       log.starts.set(spec.id, ++log.clock);
@@ -35,6 +36,7 @@ function recordingExecutor() {
       log.maxActive = Math.max(log.maxActive, log.active);
       try {
         await sleep(durations.get(spec.id) ?? 0, context.signal);
+        if (context.attempt === 1 && failFirstAttempt.has(spec.id)) throw new RetryableError('first attempt fails');
         return { summary: spec.id };
       } finally {
         log.active--;
@@ -64,9 +66,9 @@ describe('dispatcher properties on random DAGs', () => {
     );
   });
 
-  it('cancel at any moment leaves nothing running and every task settled', async () => {
+  it('cancel at any moment, backoffs included, leaves nothing running and every task settled', async () => {
     await fc.assert(
-      fc.asyncProperty(dagArbitrary, fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 15 }), async (dag, concurrency, cancelAfterMs) => {
+      fc.asyncProperty(dagArbitrary, fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 15 }), fc.func(fc.boolean()), async (dag, concurrency, cancelAfterMs, failsFirst) => {
         const { log, execute } = recordingExecutor();
         const plan = planOf(dag.map((t) => task(t.id, t.deps)));
         const controller = new AbortController();
@@ -75,15 +77,16 @@ describe('dispatcher properties on random DAGs', () => {
           plan,
           concurrency,
           signal: controller.signal,
-          executor: execute(new Map(dag.map((t) => [t.id, t.ms + 1]))),
+          retry: { maxRetries: 1, baseDelayMs: 20, maxDelayMs: 20 },
+          executor: execute(new Map(dag.map((t) => [t.id, t.ms + 1])), new Set(dag.map((t) => t.id).filter((id) => failsFirst(id)))),
         });
         const done = d.run();
         await sleep(cancelAfterMs);
         controller.abort();
-        const startsAtCancel = log.runs.size;
+        const startsAtCancel = [...log.runs.values()].reduce((a, b) => a + b, 0);
         const summary = await done;
         assert.equal(log.active, 0, 'no attempt is still running when the run resolves');
-        assert.equal(log.runs.size, startsAtCancel, 'nothing started after cancel');
+        assert.equal([...log.runs.values()].reduce((a, b) => a + b, 0), startsAtCancel, 'no attempt started after cancel');
         for (const t of summary.tasks) assert.ok(['COMPLETED', 'CANCELLED'].includes(t.state), `${t.spec.id} is ${t.state}`);
         assert.ok(['cancelled', 'completed'].includes(summary.outcome));
       }),
@@ -115,6 +118,42 @@ describe('dispatcher properties on random DAGs', () => {
         for (const t of summary.tasks) assert.ok(['COMPLETED', 'FAILED', 'CANCELLED'].includes(t.state));
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('with retryable failures, every task completes after exactly its failures + 1 attempts, within the limit', async () => {
+    await fc.assert(
+      fc.asyncProperty(dagArbitrary, fc.integer({ min: 1, max: 4 }), fc.func(fc.integer({ min: 0, max: 2 })), async (dag, concurrency, failuresOf) => {
+        const failures = new Map(dag.map((t) => [t.id, failuresOf(t.id)]));
+        const attempts = new Map<string, number>();
+        let active = 0;
+        let maxActive = 0;
+        const plan = planOf(dag.map((t) => task(t.id, t.deps)));
+        const d = new Dispatcher({
+          runId: 'p',
+          plan,
+          concurrency,
+          retry: { maxRetries: 2, baseDelayMs: 2, maxDelayMs: 4 },
+          executor: async (spec, context) => {
+            const n = (attempts.get(spec.id) ?? 0) + 1;
+            attempts.set(spec.id, n);
+            active++;
+            maxActive = Math.max(maxActive, active);
+            try {
+              await sleep(1, context.signal);
+              if (n <= failures.get(spec.id)!) throw new RetryableError(`failure ${n}`);
+              return { summary: spec.id };
+            } finally {
+              active--;
+            }
+          },
+        });
+        const summary = await d.run();
+        assert.equal(summary.outcome, 'completed');
+        for (const t of dag) assert.equal(attempts.get(t.id), failures.get(t.id)! + 1, t.id);
+        assert.ok(maxActive <= concurrency, `at most ${concurrency} attempts at once, saw ${maxActive}`);
+      }),
+      { numRuns: 40 },
     );
   });
 });

@@ -146,6 +146,29 @@ describe('dispatcher', () => {
     assert.deepEqual(delays, [80], 'Retry-After of 30 s was honoured but capped at 80 ms');
   });
 
+  it('a task backing off before a retry gives up its slot to independent work', async () => {
+    const exec = new ControlledExecutor();
+    const d = new Dispatcher({
+      runId: 'r',
+      plan: planOf([task('flaky', [], { priority: 9 }), task('other')]),
+      executor: exec.execute,
+      concurrency: 1,
+      retry: { maxRetries: 1, maxRetryAfterMs: 60_000 },
+    });
+    const done = d.run();
+    await until(() => exec.isRunning('flaky'));
+    exec.reject('flaky', new RetryableError('slow down', 150));
+    await until(() => exec.isRunning('other'), 2000, 'the other task to use the free slot');
+    assert.equal(d.task('flaky')!.state, 'RETRYING');
+    exec.resolve('other');
+    await until(() => exec.isRunning('flaky'), 2000, 'the retry after its backoff');
+    exec.resolve('flaky');
+    const summary = await done;
+    assert.equal(summary.outcome, 'completed');
+    assert.equal(exec.maxActive, 1);
+    assert.deepEqual(exec.started, ['flaky', 'other', 'flaky']);
+  });
+
   it('times out an attempt and retries it', async () => {
     let calls = 0;
     const d = new Dispatcher({
