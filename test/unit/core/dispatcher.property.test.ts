@@ -62,7 +62,7 @@ describe('dispatcher properties on random DAGs', () => {
         assert.ok(log.maxActive <= concurrency, `at most ${concurrency} at once, saw ${log.maxActive}`);
         assert.equal(log.active, 0);
       }),
-      { numRuns: 60 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 60) },
     );
   });
 
@@ -90,7 +90,7 @@ describe('dispatcher properties on random DAGs', () => {
         for (const t of summary.tasks) assert.ok(['COMPLETED', 'CANCELLED'].includes(t.state), `${t.spec.id} is ${t.state}`);
         assert.ok(['cancelled', 'completed'].includes(summary.outcome));
       }),
-      { numRuns: 40 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 40) },
     );
   });
 
@@ -117,7 +117,7 @@ describe('dispatcher properties on random DAGs', () => {
         }
         for (const t of summary.tasks) assert.ok(['COMPLETED', 'FAILED', 'CANCELLED'].includes(t.state));
       }),
-      { numRuns: 60 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 60) },
     );
   });
 
@@ -153,7 +153,7 @@ describe('dispatcher properties on random DAGs', () => {
         for (const t of dag) assert.equal(attempts.get(t.id), failures.get(t.id)! + 1, t.id);
         assert.ok(maxActive <= concurrency, `at most ${concurrency} attempts at once, saw ${maxActive}`);
       }),
-      { numRuns: 40 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 40) },
     );
   });
 });
