@@ -4,6 +4,7 @@
 // summing all suites, which is what CI reads. Exits non-zero if any step or test failed.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,6 +47,11 @@ failed += count(unit.output, /(\d+) failing/);
 if (unit.code !== 0 && count(unit.output, /(\d+) failing/) === 0) broken = true;
 
 if (!skipIntegration && existsSync(path.join(root, 'test/vscode/run.mjs'))) {
+  // One cache path for the setup (bash) and the harness (node), even where HOME is unset.
+  process.env.RESEARCH_VSCODE_TEST_CACHE ||= path.join(
+    process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+    'research-dispatcher-vscode-test',
+  );
   // Installs code-server and Chromium the first time (cached afterwards; returns at once).
   const setup = await step('real VS Code for the integration tests', 'bash', ['test/vscode/setup.sh']);
   const integration =
