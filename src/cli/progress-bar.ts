@@ -43,7 +43,8 @@ export class ProgressBar {
     });
     bus.on('task:result', (e) => this.line(this.describe(e.taskId, 'COMPLETED', e.at, e.result.summary)));
     bus.on('task:progress', (e) => {
-      this.activity.set(e.taskId, e.message);
+      const percent = e.fraction === undefined ? '' : ` (${Math.round(Math.min(1, Math.max(0, e.fraction)) * 100)}%)`;
+      this.activity.set(e.taskId, `${e.message}${percent}`);
       this.schedule();
     });
     bus.on('log', (e) => {
