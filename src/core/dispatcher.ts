@@ -4,7 +4,7 @@ import { EventBus, type RunOutcome } from './events';
 import type { TaskContext, TaskExecutor, TaskResult } from './executor';
 import { TaskGraph } from './graph';
 import { findCycle } from './graph-algorithms';
-import { DEFAULT_MAX_TASKS, PlanValidationError, validatePlan, type Plan, type TaskSpec } from './plan';
+import { DEFAULT_MAX_TASKS, describeCycle, PlanValidationError, validatePlan, type Plan, type TaskSpec } from './plan';
 import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryable, retryAfterMs, type RetryPolicy } from './retry';
 import { ReadyQueue } from './ready-queue';
 import { settleOrAbandon } from './abandon';
@@ -148,6 +148,7 @@ export class Dispatcher {
       startedAt: this.startedAt || Date.now(),
       endedAt: this.endedAt,
       concurrency: this.concurrency,
+      graph: this.graph,
     });
   }
 
@@ -263,7 +264,7 @@ export class Dispatcher {
     const cycle = findCycle([...merged.keys()], (id) => merged.get(id)!.dependsOn.filter((d) => merged.has(d)));
     if (cycle) {
       throw new PlanValidationError([
-        `with the tasks already finished or running, ${cycle.map((id) => `"${id}"`).join(' → ')} → "${cycle[0]}" would form a cycle`,
+        `with the tasks already finished or running, ${describeCycle(cycle)} would form a cycle`,
       ]);
     }
 

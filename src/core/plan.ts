@@ -49,6 +49,11 @@ export type PlanInput = z.input<typeof planSchema>;
 
 export const DEFAULT_MAX_TASKS = 2000;
 
+/** `"a" → "b" → "a"`: a cycle as found by findCycle, closed so the person sees the loop. */
+export function describeCycle(cycle: readonly string[]): string {
+  return [...cycle, cycle[0]].map((id) => `"${id}"`).join(' → ');
+}
+
 export class PlanValidationError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid plan: ${problems.join('; ')}`);
@@ -127,6 +132,6 @@ export function validatePlan(input: unknown, options: ValidateOptions = {}): Pla
     plan.tasks.map((t) => t.id),
     (id) => byId.get(id)?.dependsOn.filter((d) => ids.has(d)) ?? [],
   );
-  if (cycle) throw new PlanValidationError([`the tasks ${cycle.map((id) => `"${id}"`).join(' → ')} → "${cycle[0]}" form a cycle: remove one of these dependencies`]);
+  if (cycle) throw new PlanValidationError([`the tasks ${describeCycle(cycle)} form a cycle: remove one of these dependencies`]);
   return plan;
 }

@@ -1,4 +1,5 @@
-import { criticalPath, topologicalOrder } from './graph-algorithms';
+import { TaskGraph } from './graph';
+import { criticalPath } from './graph-algorithms';
 import type { TaskSnapshot } from './task';
 import { ALL_STATES, type TaskState } from './task-state';
 
@@ -34,7 +35,7 @@ export interface RunStatistics {
 
 export function computeStatistics(
   tasks: readonly TaskSnapshot[],
-  run: { startedAt: number; endedAt?: number; concurrency: number; now?: number },
+  run: { startedAt: number; endedAt?: number; concurrency: number; now?: number; graph?: TaskGraph },
 ): RunStatistics {
   const byState = Object.fromEntries(ALL_STATES.map((s) => [s, 0])) as Record<TaskState, number>;
   let attempts = 0;
@@ -64,10 +65,11 @@ export function computeStatistics(
       busyMs: task.busyMs,
     });
   }
-  const order = topologicalByPlan(tasks);
+  // The dispatcher passes the graph it already has; building one over 50,000 tasks takes a second.
+  const graph = run.graph ?? new TaskGraph(tasks.map((task) => task.spec));
   const path = criticalPath(
-    order,
-    (id) => byId.get(id)?.spec.dependsOn.filter((d) => byId.has(d)) ?? [],
+    graph.topologicalOrder(),
+    (id) => graph.dependenciesOf(id),
     (id) => byId.get(id)?.busyMs ?? 0,
   );
   const end = run.endedAt ?? run.now ?? Date.now();
@@ -85,25 +87,4 @@ export function computeStatistics(
     tasks: timings,
     usage,
   };
-}
-
-/** Orders snapshot ids so every task follows its dependencies. */
-function topologicalByPlan(tasks: readonly TaskSnapshot[]): string[] {
-  const ids = new Set(tasks.map((t) => t.spec.id));
-  const dependencies = new Map<string, string[]>();
-  const dependents = new Map<string, string[]>();
-  for (const task of tasks) {
-    const deps = task.spec.dependsOn.filter((d) => ids.has(d));
-    dependencies.set(task.spec.id, deps);
-    for (const d of deps) {
-      let list = dependents.get(d);
-      if (!list) dependents.set(d, (list = []));
-      list.push(task.spec.id);
-    }
-  }
-  return topologicalOrder(
-    [...ids],
-    (id) => dependencies.get(id) ?? [],
-    (id) => dependents.get(id) ?? [],
-  );
 }
