@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DEFAULT_OUTPUT_FOLDER } from '../core/research';
 
 /** The extension's settings, read fresh for each run. */
 export interface ResearchSettings {
@@ -14,6 +15,6 @@ export function readSettings(scope?: vscode.ConfigurationScope): ResearchSetting
     concurrency: Math.max(1, Math.floor(config.get<number>('concurrency', 4))),
     taskTimeoutMs: Math.max(1, config.get<number>('taskTimeoutSeconds', 120)) * 1000,
     maxRetries: Math.max(0, Math.floor(config.get<number>('maxRetries', 2))),
-    outputFolder: config.get<string>('outputFolder', '.research') || '.research',
+    outputFolder: config.get<string>('outputFolder', DEFAULT_OUTPUT_FOLDER) || DEFAULT_OUTPUT_FOLDER,
   };
 }
