@@ -3,7 +3,7 @@ import { convert, type HtmlToTextOptions } from 'html-to-text';
 /**
  * Turns a web page into the readable text that is stored and cited. Only the main content is kept
  * (`<main>` when the page has one, else `<body>`); scripts, styles, navigation, headers, footers,
- * forms and images are dropped. Links keep their text, not their targets. Lines are not wrapped, so
+ * forms, images and elements hidden with `hidden`, `aria-hidden` or inline `display: none` are dropped. Links keep their text, not their targets. Lines are not wrapped, so
  * a quoted sentence stays on one line of the stored text unless the page itself breaks it.
  */
 
@@ -11,6 +11,8 @@ const DROPPED = [
   'script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'object', 'embed',
   'nav', 'header', 'footer', 'aside', 'form', 'button', 'select', 'img', 'picture', 'video', 'audio',
   '[hidden]', '[aria-hidden=true]', '[role=navigation]',
+  // Text hidden from people is a favourite place for instructions aimed at models.
+  '[style*="display:none"]', '[style*="display: none"]', '[style*="visibility:hidden"]', '[style*="visibility: hidden"]',
 ];
 
 const OPTIONS: HtmlToTextOptions = {

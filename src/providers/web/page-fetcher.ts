@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import { TextDecoder } from 'node:util';
 import { PermanentError, RetryableError } from '../../core/errors';
 import { htmlTitle, htmlToPlainText, tidyText } from './clean-html';
 import { type FetchLike, httpError, networkError, printableUrl, readCapped } from './http';
@@ -86,7 +87,7 @@ async function readPage(requestedUrl: string, url: URL, response: Response, maxB
   }
   const body = await readCapped(response, maxBytes);
   if (body.truncated) throw new PermanentError(`${printableUrl(url)} is over the ${formatBytes(maxBytes)} limit; not read`);
-  const raw = decode(body.bytes, contentType);
+  const raw = decode(body.bytes, contentType, mediaType !== 'text/plain');
   if (raw.includes('\u0000')) throw new PermanentError(`${printableUrl(url)} says it is text but holds binary data; not read`);
   const html = mediaType !== 'text/plain';
   return {
@@ -98,14 +99,25 @@ async function readPage(requestedUrl: string, url: URL, response: Response, maxB
   };
 }
 
-function decode(bytes: Uint8Array, contentType: string): string {
-  const charset = /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType)?.[1];
+/** Decodes with the charset of the Content-Type, else (HTML) of a `<meta>` in the first 2 KB, else UTF-8. */
+function decode(bytes: Uint8Array, contentType: string, html: boolean): string {
+  const head = html ? new TextDecoder('latin1').decode(bytes.subarray(0, 2048)) : '';
+  const charset =
+    /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType)?.[1] ??
+    /<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)/i.exec(head)?.[1];
+  let decoder: TextDecoder;
   try {
-    return new TextDecoder(charset ?? 'utf-8').decode(bytes);
+    decoder = new TextDecoder(charset ?? 'utf-8');
   } catch {
-    return new TextDecoder('utf-8').decode(bytes);
+    decoder = new TextDecoder('utf-8');
   }
+  const text = decoder.decode(bytes);
+  return decoder.encoding === 'windows-1252' ? text.replace(/[\x80-\x9f]/g, (c) => WINDOWS_1252[c.charCodeAt(0) - 0x80] || c) : text;
 }
+
+// Node 20 decodes windows-1252 (also what "latin1" and "iso-8859-1" mean on the web) as ISO-8859-1,
+// leaving 0x80–0x9F as control characters; those bytes are its curly quotes, dashes and the euro sign.
+const WINDOWS_1252 = '€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8dŽ\x8f\x90‘’“”•–—˜™š›œ\x9džŸ';
 
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;

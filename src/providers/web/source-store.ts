@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { errorMessage } from '../../core/errors';
 import type { SourceRef } from '../../core/sources';
-import { fetchPage, type PageFetchOptions } from './page-fetcher';
+import { type FetchedPage, fetchPage, type PageFetchOptions } from './page-fetcher';
 import type { SearchHit, StoredSource } from './search-backend';
 
 /**
@@ -140,36 +140,45 @@ export interface FetchAndStoreResult {
 }
 
 /**
- * Fetches the page of each hit (a few at a time) and stores its text. A page that cannot be read is
- * listed under `failed` rather than failing the rest; an abort stops everything.
+ * Fetches the pages of the hits (a few at a time) and stores their text, in the order of the hits so
+ * ids do not depend on which server answered first. A page that cannot be read is listed under
+ * `failed` rather than failing the rest; an abort stops everything.
  */
 export async function fetchAndStore(
   hits: readonly SearchHit[],
   store: SourceStore,
   options: Omit<PageFetchOptions, 'signal'> & { signal: AbortSignal; concurrency?: number },
 ): Promise<FetchAndStoreResult> {
-  const result: FetchAndStoreResult = { stored: [], failed: [] };
-  const queue = [...hits];
+  const pages: Array<FetchedPage | { failed: string } | undefined> = new Array(hits.length);
+  let next = 0;
   const worker = async () => {
-    for (let hit = queue.shift(); hit; hit = queue.shift()) {
-      const known = store.findByUrl(hit.url);
-      if (known) {
-        result.stored.push(known);
-        continue;
-      }
+    for (let i = next++; i < hits.length; i = next++) {
+      const hit = hits[i]!;
+      if (store.findByUrl(hit.url)) continue;
       try {
-        const page = await fetchPage(hit.url, options);
-        if (page.text.trim() === '') {
-          result.failed.push({ url: hit.url, reason: 'the page has no readable text' });
-          continue;
-        }
-        result.stored.push(await store.add({ url: page.url, title: page.title || hit.title, text: page.text }));
+        pages[i] = await fetchPage(hit.url, options);
       } catch (error) {
         if (options.signal.aborted) throw options.signal.reason;
-        result.failed.push({ url: hit.url, reason: errorMessage(error) });
+        pages[i] = { failed: errorMessage(error) };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, hits.length)) }, worker));
+
+  const result: FetchAndStoreResult = { stored: [], failed: [] };
+  for (const [i, hit] of hits.entries()) {
+    const page = pages[i];
+    const known = store.findByUrl(hit.url);
+    if (page === undefined && known) {
+      if (!result.stored.includes(known)) result.stored.push(known);
+    } else if (page === undefined || 'failed' in page) {
+      result.failed.push({ url: hit.url, reason: page?.failed ?? 'not fetched' });
+    } else if (page.text.trim() === '') {
+      result.failed.push({ url: hit.url, reason: 'the page has no readable text' });
+    } else {
+      const source = await store.add({ url: page.url, title: page.title || hit.title, text: page.text });
+      if (!result.stored.includes(source)) result.stored.push(source);
+    }
+  }
   return result;
 }
