@@ -1,6 +1,6 @@
 import { PermanentError } from '../../core/errors';
 import type { SearchBackend, SearchHit, SearchOptions } from './search-backend';
-import { baseUrl, endpoint, type FetchLike, httpError, networkError, readJson } from './http';
+import { baseUrl, endpoint, type FetchLike, httpError, networkError, readingBody, readJson } from './http';
 
 export interface BraveOptions {
   /** The subscription token: from SecretStorage ("Research: Set API Key" → brave) or `BRAVE_API_KEY`. */
@@ -53,9 +53,10 @@ export function createBraveBackend(options: BraveOptions): SearchBackend {
             default: 'Check the Brave Search API status and the key',
           },
           rateLimitResetMs(response.headers),
+          apiKey,
         );
       }
-      return parseBraveResults(await readJson(SERVICE, response), limit);
+      return parseBraveResults(await readingBody(SERVICE, url, signal, () => readJson(SERVICE, response)), limit);
     },
   };
 }

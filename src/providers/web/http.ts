@@ -1,5 +1,6 @@
 import { PermanentError, RetryableError } from '../../core/errors';
 import { retryAfterMs } from '../../core/retry';
+import { redactKey } from '../api-keys';
 
 /**
  * What the web backends share: HTTP failures turned into the dispatcher's error classes, and bodies
@@ -31,8 +32,10 @@ export async function httpError(
   response: Response,
   hints: Partial<Record<number | 'default', string>> = {},
   extraRetryAfterMs?: number,
+  /** A key the server might echo back in its explanation: replaced before it reaches the message. */
+  secret?: string,
 ): Promise<Error> {
-  const detail = await bodyExcerpt(response);
+  const detail = redactKey(await bodyExcerpt(response), secret);
   const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
   const hint = hints[response.status] ?? hints.default;
   const message = `${service} answered ${status} for ${printableUrl(response.url)}${detail ? `: ${detail}` : ''}${hint ? `. ${hint}` : ''}`;
@@ -64,6 +67,20 @@ export function networkError(service: string, url: string | URL, error: unknown,
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
   const why = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : String((error as Error)?.message ?? error);
   return new RetryableError(`could not reach ${service} at ${printableUrl(url)} (${why})`, undefined, { cause: error });
+}
+
+/**
+ * Runs `read` (reading a body), turning a connection that breaks mid-body into a retryable error
+ * that names the service; the dispatcher's own errors pass through, and an abort rethrows its reason.
+ */
+export async function readingBody<T>(service: string, url: string | URL, signal: AbortSignal, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    if (error instanceof PermanentError || error instanceof RetryableError) throw error;
+    throw networkError(service, url, error, signal);
+  }
 }
 
 /** Reads at most `maxBytes` of a body; `truncated` says whether more was there. Cancels the rest. */

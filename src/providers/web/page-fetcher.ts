@@ -3,7 +3,7 @@ import { BlockList, isIP } from 'node:net';
 import { TextDecoder } from 'node:util';
 import { PermanentError, RetryableError } from '../../core/errors';
 import { htmlTitle, htmlToPlainText, tidyText } from './clean-html';
-import { type FetchLike, httpError, networkError, printableUrl, readCapped } from './http';
+import { type FetchLike, httpError, networkError, printableUrl, readCapped, readingBody } from './http';
 
 export interface PageFetchOptions {
   signal: AbortSignal;
@@ -33,7 +33,7 @@ export interface FetchedPage {
 
 export const DEFAULT_MAX_PAGE_BYTES = 2 * 1024 * 1024;
 const DEFAULT_MAX_REDIRECTS = 5;
-const SERVICE = 'the page';
+const SERVICE = 'the web page';
 const TEXT_TYPES = /^(text\/html|application\/xhtml\+xml|text\/plain)$/i;
 
 /**
@@ -68,8 +68,8 @@ export async function fetchPage(url: string, options: PageFetchOptions): Promise
       current = await checkedUrl(new URL(location, current).href, options.allowPrivateAddresses ?? false);
       continue;
     }
-    if (!response.ok) throw await httpError(`${printableUrl(current)}`, response);
-    return readPage(url, current, response, maxBytes);
+    if (!response.ok) throw await httpError('The web page', response);
+    return readingBody(SERVICE, current, signal, () => readPage(url, current, response, maxBytes));
   }
 }
 

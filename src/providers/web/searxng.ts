@@ -1,6 +1,6 @@
 import { PermanentError } from '../../core/errors';
 import type { SearchBackend, SearchHit, SearchOptions } from './search-backend';
-import { baseUrl, endpoint, type FetchLike, httpError, networkError, readJson } from './http';
+import { baseUrl, endpoint, type FetchLike, httpError, networkError, readingBody, readJson } from './http';
 
 export interface SearxngOptions {
   /** The instance, e.g. http://localhost:8080 (setting `research.search.searxngUrl`). */
@@ -38,7 +38,7 @@ export function createSearxngBackend(options: SearxngOptions): SearchBackend {
           default: `Check ${SETTING} and the instance's logs`,
         });
       }
-      return parseSearxngResults(await readJson(SERVICE, response), limit);
+      return parseSearxngResults(await readingBody(SERVICE, url, signal, () => readJson(SERVICE, response)), limit);
     },
   };
 }

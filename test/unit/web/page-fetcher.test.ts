@@ -174,6 +174,17 @@ describe('page fetcher', () => {
     assert.ok((await rejection(fetchPage(server.url, options))) instanceof PermanentError);
   });
 
+  it('a connection that breaks in the middle of the page is retryable', async () => {
+    server = await startLoopback((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.write('<p>the first half');
+      setTimeout(() => res.socket?.destroy(), 10);
+    });
+    const error = await rejection(fetchPage(server.url, options));
+    assert.ok(error instanceof RetryableError, `${error.name}: ${error.message}`);
+    assert.match(error.message, /could not reach the web page/);
+  });
+
   it('stops at once when the signal aborts', async () => {
     server = await startLoopback((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });

@@ -149,10 +149,12 @@ describe('Brave Search backend', () => {
   });
 
   it('401 is permanent and says how to set the key', async () => {
-    server = await startLoopback((_req, res) => sendJson(res, 401, { error: { detail: 'The provided subscription token is invalid.' } }));
+    // A server that echoes the key it refused: the key must still not reach the message.
+    server = await startLoopback((_req, res) => sendJson(res, 401, { error: { detail: `The provided subscription token ${KEY} is invalid.` } }));
     const error = await rejection(createBraveBackend({ apiKey: KEY, baseUrl: server.url }).search('q', { signal: signal(), limit: 5 }));
     assert.ok(error instanceof PermanentError);
     assert.match(error.message, /Research: Set API Key/);
+    assert.match(error.message, /subscription token \[redacted\] is invalid/);
     assert.ok(!error.message.includes(KEY));
   });
 
