@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { TextDecoder } from 'node:util';
-import { PermanentError, RetryableError } from '../../core/errors';
+import { formatSeconds, PermanentError, RetryableError } from '../../core/errors';
 import { htmlTitle, htmlToPlainText, tidyText } from './clean-html';
 import { type FetchLike, httpError, networkError, printableUrl, readCapped, readingBody } from './http';
 
@@ -9,6 +9,8 @@ export interface PageFetchOptions {
   signal: AbortSignal;
   /** Pages larger than this are refused (default 2 MB). */
   maxBytes?: number;
+  /** A page that has not loaded in this time is given up (retryably); default 20 s. */
+  timeoutMs?: number;
   /** Redirects followed before giving up (default 5). */
   maxRedirects?: number;
   /**
@@ -33,17 +35,30 @@ export interface FetchedPage {
 
 export const DEFAULT_MAX_PAGE_BYTES = 2 * 1024 * 1024;
 const DEFAULT_MAX_REDIRECTS = 5;
+export const DEFAULT_PAGE_TIMEOUT_MS = 20_000;
 const SERVICE = 'the web page';
 const TEXT_TYPES = /^(text\/html|application\/xhtml\+xml|text\/plain)$/i;
 
 /**
  * Fetches one page of a search hit to read and store it. Only http(s); redirects are followed by
  * hand (each hop checked again) up to a bound; only HTML and plain text are read, at most `maxBytes`;
- * the signal ends it at any point. Failures a later attempt can fix (5xx, 429, network) are
+ * the signal ends it at any point, and so does `timeoutMs` (retryably). Failures a later attempt can fix (5xx, 429, network) are
  * retryable; the rest are permanent and say why the page was refused.
  */
 export async function fetchPage(url: string, options: PageFetchOptions): Promise<FetchedPage> {
-  const { signal } = options;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS;
+  // One slow page must not use up the whole attempt of the task that reads it.
+  const signal = AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]);
+  try {
+    return await fetchWithin(url, options, signal);
+  } catch (error) {
+    if (options.signal.aborted) throw options.signal.reason;
+    if (signal.aborted) throw new RetryableError(`${printableUrl(url)} did not load within ${formatSeconds(timeoutMs)}`, undefined, { cause: error });
+    throw error;
+  }
+}
+
+async function fetchWithin(url: string, options: PageFetchOptions, signal: AbortSignal): Promise<FetchedPage> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_PAGE_BYTES;
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const fetchFn = options.fetch ?? fetch;

@@ -185,6 +185,13 @@ describe('page fetcher', () => {
     assert.match(error.message, /could not reach the web page/);
   });
 
+  it('gives up a page that does not load in time, retryably', async () => {
+    server = await startLoopback(() => undefined); // never answers
+    const error = await rejection(fetchPage(server.url, { ...options, timeoutMs: 50 }));
+    assert.ok(error instanceof RetryableError, `${error.name}: ${error.message}`);
+    assert.match(error.message, /did not load within 0\.1 s/);
+  });
+
   it('stops at once when the signal aborts', async () => {
     server = await startLoopback((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });
@@ -229,6 +236,11 @@ describe('source store', () => {
       ['s2', 'https://b.example/', 'bee'],
     ]);
     assert.deepEqual(store.ref('s1', 2, 2, dir), { path: 'run-1/sources/s1.txt', startLine: 2, endLine: 2, url: 'https://a.example/', title: 'A' });
+  });
+
+  it('opens an empty store where nothing was written yet', async () => {
+    const store = await SourceStore.open(path.join(dir, 'nothing-here'));
+    assert.deepEqual(store.list(), []);
   });
 
   it('fetches the pages of hits, storing the readable ones and listing the failures', async () => {
