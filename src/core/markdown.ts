@@ -36,8 +36,10 @@ export function codeFence(text: string, language = ''): string {
   return `${fence}${language.replace(/[^\w+-]/g, '')}\n${text}\n${fence}`;
 }
 
-/** `path#Lstart-Lend`, the fragment VS Code opens at those lines. */
+/** `path#Lstart-Lend`, the fragment VS Code opens at those lines; for a web source, its address and the lines of its stored copy. */
 export function sourceLabel(source: SourceRef): string {
+  const web = webUrl(source);
+  if (web) return `${shortUrl(web)}, ${lineWords(source)}`;
   return source.startLine === source.endLine
     ? `${source.path}#L${source.startLine}`
     : `${source.path}#L${source.startLine}-L${source.endLine}`;
@@ -48,7 +50,48 @@ export function sourceLabel(source: SourceRef): string {
  * segment percent-encoded (spaces, parentheses) so the link survives any file name.
  */
 export function sourceHref(source: SourceRef, root: string, reportDir: string): string {
+  const web = webUrl(source);
+  if (web) return markdownUrl(web);
+  return storedHref(source, root, reportDir);
+}
+
+/** The link to the cited lines of the file itself (for a web source: of its stored copy). */
+function storedHref(source: SourceRef, root: string, reportDir: string): string {
   return `${fileHref(source.path, root, reportDir)}#L${source.startLine}-L${source.endLine}`;
+}
+
+/** The source's web address when it has one that may become a link (http or https only). */
+export function webUrl(source: SourceRef): URL | undefined {
+  if (source.url === undefined) return undefined;
+  try {
+    const url = new URL(source.url);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A URL safe as a Markdown link destination: nothing in it can end the link or start markup. */
+export function markdownUrl(url: URL): string {
+  return url.href.replace(/[()<>\s\\`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+/** `example.org/guide/page` — host and path, without the scheme, query or a trailing slash. */
+function shortUrl(url: URL): string {
+  const pathPart = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+  return `${url.host}${decodeSafely(pathPart)}`;
+}
+
+function decodeSafely(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function lineWords(source: SourceRef): string {
+  return source.startLine === source.endLine ? `line ${source.startLine}` : `lines ${source.startLine}–${source.endLine}`;
 }
 
 /** The link target of a source file (root-relative `/` path), relative to the report's folder. */
@@ -57,9 +100,11 @@ export function fileHref(sourcePath: string, root: string, reportDir: string): s
   return relative.split(path.sep).map(encodeURIComponent).join('/');
 }
 
-/** `[path#L3-L9](../../path#L3-L9)` */
+/** `[path#L3-L9](../../path#L3-L9)`; for a web source `[host/page, lines 3–9](https://…) ([stored copy](…#L3-L9))`. */
 export function citationLink(source: SourceRef, root: string, reportDir: string): string {
-  return `[${escapeInline(sourceLabel(source))}](${sourceHref(source, root, reportDir)})`;
+  const link = `[${escapeInline(sourceLabel(source))}](${sourceHref(source, root, reportDir)})`;
+  // A web source also links to the stored copy the quote was checked against, at those lines.
+  return webUrl(source) ? `${link} ([stored copy](${storedHref(source, root, reportDir)}))` : link;
 }
 
 /** A GitHub-style table; cells are escaped. */

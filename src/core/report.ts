@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { formatSeconds } from './errors';
 import type { RunOutcome } from './events';
-import { blockquote, citationLink, codeFence, escapeInline, fileHref, table } from './markdown';
+import { blockquote, citationLink, codeFence, escapeInline, fileHref, markdownUrl, table, webUrl } from './markdown';
 import type { Finding, ReportBlock, ReportDraft, ReportSection, SourceRef } from './sources';
 import type { RunStatistics } from './stats';
 import type { TaskSnapshot } from './task';
@@ -63,8 +63,13 @@ export function renderReport(input: ReportInput): string {
   const sources = citedLines(draft);
   if (sources.size > 0) {
     out.push('## Sources', '');
-    for (const [file, spans] of [...sources].sort(([a], [b]) => a.localeCompare(b))) {
-      out.push(`- [${escapeInline(file)}](${fileHref(file, input.root, reportDir)}) — lines ${spans.join(', ')}`);
+    for (const [file, { spans, web }] of [...sources].sort(([a], [b]) => a.localeCompare(b))) {
+      const stored = `[${escapeInline(file)}](${fileHref(file, input.root, reportDir)})`;
+      out.push(
+        web
+          ? `- [${escapeInline(web.title || web.url.href)}](${markdownUrl(web.url)}) — stored copy ${stored}, lines ${spans.join(', ')}`
+          : `- ${stored} — lines ${spans.join(', ')}`,
+      );
     }
     out.push('');
   }
@@ -91,8 +96,17 @@ function renderBlock(block: ReportBlock, cite: (s: SourceRef) => string): string
     const citations = block.citations.length > 0 ? ` (${block.citations.map(cite).join(', ')})` : '';
     return [`${escapeInline(block.text)}${citations}`];
   }
+  if (isUnverified(block)) {
+    // Never presented as sourced: no quote marks of the report's own, no link, and said plainly.
+    return [`*Unverified — not found in the stored text of the source it cites, so it is not evidence:* ${escapeInline(block.text.replace(/\s+/g, ' ').trim())}`];
+  }
   const body = block.language !== undefined ? codeFence(block.text, block.language) : blockquote(block.text);
   return [body, '', `— ${cite(block.source)}`];
+}
+
+/** A quote of a web source that was not checked against the source's stored text, or failed the check. */
+function isUnverified(block: ReportBlock): boolean {
+  return block.kind === 'quote' && block.source.url !== undefined && block.verified !== true;
 }
 
 /** The report body of the last synthesis that completed (a replan may have added a newer one). */
@@ -124,21 +138,30 @@ function evidenceDraft(input: ReportInput): ReportDraft {
     method: findings.length > 0 ? 'Every passage below is quoted verbatim from the cited file.' : 'No finished task found any evidence.',
     sections: [...byFacet].map(([heading, list]) => ({
       heading,
-      blocks: list.map((f) => ({ kind: 'quote' as const, text: f.quote, source: f.source })),
+      blocks: list.map((f) => ({ kind: 'quote' as const, text: f.quote, source: f.source, ...(f.verified !== undefined && { verified: f.verified }) })),
     })),
   };
 }
 
-/** Each cited file with the line spans cited from it, in citation order. */
-function citedLines(draft: ReportDraft): Map<string, string[]> {
-  const files = new Map<string, string[]>();
+interface CitedFile {
+  spans: string[];
+  /** For a web source: the page the stored copy was read from. */
+  web?: { url: URL; title?: string };
+}
+
+/** Each cited file with the line spans cited from it, in citation order. Unverified quotes cite nothing. */
+function citedLines(draft: ReportDraft): Map<string, CitedFile> {
+  const files = new Map<string, CitedFile>();
   for (const section of draft.sections) {
     for (const block of section.blocks) {
+      if (isUnverified(block)) continue;
       for (const ref of block.kind === 'quote' ? [block.source] : block.citations) {
-        const spans = files.get(ref.path) ?? [];
+        const file = files.get(ref.path) ?? { spans: [] };
+        const url = webUrl(ref);
+        if (url && !file.web) file.web = { url, title: ref.title };
         const span = ref.startLine === ref.endLine ? `${ref.startLine}` : `${ref.startLine}–${ref.endLine}`;
-        if (!spans.includes(span)) spans.push(span);
-        files.set(ref.path, spans);
+        if (!file.spans.includes(span)) file.spans.push(span);
+        files.set(ref.path, file);
       }
     }
   }

@@ -3,13 +3,21 @@
  * serializable data, so results can cross process boundaries (workers, journals) unchanged.
  */
 
-/** A span of lines in one source file. `path` is relative to the research root, with `/` separators. */
+/**
+ * A span of lines in one source file. `path` is relative to the research root, with `/` separators.
+ * For a web source, `path` is the run's stored copy of the page's text (the lines are lines of that
+ * copy, where the quote was checked) and `url` is the page itself.
+ */
 export interface SourceRef {
   path: string;
   /** 1-based, inclusive. */
   startLine: number;
   /** 1-based, inclusive. */
   endLine: number;
+  /** The web page this text was read from (http or https); absent for workspace files. */
+  url?: string;
+  /** The page's title, for labels; absent for workspace files. */
+  title?: string;
 }
 
 /** A verbatim passage of a source, found relevant to a query. */
@@ -21,11 +29,24 @@ export interface Finding {
   score: number;
   /** The facet (sub-question) this finding answers, when known. */
   facet?: string;
+  /** True when `quote` was checked against the stored text of a web source (see ReportBlock.verified). */
+  verified?: boolean;
 }
 
 /** One block of a report section. Quotes are data: renderers escape them, never interpret them. */
 export type ReportBlock =
-  | { kind: 'quote'; text: string; source: SourceRef; language?: string }
+  | {
+      kind: 'quote';
+      text: string;
+      source: SourceRef;
+      language?: string;
+      /**
+       * Whether the quote was found in the stored text of its source. A quote of a web source (one
+       * with a `url`) is shown as sourced only when this is true; otherwise it is rendered as
+       * unverified, with no link. Workspace quotes are checked by their provider before they get here.
+       */
+      verified?: boolean;
+    }
   | { kind: 'text'; text: string; citations: SourceRef[] };
 
 export interface ReportSection {
