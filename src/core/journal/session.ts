@@ -5,7 +5,7 @@ import type { Disposable, EventBus } from '../events';
 import type { Plan } from '../plan';
 import { acquireRunLock, type RunLock } from './lock';
 import { JOURNAL_FILE } from './records';
-import { readRunMeta, RUN_META_VERSION, writeRunMeta, type RunMeta, type RunSettings } from './run-meta';
+import { RUN_META_VERSION, writeRunMeta, type RunMeta, type RunSettings } from './run-meta';
 import { JournalWriter } from './writer';
 
 export interface NewSessionParams {
@@ -98,7 +98,9 @@ export class RunSession {
     this.warn = (message) => bus.emit('log', { runId: this.meta.runId, level: 'warn', message, at: Date.now() });
     this.subscriptions.push(
       this.writer.attach(bus, currentPlan, this.restored),
-      bus.on('run:end', (event) => {
+      // onAny, registered after the writer's: handlers run in that order, so run:end is journalled first.
+      bus.onAny((event) => {
+        if (event.type !== 'run:end') return;
         const byState = event.stats.byState;
         this.meta = {
           ...this.meta,
@@ -132,7 +134,3 @@ export class RunSession {
   }
 }
 
-/** `run.json` of a run folder, or one rebuilt from what the caller knows when it is missing. */
-export function runMetaOr(runDir: string, fallback: () => RunMeta): RunMeta {
-  return readRunMeta(runDir) ?? fallback();
-}
