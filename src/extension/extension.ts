@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerRunHistory } from './history/register';
 import { StartCommand } from './start-command';
 
 /** Thin adapter: commands and UI in, core calls out. Everything that thinks lives in src/core. */
@@ -6,6 +7,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Research Dispatcher', { log: true });
   const start = new StartCommand(log);
   context.subscriptions.push(log, vscode.commands.registerCommand('research.start', (question?: unknown) => start.run(question)));
+  registerRunHistory(context, log);
 }
 
 export function deactivate(): void {

@@ -184,3 +184,16 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length]!;
 }
+
+/**
+ * Runs that stopped without ending and that no live process drives, newest first — what to offer to
+ * resume after a reload. `stillHeld` counts unfinished runs whose process still looks alive (right
+ * after a reload, the old extension host may not have exited yet).
+ */
+export function interruptedRuns(root: string, outputFolder: string): { interrupted: RunInfo[]; stillHeld: number } {
+  const runs = listRuns(root, outputFolder);
+  return {
+    interrupted: runs.filter((run) => run.status === 'interrupted' && run.resumable),
+    stillHeld: runs.filter((run) => run.status === 'running').length,
+  };
+}

@@ -3,7 +3,7 @@
  * Front ends (CLI, extension, tree view) use these; none of it imports vscode.
  */
 export * from './errors';
-export { listRuns, runInfo, findRunDir, deleteRun, assertRunId, type RunInfo, type RunStatus } from './history';
+export { listRuns, runInfo, findRunDir, deleteRun, assertRunId, interruptedRuns, type RunInfo, type RunStatus } from './history';
 export { acquireRunLock, runLockStatus, type LockHolder, type LockStatus, type RunLock } from './lock';
 export { loadJournal, parseJournal, type LoadedJournal } from './reader';
 export * from './records';

@@ -1,0 +1,15 @@
+import * as vscode from 'vscode';
+import { HistoryCommand } from './history-command';
+import { offerToResumeInterrupted } from './offer-resume';
+import { ResumeCommand } from './resume-command';
+
+/** Research: Resume, Research: Show History, and the offer to resume a run a reload interrupted. */
+export function registerRunHistory(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  const resume = new ResumeCommand(log);
+  const history = new HistoryCommand(log, (runId) => resume.run(runId));
+  context.subscriptions.push(
+    vscode.commands.registerCommand('research.resume', (runId?: unknown) => resume.run(runId)),
+    vscode.commands.registerCommand('research.showHistory', () => history.run()),
+  );
+  offerToResumeInterrupted(context, (runId) => resume.run(runId));
+}
