@@ -1,10 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Dispatcher } from './dispatcher';
-import { errorMessage } from './errors';
+import { errorMessage, UsageError } from './errors';
 import { EventBus, type RunOutcome } from './events';
 import type { TaskResult } from './executor';
-import { RunLockedError } from './journal/errors';
 import { RunSession } from './journal/session';
 import { validatePlan, DEFAULT_MAX_TASKS } from './plan';
 import type { ResearchProvider } from './provider';
@@ -128,7 +127,7 @@ function openSession(
       onNotice: warn,
     });
   } catch (error) {
-    if (error instanceof RunLockedError) throw error;
+    if (error instanceof UsageError) throw error; // driven by another process, or the id is taken
     warn(`this run cannot be resumed if interrupted: its journal could not be created (${errorMessage(error)})`);
     return undefined;
   }

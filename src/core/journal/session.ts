@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { errorMessage } from '../errors';
+import { errorMessage, UsageError } from '../errors';
 import type { Disposable, EventBus } from '../events';
 import type { Plan } from '../plan';
 import { acquireRunLock, type RunLock } from './lock';
@@ -45,6 +45,10 @@ export class RunSession {
     mkdirSync(params.runDir, { recursive: true });
     const lock = acquireRunLock(params.runDir, params.runId, params.onNotice);
     try {
+      // A new run never writes into another run's journal (a reused run id): that run may still be resumed.
+      if ((statSync(path.join(params.runDir, JOURNAL_FILE), { throwIfNoEntry: false })?.size ?? 0) > 0) {
+        throw new UsageError(`run ${params.runId} already exists in ${params.runDir}: resume it, or start a new run with another id`);
+      }
       const meta: RunMeta = {
         version: RUN_META_VERSION,
         runId: params.runId,

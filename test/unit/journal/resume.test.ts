@@ -142,3 +142,53 @@ describe('run history', () => {
     assert.equal(derived.tasks?.completed, 2);
   });
 });
+
+describe('interrupted runs (what the extension offers to resume after a reload)', () => {
+  it('lists runs that stopped without ending and nobody drives; not completed, cancelled or live ones', async () => {
+    const { interruptedRuns } = await import('../../../src/core/journal/history');
+    const root = tempRoot();
+    for (const id of ['done', 'crashed', 'live']) {
+      await research({ question: `question ${id}`, root, provider: countingProvider(), plan: chainPlan(['a', 'b'], `question ${id}`), runId: id });
+    }
+    crashAfterResultOf(root, 'crashed', 'a');
+    crashAfterResultOf(root, 'live', 'a');
+    const held = acquireRunLock(path.join(root, '.research', 'live'), 'live');
+    try {
+      const found = interruptedRuns(root, '.research');
+      assert.deepEqual(found.interrupted.map((r) => r.runId), ['crashed']);
+      assert.equal(found.interrupted[0]!.question, 'question crashed');
+      assert.equal(found.stillHeld, 1);
+    } finally {
+      held.release();
+    }
+    assert.deepEqual(interruptedRuns(root, '.research').interrupted.map((r) => r.runId).sort(), ['crashed', 'live']);
+    assert.deepEqual(interruptedRuns(path.join(root, 'nowhere'), '.research'), { interrupted: [], stillHeld: 0 });
+  });
+});
+
+describe('research() journalling', () => {
+  it('never writes a new run into an existing run’s journal', async () => {
+    const root = tempRoot();
+    await research({ question: 'q', root, provider: countingProvider(), plan: chainPlan(['a']), runId: 'same' });
+    const before = readFileSync(journalOf(root, 'same'), 'utf8');
+    await assert.rejects(
+      research({ question: 'q', root, provider: countingProvider(), plan: chainPlan(['a']), runId: 'same' }),
+      /run same already exists in .*: resume it, or start a new run with another id/,
+    );
+    assert.equal(readFileSync(journalOf(root, 'same'), 'utf8'), before);
+  });
+
+  it('a folder where the journal cannot be written costs a warning, not the run', async () => {
+    const root = tempRoot();
+    writeFileSync(path.join(root, '.research'), 'a file where the output folder should be');
+    const warnings: string[] = [];
+    const { EventBus } = await import('../../../src/core/events');
+    const bus = new EventBus();
+    bus.on('log', (e) => e.level === 'warn' && warnings.push(e.message));
+    const outFile = path.join(tempRoot(), 'report.md');
+    const result = await research({ question: 'q', root, provider: countingProvider(), plan: chainPlan(['a']), runId: 'r', bus, outFile });
+    assert.equal(result.outcome, 'completed');
+    assert.ok(existsSync(outFile));
+    assert.match(warnings.join('\n'), /this run cannot be resumed if interrupted: its journal could not be created/);
+  });
+});
