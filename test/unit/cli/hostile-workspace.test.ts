@@ -97,4 +97,35 @@ describe('CLI: hostile workspace', function () {
     assert.match(instruction[0]!, /^> /);
     assert.match(report, /\\\[boils water\\\]\(javascript:alert\(3\)\)/, 'the link is shown as text');
   });
+
+  it('a hostile plan is refused with every problem named, before anything runs or is written', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rd-hostile-plan-'));
+    const plan = path.join(dir, 'plan.json');
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        question: 'q',
+        tasks: [
+          { id: 'a', kind: 'search', description: 'a', dependsOn: ['a'] },
+          { id: 'b', kind: 'search', description: 'b', dependsOn: ['ghost'] },
+          { id: 'b', kind: 'search', description: 'b again' },
+          { id: 'c', kind: 'teleport', description: 'c' },
+        ],
+      }),
+    );
+    const run = spawnSync(process.execPath, [cli, '--plan', plan, '--dir', dir], { env: { ...process.env, INIT_CWD: '' }, encoding: 'utf8' });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /tasks\[3\] \("c"\)\.kind/);
+    writeFileSync(plan, JSON.stringify({ question: 'q', tasks: [
+      { id: 'a', kind: 'search', description: 'a', dependsOn: ['a'] },
+      { id: 'b', kind: 'search', description: 'b', dependsOn: ['ghost'] },
+      { id: 'b', kind: 'search', description: 'b again' },
+    ] }));
+    const again = spawnSync(process.execPath, [cli, '--plan', plan, '--dir', dir], { env: { ...process.env, INIT_CWD: '' }, encoding: 'utf8' });
+    assert.equal(again.status, 2);
+    assert.match(again.stderr, /task "b": the id is used by more than one task/);
+    assert.match(again.stderr, /task "a" depends on itself/);
+    assert.match(again.stderr, /task "b" depends on unknown task "ghost"/);
+    assert.deepEqual(readdirSync(dir), ['plan.json'], 'no run folder, journal or report was made');
+  });
 });
