@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { listRuns, type RunInfo } from '../../core/journal/history';
+import { findRunDir, listRuns, type RunInfo } from '../../core/journal/history';
 import { resumeResearch, RunAlreadyCompletedError } from '../../core/resume';
 import type { RunOutcome } from '../../core/events';
 import { createOfflineProvider } from '../../providers/offline';
@@ -39,6 +39,8 @@ export class ResumeCommand {
     }
     this.resuming.add(runId);
     try {
+      // An unknown or malformed id is said at once, without flashing a progress notification first.
+      findRunDir(folder.uri.fsPath, outputFolder, runId);
       this.log.info(`resuming run ${runId} in ${folder.uri.fsPath}`);
       const provider = createOfflineProvider({ root: folder.uri.fsPath, outputFolder });
       try {
