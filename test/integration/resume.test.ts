@@ -94,4 +94,23 @@ describe('Research: Resume and history', () => {
     const after = fs.existsSync(outputRoot()) ? fs.readdirSync(outputRoot()).sort() : [];
     assert.deepEqual(after, before);
   });
+
+  it('Show History lists the runs and opens the chosen run’s report', async function () {
+    this.timeout(30_000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const activePath = () => vscode.window.activeTextEditor?.document.uri.fsPath ?? '';
+    assert.equal(activePath(), '');
+    const shown = vscode.commands.executeCommand('research.showHistory');
+    // The QuickPick cannot be observed from here; give it a moment to appear, then accept its first row.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await shown;
+    const deadline = Date.now() + 10_000;
+    let active = activePath();
+    while (!(active.startsWith(outputRoot()) && active.endsWith('report.md')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      active = activePath();
+    }
+    assert.ok(active.startsWith(outputRoot()) && active.endsWith('report.md'), `the active editor is ${active || 'none'}`);
+  });
 });
