@@ -85,6 +85,8 @@ export async function resumeResearch(options: ResumeOptions): Promise<ResearchRe
       notice(`run ${options.runId} was started with the "${stored.providerId}" provider and continues with "${options.provider.id}"`);
     }
     const completed = new Map(run.results);
+    const total = run.plan.tasks.length;
+    notice(`resuming run ${options.runId}: ${completed.size} of ${total} tasks already done, ${total - completed.size} to run`);
     session = RunSession.resume(runDir, { ...meta, root, reportPath }, lock, new Set(completed.keys()), journal.torn?.bytes);
     const settings = meta.options;
     return await research({

@@ -109,6 +109,7 @@ describe('CLI: runs that survive', function () {
     const resumed = await runCli(['--resume', runId, '--dir', dir, '--json'], { RESEARCH_SIMULATE_LOG: log });
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stderr, /was left locked by process \d+, which is no longer running; taking it over/);
+    assert.match(resumed.stderr, new RegExp(`resuming run ${runId}: ${killedAfter.length} of 13 tasks already done, ${13 - killedAfter.length} to run`));
     const report = JSON.parse(lastLine(resumed.stdout)) as { outcome: string; reportPath: string };
     assert.equal(report.outcome, 'completed');
     assert.equal(report.reportPath, path.join(dir, '.research', runId, 'report.md'));
