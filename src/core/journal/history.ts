@@ -48,7 +48,7 @@ export function assertRunId(runId: string): void {
 
 /** Every run in `<root>/<outputFolder>`, newest first. A folder that cannot be read is listed as `unknown`. */
 export function listRuns(root: string, outputFolder: string): RunInfo[] {
-  const base = path.resolve(root, outputFolder);
+  const base = outputBase(root, outputFolder);
   let names: string[];
   try {
     names = readdirSync(base, { withFileTypes: true })
@@ -149,7 +149,7 @@ function fromReportOnly(dir: string, runId: string): RunInfo {
  */
 export function findRunDir(root: string, outputFolder: string, runId: string): string {
   assertRunId(runId);
-  const base = path.resolve(root, outputFolder);
+  const base = outputBase(root, outputFolder);
   const dir = path.join(base, runId);
   if (existsSync(dir) && statSync(dir).isDirectory()) return dir;
   const ids = listRuns(root, outputFolder).map((run) => run.runId);
@@ -196,4 +196,9 @@ export function interruptedRuns(root: string, outputFolder: string): { interrupt
     interrupted: runs.filter((run) => run.status === 'interrupted' && run.resumable),
     stillHeld: runs.filter((run) => run.status === 'running').length,
   };
+}
+
+/** The folder holding the runs: joined under the root exactly as research() places reports and journals. */
+function outputBase(root: string, outputFolder: string): string {
+  return path.join(path.resolve(root), outputFolder);
 }
