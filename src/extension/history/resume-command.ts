@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { findRunDir, listRuns, type RunInfo } from '../../core/journal/history';
 import { resumeResearch, RunAlreadyCompletedError } from '../../core/resume';
+import type { Dispatcher } from '../../core/dispatcher';
 import type { RunOutcome } from '../../core/events';
 import { createOfflineProvider } from '../../providers/offline';
 import { runWithProgress, showReport, showRunError } from '../run-with-progress';
@@ -22,7 +23,14 @@ export class ResumeCommand {
   /** Runs being resumed in this window, so a second click says so instead of failing on the lock. */
   private readonly resuming = new Set<string>();
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  /**
+   * `onDispatcher` receives each resumed run's dispatcher (its `bus` carries the run's events), so the
+   * task tree, the webview and the Cancel/Replan commands can follow a resumed run like a new one.
+   */
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly onDispatcher?: (dispatcher: Dispatcher) => void,
+  ) {}
 
   async run(runIdArgument?: unknown): Promise<ResumeResult | undefined> {
     const folder = vscode.workspace.workspaceFolders?.[0];
@@ -45,7 +53,7 @@ export class ResumeCommand {
       const provider = createOfflineProvider({ root: folder.uri.fsPath, outputFolder });
       try {
         const result = await runWithProgress(this.log, 'Research (resumed)', (bus, signal) =>
-          resumeResearch({ runId, root: folder.uri.fsPath, provider, outputFolder, bus, signal, onNotice: (m) => this.log.info(m) }),
+          resumeResearch({ runId, root: folder.uri.fsPath, provider, outputFolder, bus, signal, onNotice: (m) => this.log.info(m), onDispatcher: this.onDispatcher }),
         );
         this.log.info(`research ${result.outcome}: ${result.reportPath}`);
         const reportUri = await showReport(result);
