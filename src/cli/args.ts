@@ -17,6 +17,8 @@ Options:
   --max-retries <n>     retries after a retryable error (default: 2)
   --max-tasks <n>       refuse plans with more tasks than this (default: 2000)
   --provider <name>     who does the work: offline (default)
+  --resume <run-id>     continue an interrupted run of --dir without redoing finished tasks
+  --history             list the runs of --dir: question, date, outcome, tasks, cost
   -h, --help            show this help
 
 Exit codes: 0 done, 1 the run failed or was partial, 2 bad usage or invalid plan, 130 cancelled (Ctrl-C).`;
@@ -33,6 +35,12 @@ export interface CliOptions {
   maxTasks: number;
   provider: string;
   help: boolean;
+  /** Run id to continue (--resume). */
+  resume?: string;
+  /** List past runs (--history). */
+  history: boolean;
+  /** Options typed on the command line, so a resume keeps the run's own settings for the others. */
+  explicit: ReadonlySet<string>;
 }
 
 export const PROVIDERS = ['offline'] as const;
@@ -68,6 +76,8 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
         'max-tasks': { type: 'string' },
         provider: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        resume: { type: 'string' },
+        history: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -93,5 +103,8 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     maxTasks: integer('max-tasks', values['max-tasks'], 2000, 1, 1_000_000),
     provider,
     help: values.help ?? false,
+    resume: values.resume,
+    history: values.history ?? false,
+    explicit: new Set(Object.keys(values).filter((key) => argv.some((arg) => arg === `--${key}` || arg.startsWith(`--${key}=`)))),
   };
 }

@@ -4,9 +4,12 @@ import { errorMessage, UsageError } from '../core/errors';
 import { EventBus } from '../core/events';
 import { PlanValidationError } from '../core/plan';
 import type { ResearchProvider } from '../core/provider';
-import { research } from '../core/research';
+import { listRuns } from '../core/journal/history';
+import { research, DEFAULT_OUTPUT_FOLDER, type ResearchResult } from '../core/research';
+import { resumeResearch, RunAlreadyCompletedError } from '../core/resume';
 import { createOfflineProvider } from '../providers/offline';
 import { parseCliArgs, USAGE, type CliOptions } from './args';
+import { formatHistory } from './history';
 import { ProgressBar } from './progress-bar';
 
 export const EXIT = { done: 0, failed: 1, usage: 2, cancelled: 130 } as const;
@@ -34,8 +37,15 @@ async function requireFolder(dir: string): Promise<string> {
 
 async function run(options: CliOptions): Promise<number> {
   const root = await requireFolder(options.dir);
+  if (options.history) {
+    process.stdout.write(`${formatHistory(listRuns(root, DEFAULT_OUTPUT_FOLDER), options.json)}\n`);
+    return EXIT.done;
+  }
+  if (options.resume !== undefined && (options.question !== undefined || options.plan !== undefined || options.out !== undefined)) {
+    throw new UsageError('--resume continues a run with its own question, plan and report path: leave out the question, --plan and --out');
+  }
   const plan = options.plan !== undefined ? await readPlanFile(options.plan) : undefined;
-  if (plan === undefined && options.question === undefined) throw new UsageError('no question given: npm run research -- "your question"');
+  if (plan === undefined && options.question === undefined && options.resume === undefined) throw new UsageError('no question given: npm run research -- "your question"');
 
   const bus = new EventBus((error) => process.stderr.write(`research: a progress handler failed: ${errorMessage(error)}\n`));
   if (options.json) bus.onAny((event) => process.stdout.write(`${JSON.stringify(event)}\n`));
@@ -54,6 +64,12 @@ async function run(options: CliOptions): Promise<number> {
   try {
     return await researchAndReport(options, root, plan, provider, controller.signal, bus);
   } catch (error) {
+    if (error instanceof RunAlreadyCompletedError) {
+      // Nothing left to do is not a failure: say so, and give the report as a finished run would.
+      process.stderr.write(`research: run ${error.runId} already completed; nothing to resume. Report:\n`);
+      process.stdout.write(`${error.reportPath}\n`);
+      return EXIT.done;
+    }
     // Cancelled before a dispatcher existed (while planning): nothing ran, so there is no report.
     if (controller.signal.aborted) {
       process.stderr.write('research: cancelled while planning; no task had run, so no report was written\n');
@@ -65,6 +81,23 @@ async function run(options: CliOptions): Promise<number> {
   }
 }
 
+/** `--resume <run-id>`: settings typed now win; the others are the run's own. */
+function resumeFromCommandLine(options: CliOptions, runId: string, root: string, provider: ResearchProvider, signal: AbortSignal, bus: EventBus): Promise<ResearchResult> {
+  const given = (name: string) => options.explicit.has(name);
+  return resumeResearch({
+    runId,
+    root,
+    provider,
+    concurrency: given('concurrency') ? options.concurrency : undefined,
+    taskTimeoutMs: given('timeout') ? options.timeoutSeconds * 1000 : undefined,
+    retry: given('max-retries') ? { maxRetries: options.maxRetries } : undefined,
+    maxTasks: given('max-tasks') ? options.maxTasks : undefined,
+    signal,
+    bus,
+    onNotice: (message) => process.stderr.write(`research: ${message}\n`),
+  });
+}
+
 async function researchAndReport(
   options: CliOptions,
   root: string,
@@ -73,7 +106,10 @@ async function researchAndReport(
   signal: AbortSignal,
   bus: EventBus,
 ): Promise<number> {
-  const result = await research({
+  const result: ResearchResult =
+    options.resume !== undefined
+      ? await resumeFromCommandLine(options, options.resume, root, provider, signal, bus)
+      : await research({
     question: options.question ?? '',
     root,
     provider,

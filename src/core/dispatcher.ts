@@ -31,7 +31,16 @@ export interface DispatcherOptions {
    */
   abandonAfterMs?: number;
   random?: () => number;
+  /**
+   * Tasks completed in an earlier session of this run (resume), with their results: they start
+   * COMPLETED and never run. `run()` announces each with a `task:state` (PENDING → COMPLETED, reason
+   * RESTORED_REASON, attempt 0) and its `task:result`, so front ends show them like any finished task.
+   */
+  completed?: ReadonlyMap<string, TaskResult>;
 }
+
+/** The reason of the `task:state` event that announces a task restored from an earlier session. */
+export const RESTORED_REASON = 'restored: completed before the run was interrupted';
 
 export interface RunSummary {
   runId: string;
@@ -68,6 +77,8 @@ export class Dispatcher {
   private readonly retryPolicy: RetryPolicy;
   private readonly runController = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Tasks restored as completed from an earlier session, announced when the run starts. */
+  private readonly restored: Task[] = [];
   private readonly random: () => number;
   private taskTimeoutMs: number;
   private readonly maxTasks: number;
@@ -102,6 +113,7 @@ export class Dispatcher {
     const plan = validatePlan(options.plan, { maxTasks: this.maxTasks });
     this.question = plan.question;
     for (const spec of plan.tasks) this.addTask(spec);
+    for (const [id, result] of options.completed ?? []) this.restore(id, result);
     this.rebuildGraph();
 
     if (options.signal) {
@@ -124,6 +136,7 @@ export class Dispatcher {
       this.started = true;
       this.startedAt = Date.now();
       this.bus.emit('run:start', { runId: this.runId, question: this.question, plan: this.plan(), at: this.startedAt });
+      this.announceRestored();
       this.settleInitialStates();
       this.pump();
     }
@@ -305,6 +318,24 @@ export class Dispatcher {
     this.tasks.set(spec.id, new Task(spec));
     this.order.set(spec.id, this.order.size);
     this.open++;
+  }
+
+  /** Marks a task completed by an earlier session. Not a transition: the task never ran in this one. */
+  private restore(id: string, result: TaskResult): void {
+    const task = this.tasks.get(id);
+    if (!task) throw new Error(`cannot restore task "${id}": it is not in the plan`);
+    task.state = 'COMPLETED';
+    task.result = result;
+    this.restored.push(task);
+    this.open--;
+  }
+
+  private announceRestored(): void {
+    for (const task of this.restored) {
+      const at = Date.now();
+      this.bus.emit('task:state', { runId: this.runId, taskId: task.id, from: 'PENDING', to: 'COMPLETED', reason: RESTORED_REASON, attempt: 0, at });
+      this.bus.emit('task:result', { runId: this.runId, taskId: task.id, result: task.result!, at });
+    }
   }
 
   private rebuildGraph(): void {

@@ -1,7 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Dispatcher } from './dispatcher';
+import { errorMessage, UsageError } from './errors';
 import { EventBus, type RunOutcome } from './events';
+import type { TaskResult } from './executor';
+import { RunSession } from './journal/session';
 import { validatePlan, DEFAULT_MAX_TASKS } from './plan';
 import type { ResearchProvider } from './provider';
 import { validateQuestion } from './question';
@@ -31,6 +34,13 @@ export interface ResearchOptions {
   runId?: string;
   /** Called once the dispatcher exists, so a front end can cancel tasks, replan or change limits. */
   onDispatcher?: (dispatcher: Dispatcher) => void;
+  /**
+   * Journal the run in `<root>/<outputFolder>/<runId>/` (journal.jsonl, run.json, lock) so that it can
+   * be resumed if interrupted. Default true; a folder that cannot be written costs only a warning.
+   */
+  journal?: boolean;
+  /** Resume only (see resume.ts): the session of the run being resumed and its completed tasks. */
+  resume?: { session: RunSession; completed: ReadonlyMap<string, TaskResult> };
 }
 
 export interface ResearchResult {
@@ -71,8 +81,11 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
     maxTasks,
     bus,
     signal,
+    completed: options.resume?.completed,
   });
   options.onDispatcher?.(dispatcher);
+  const session = options.resume?.session ?? (options.journal === false ? undefined : openSession(options, { runId, root, reportPath, startedAt, question: plan.question, maxTasks }, bus));
+  session?.attach(bus, () => dispatcher.plan());
   const summary = await dispatcher.run();
 
   const markdown = renderReport({
@@ -89,4 +102,33 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   await mkdir(path.dirname(reportPath), { recursive: true });
   await writeFile(reportPath, markdown, 'utf8');
   return { runId, outcome: summary.outcome, reportPath, stats: summary.stats, tasks: summary.tasks };
+}
+
+/** Opens the journal of a new run; a folder that cannot be written makes the run unresumable, not failed. */
+function openSession(
+  options: ResearchOptions,
+  run: { runId: string; root: string; reportPath: string; startedAt: number; question: string; maxTasks: number },
+  bus: EventBus,
+): RunSession | undefined {
+  const warn = (message: string) => bus.emit('log', { runId: run.runId, level: 'warn', message, at: Date.now() });
+  try {
+    return RunSession.create({
+      ...run,
+      runDir: path.join(run.root, options.outputFolder ?? DEFAULT_OUTPUT_FOLDER, run.runId),
+      providerId: options.provider.id,
+      providerLabel: options.provider.label,
+      options: {
+        concurrency: options.concurrency,
+        taskTimeoutMs: options.taskTimeoutMs,
+        maxRetries: options.retry?.maxRetries,
+        maxTasks: run.maxTasks,
+        outputFolder: options.outputFolder,
+      },
+      onNotice: warn,
+    });
+  } catch (error) {
+    if (error instanceof UsageError) throw error; // driven by another process, or the id is taken
+    warn(`this run cannot be resumed if interrupted: its journal could not be created (${errorMessage(error)})`);
+    return undefined;
+  }
 }

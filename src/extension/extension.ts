@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerSecretCommands } from './secrets';
+import { registerRunHistory } from './history/register';
 import { StartCommand } from './start-command';
 
 /** Thin adapter: commands and UI in, core calls out. Everything that thinks lives in src/core. */
@@ -8,6 +9,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const start = new StartCommand(log);
   context.subscriptions.push(log, vscode.commands.registerCommand('research.start', (question?: unknown) => start.run(question)));
   registerSecretCommands(context);
+  registerRunHistory(context, log);
 }
 
 export function deactivate(): void {

@@ -1,0 +1,32 @@
+import type { RunInfo } from '../core/journal/history';
+
+/** `--history`: one line per run, newest first, or one JSON object per run with --json. */
+export function formatHistory(runs: readonly RunInfo[], json: boolean): string {
+  if (json) return runs.map((run) => JSON.stringify(run)).join('\n');
+  if (runs.length === 0) return 'No runs yet.';
+  const rows = runs.map((run) => [
+    run.startedAt !== undefined ? new Date(run.startedAt).toISOString().slice(0, 16).replace('T', ' ') : '—',
+    run.status + (run.resumable ? ' (resumable)' : ''),
+    run.tasks ? `${run.tasks.completed}/${run.tasks.total}` : '—',
+    formatCost(run.usage),
+    run.runId,
+    oneLine(run.question, 70),
+  ]);
+  const header = ['started', 'outcome', 'tasks', 'cost', 'run id', 'question'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  const resumable = runs.filter((run) => run.resumable);
+  const hint = resumable.length > 0 ? `\n\nResume with: npm run research -- --resume ${resumable[0]!.runId}` : '';
+  return [line(header), ...rows.map(line)].join('\n') + hint;
+}
+
+export function formatCost(usage: RunInfo['usage']): string {
+  if (!usage || usage.inputTokens + usage.outputTokens === 0) return '—';
+  const tokens = `${(usage.inputTokens + usage.outputTokens).toLocaleString('en')} tokens`;
+  return usage.costUsd > 0 ? `$${usage.costUsd.toFixed(usage.costUsd < 1 ? 4 : 2)} · ${tokens}` : tokens;
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

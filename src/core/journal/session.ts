@@ -1,0 +1,140 @@
+import { mkdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { errorMessage, UsageError } from '../errors';
+import type { Disposable, EventBus } from '../events';
+import type { Plan } from '../plan';
+import { acquireRunLock, type RunLock } from './lock';
+import { JOURNAL_FILE } from './records';
+import { RUN_META_VERSION, writeRunMeta, type RunMeta, type RunSettings } from './run-meta';
+import { JournalWriter } from './writer';
+
+export interface NewSessionParams {
+  runDir: string;
+  runId: string;
+  question: string;
+  root: string;
+  reportPath: string;
+  providerId: string;
+  providerLabel: string;
+  startedAt: number;
+  options: RunSettings;
+  onNotice?: (message: string) => void;
+}
+
+/**
+ * What makes a run survive: its lock, its journal and its `run.json`, from the moment its plan is
+ * known to its end. `attach` journals the run's events; the run's end updates `run.json`, closes the
+ * journal and releases the lock.
+ */
+export class RunSession {
+  private warn: (message: string) => void = () => undefined;
+  private subscriptions: Disposable[] = [];
+  private closed = false;
+
+  private constructor(
+    readonly runDir: string,
+    private meta: RunMeta,
+    private readonly lock: RunLock,
+    private readonly writer: JournalWriter,
+    /** Tasks completed in an earlier session (resume). */
+    readonly restored: ReadonlySet<string> = new Set(),
+  ) {}
+
+  /** Creates the run's folder, takes its lock, writes `run.json` and opens the journal. */
+  static create(params: NewSessionParams): RunSession {
+    mkdirSync(params.runDir, { recursive: true });
+    const lock = acquireRunLock(params.runDir, params.runId, params.onNotice);
+    try {
+      // A new run never writes into another run's journal (a reused run id): that run may still be resumed.
+      if ((statSync(path.join(params.runDir, JOURNAL_FILE), { throwIfNoEntry: false })?.size ?? 0) > 0) {
+        throw new UsageError(`run ${params.runId} already exists in ${params.runDir}: resume it, or start a new run with another id`);
+      }
+      const meta: RunMeta = {
+        version: RUN_META_VERSION,
+        runId: params.runId,
+        question: params.question,
+        root: params.root,
+        reportPath: params.reportPath,
+        providerId: params.providerId,
+        providerLabel: params.providerLabel,
+        startedAt: params.startedAt,
+        options: params.options,
+        status: 'running',
+      };
+      writeRunMeta(params.runDir, meta);
+      return RunSession.withWriter(params.runDir, meta, lock, new Set());
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  /**
+   * Continues a run whose lock the caller holds and whose journal ends cleanly (a torn tail already
+   * cut off): appends a `resume` record and marks `run.json` running again.
+   */
+  static resume(runDir: string, meta: RunMeta, lock: RunLock, restored: ReadonlySet<string>, tornBytes?: number): RunSession {
+    const now = Date.now();
+    const next: RunMeta = { ...meta, status: 'running', outcome: undefined, endedAt: undefined, resumedAt: [...(meta.resumedAt ?? []), now] };
+    writeRunMeta(runDir, next);
+    const session = RunSession.withWriter(runDir, next, lock, restored);
+    session.writer.append({ type: 'resume', pid: process.pid, restored: [...restored], tornBytes, at: now }, true);
+    return session;
+  }
+
+  private static withWriter(runDir: string, meta: RunMeta, lock: RunLock, restored: ReadonlySet<string>): RunSession {
+    let session: RunSession | undefined;
+    const writer = JournalWriter.open({
+      file: path.join(runDir, JOURNAL_FILE),
+      onError: (error) =>
+        session?.warn(`the journal could not be written (${errorMessage(error)}); if this run is interrupted it cannot be resumed`),
+    });
+    session = new RunSession(runDir, meta, lock, writer, restored);
+    return session;
+  }
+
+  get journalFile(): string {
+    return path.join(this.runDir, JOURNAL_FILE);
+  }
+
+  /** Journals the run's events until it ends; then records the outcome and lets go of the run. */
+  attach(bus: EventBus, currentPlan: () => Plan): void {
+    this.warn = (message) => bus.emit('log', { runId: this.meta.runId, level: 'warn', message, at: Date.now() });
+    this.subscriptions.push(
+      this.writer.attach(bus, currentPlan, this.restored),
+      // onAny, registered after the writer's: handlers run in that order, so run:end is journalled first.
+      bus.onAny((event) => {
+        if (event.type !== 'run:end') return;
+        const byState = event.stats.byState;
+        this.meta = {
+          ...this.meta,
+          question: currentPlan().question,
+          status: 'ended',
+          outcome: event.outcome,
+          endedAt: event.at,
+          tasks: { total: event.stats.total, completed: byState.COMPLETED, failed: byState.FAILED, cancelled: byState.CANCELLED },
+          usage: event.stats.usage,
+        };
+        try {
+          writeRunMeta(this.runDir, this.meta);
+        } catch (error) {
+          this.warn(`run.json could not be updated (${errorMessage(error)}); the history reads the journal instead`);
+        }
+        this.close();
+      }),
+    );
+  }
+
+  /** Closes the journal and releases the lock; the run's end does this by itself. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const subscription of this.subscriptions) subscription.dispose();
+    try {
+      this.writer.close();
+    } finally {
+      this.lock.release();
+    }
+  }
+}
+

@@ -1,0 +1,119 @@
+import { truncateSync, appendFileSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { UsageError } from './errors';
+import { NothingToResumeError } from './journal/errors';
+import { findRunDir } from './journal/history';
+import { acquireRunLock } from './journal/lock';
+import { loadJournal } from './journal/reader';
+import { JOURNAL_FILE } from './journal/records';
+import { replayJournal } from './journal/replay';
+import { readRunMeta, RUN_META_VERSION, type RunMeta } from './journal/run-meta';
+import { RunSession } from './journal/session';
+import { DEFAULT_MAX_TASKS } from './plan';
+import { DEFAULT_OUTPUT_FOLDER, research, type ResearchOptions, type ResearchResult } from './research';
+
+export interface ResumeOptions extends Omit<ResearchOptions, 'question' | 'plan' | 'runId' | 'outFile' | 'journal' | 'resume'> {
+  runId: string;
+  /** Said once, e.g. that a stale lock was taken over or a torn last line cut off. */
+  onNotice?: (message: string) => void;
+}
+
+/** The run ended with every task completed: there is nothing to resume. The report is at `reportPath`. */
+export class RunAlreadyCompletedError extends UsageError {
+  constructor(
+    readonly runId: string,
+    readonly reportPath: string,
+  ) {
+    super(`run ${runId} already completed; its report is ${reportPath}`);
+    this.name = 'RunAlreadyCompletedError';
+  }
+}
+
+/**
+ * Continues an interrupted run from its journal without redoing finished work:
+ * - tasks whose result is journalled are restored as completed and never run again;
+ * - tasks that were running, retrying, ready or waiting when the run stopped run (again);
+ * - tasks that had failed or were cancelled run again too: resuming is asking for the run to finish;
+ * - the plan is the latest one (after any replan); the question and report path are the run's own.
+ * The resumed session appends to the same journal (after a `resume` record) and writes the report to
+ * the same place. Settings not given here are the run's own (from run.json), then the defaults.
+ * A run that ended cancelled, partial or failed can be resumed the same way; a completed one cannot.
+ */
+export async function resumeResearch(options: ResumeOptions): Promise<ResearchResult> {
+  const root = path.resolve(options.root);
+  const outputFolder = options.outputFolder ?? DEFAULT_OUTPUT_FOLDER;
+  const runDir = findRunDir(root, outputFolder, options.runId);
+  const notice = options.onNotice ?? (() => undefined);
+  const journalFile = path.join(runDir, JOURNAL_FILE);
+  if (!existsSync(journalFile)) {
+    throw new NothingToResumeError(options.runId, 'it has no journal (it was run before runs were journalled, or stopped before its plan was known); start it again');
+  }
+
+  const lock = acquireRunLock(runDir, options.runId, notice);
+  let session: RunSession | undefined;
+  try {
+    const journal = loadJournal(journalFile);
+    if (journal.records.length === 0) {
+      throw new NothingToResumeError(options.runId, 'it stopped before its plan was written; start it again');
+    }
+    const run = replayJournal(journal.records, journalFile);
+    const stored = readRunMeta(runDir);
+    const reportPath = reportPathOf(stored, root, runDir);
+    if (run.ended?.outcome === 'completed' && run.results.size === run.plan.tasks.length) {
+      throw new RunAlreadyCompletedError(options.runId, reportPath);
+    }
+
+    // Appending after a torn line would bury it mid-file, where the reader refuses damage: cut it off.
+    if (journal.torn || !journal.endsWithNewline) {
+      truncateSync(journalFile, journal.validBytes);
+      if (!journal.endsWithNewline) appendFileSync(journalFile, '\n');
+      if (journal.torn) notice(`the journal of run ${options.runId} ended in a line cut off by the interruption (${journal.torn.bytes} bytes); it was removed`);
+    }
+    const meta: RunMeta = stored ?? {
+      version: RUN_META_VERSION,
+      runId: options.runId,
+      question: run.question,
+      root,
+      reportPath,
+      providerId: options.provider.id,
+      providerLabel: options.provider.label,
+      startedAt: run.startedAt,
+      options: {},
+      status: 'running',
+    };
+    if (stored && stored.providerId !== options.provider.id) {
+      notice(`run ${options.runId} was started with the "${stored.providerId}" provider and continues with "${options.provider.id}"`);
+    }
+    const completed = new Map(run.results);
+    const total = run.plan.tasks.length;
+    notice(`resuming run ${options.runId}: ${completed.size} of ${total} tasks already done, ${total - completed.size} to run`);
+    session = RunSession.resume(runDir, { ...meta, root, reportPath }, lock, new Set(completed.keys()), journal.torn?.bytes);
+    const settings = meta.options;
+    return await research({
+      ...options,
+      root,
+      outputFolder,
+      question: run.question,
+      plan: run.plan,
+      runId: options.runId,
+      outFile: reportPath,
+      concurrency: options.concurrency ?? settings.concurrency,
+      taskTimeoutMs: options.taskTimeoutMs ?? settings.taskTimeoutMs,
+      retry: { ...(settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : {}), ...options.retry },
+      maxTasks: Math.max(options.maxTasks ?? settings.maxTasks ?? DEFAULT_MAX_TASKS, run.plan.tasks.length),
+      resume: { session, completed },
+    });
+  } catch (error) {
+    if (session) session.close();
+    else lock.release();
+    throw error;
+  }
+}
+
+/** The run's report path; when the folder was moved since, the same place under the new root. */
+function reportPathOf(meta: RunMeta | undefined, root: string, runDir: string): string {
+  if (!meta) return path.join(runDir, 'report.md');
+  const relative = path.relative(meta.root, meta.reportPath);
+  const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  return meta.root !== root && inside ? path.join(root, relative) : meta.reportPath;
+}
