@@ -53,6 +53,7 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   const maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS;
   const bus = options.bus ?? new EventBus();
   const signal = options.signal ?? new AbortController().signal;
+  const usageBefore = options.provider.usage?.();
 
   const plan =
     options.plan !== undefined
@@ -71,9 +72,19 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
     maxTasks,
     bus,
     signal,
+    shouldStart: options.provider.shouldStart?.bind(options.provider),
   });
   options.onDispatcher?.(dispatcher);
   const summary = await dispatcher.run();
+  if (usageBefore) {
+    // The provider's own count includes planning and failed attempts, which no task result carries.
+    const after = options.provider.usage!();
+    summary.stats.usage = {
+      inputTokens: after.inputTokens - usageBefore.inputTokens,
+      outputTokens: after.outputTokens - usageBefore.outputTokens,
+      costUsd: after.costUsd - usageBefore.costUsd,
+    };
+  }
 
   const markdown = renderReport({
     runId,
