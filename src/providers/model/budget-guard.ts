@@ -11,7 +11,8 @@ export interface Budget {
  * Watches spending against a budget. As the run nears its cap — when one more task would probably
  * reach it — no new search or analysis starts (they end cancelled with the reason), while the
  * synthesis still runs until the cap itself is reached, so the report is written from what was found.
- * "One more task" is the average a finished model task cost so far, or `firstTaskEstimate` before any.
+ * "One more task" is the larger of `taskEstimate` and the average a finished task cost so far: it errs
+ * on the side of stopping early, since an overrun budget is what people complain about.
  */
 export class BudgetGuard {
   private spent: UsageTotals = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
@@ -20,7 +21,7 @@ export class BudgetGuard {
 
   constructor(
     readonly budget: Budget,
-    private readonly firstTaskEstimate: UsageTotals,
+    private readonly taskEstimate: UsageTotals,
   ) {}
 
   get limited(): boolean {
@@ -45,7 +46,12 @@ export class BudgetGuard {
   /** Why a task of this kind must not start now, or undefined. */
   refuse(kind: TaskKind): string | undefined {
     if (!this.limited) return undefined;
-    const next = this.tasks > 0 ? scale(this.taskTotals, 1 / this.tasks) : this.firstTaskEstimate;
+    const average = this.tasks > 0 ? scale(this.taskTotals, 1 / this.tasks) : this.taskEstimate;
+    const next = {
+      inputTokens: Math.max(average.inputTokens, this.taskEstimate.inputTokens),
+      outputTokens: Math.max(average.outputTokens, this.taskEstimate.outputTokens),
+      costUsd: Math.max(average.costUsd, this.taskEstimate.costUsd),
+    };
     const margin = kind === 'synthesize' ? { inputTokens: 0, outputTokens: 0, costUsd: 0 } : next;
     const { usd, tokens } = this.budget;
     const spentTokens = this.spent.inputTokens + this.spent.outputTokens;

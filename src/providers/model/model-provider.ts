@@ -34,8 +34,8 @@ export interface ModelProviderOptions {
    * errors while planning are retried the same way, rate limits without using up retries.
    */
   planningRetry?: Partial<RetryPolicy>;
-  /** Cost of one task before any finished, for the budget's first estimate. */
-  firstTaskEstimate?: UsageTotals;
+  /** The least one task is expected to cost, for the budget's margin. Default 4,000 tokens in, 800 out. */
+  taskEstimate?: UsageTotals;
 }
 
 export interface ModelProvider extends ResearchProvider {
@@ -51,7 +51,7 @@ export interface ModelProvider extends ResearchProvider {
  */
 export function createModelProvider(options: ModelProviderOptions): ModelProvider {
   const prices = options.prices ?? {};
-  const budget = new BudgetGuard(options.budget ?? {}, options.firstTaskEstimate ?? { inputTokens: 4000, outputTokens: 800, costUsd: estimateCost(options, prices) });
+  const budget = new BudgetGuard(options.budget ?? {}, options.taskEstimate ?? { inputTokens: 4000, outputTokens: 800, costUsd: estimateCost(options, prices) });
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.planningRetry };
   const sourcesPerSearch = options.sourcesPerSearch ?? 6;
 
