@@ -1,4 +1,4 @@
-import { PermanentError, RateLimitedError, RetryableError, formatSeconds } from '../../core/errors';
+import { PermanentError, RateLimitedError } from '../../core/errors';
 import { isRateLimited, retryAfterMs } from '../../core/retry';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat-model';
 import { RequestRejectedError } from './chat-errors';
@@ -47,7 +47,8 @@ interface Member {
  * Several endpoints behind one ChatModel per model name (seeds 000/004's LoadBalancer, least loaded):
  * each request goes to the healthy endpoint serving the model with the lowest load (in flight and
  * queued per slot) among those its rate limits let through now. Endpoints that keep failing are taken
- * out and probed back in (EndpointHealth); a 429 pauses its endpoint for every task (EndpointLimiter).
+ * out and probed back in (EndpointHealth) while another serves the model; a 429 pauses its endpoint
+ * for every task (EndpointLimiter).
  * No request is retried here: failures go back to the dispatcher, which retries the task.
  */
 export class EndpointPool {
@@ -117,14 +118,10 @@ export class EndpointPool {
     if (serving.length === 0) {
       throw new PermanentError(`no endpoint serves model "${model}": add it to the "models" of an endpoint, or leave "models" out to allow any`);
     }
-    const available = serving.filter((m) => m.health.availability() !== 'no');
-    if (available.length === 0) {
-      const wait = Math.min(...serving.map((m) => m.health.msUntilProbe));
-      throw new RetryableError(
-        `every endpoint serving model "${model}" is out of service after repeated failures; the next is tried again in ${formatSeconds(wait)}`,
-        wait,
-      );
-    }
+    // The breaker moves traffic to healthy endpoints; it never leaves a model with none. When every
+    // endpoint serving it is out, requests go through anyway and the dispatcher's retries decide.
+    const healthy = serving.filter((m) => m.health.availability() !== 'no');
+    const available = healthy.length > 0 ? healthy : serving;
     const ready = available.filter((m) => m.limiter.holdMs(tokens) === 0);
     if (ready.length === 0) {
       const wait = Math.min(...available.map((m) => m.limiter.holdMs(tokens)));
