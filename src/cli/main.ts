@@ -6,7 +6,9 @@ import { PlanValidationError } from '../core/plan';
 import type { ResearchProvider } from '../core/provider';
 import { research } from '../core/research';
 import { createOfflineProvider } from '../providers/offline';
+import { formatUsd } from '../core/report';
 import { parseCliArgs, USAGE, type CliOptions } from './args';
+import { modelProviderFromArgs } from './model-provider-from-args';
 import { ProgressBar } from './progress-bar';
 
 export const EXIT = { done: 0, failed: 1, usage: 2, cancelled: 130 } as const;
@@ -50,7 +52,7 @@ async function run(options: CliOptions): Promise<number> {
   });
   process.on('SIGTERM', () => controller.abort());
 
-  const provider = createOfflineProvider({ root });
+  const provider = options.provider === 'openai' ? await modelProviderFromArgs(options, root, process.env) : createOfflineProvider({ root });
   try {
     return await researchAndReport(options, root, plan, provider, controller.signal, bus);
   } catch (error) {
@@ -89,6 +91,10 @@ async function researchAndReport(
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ type: 'report', reportPath: result.reportPath, outcome: result.outcome, stats: result.stats })}\n`);
   } else {
+    const usage = result.stats.usage;
+    if (usage.inputTokens + usage.outputTokens > 0) {
+      process.stderr.write(`Tokens: ${usage.inputTokens} in, ${usage.outputTokens} out${usage.costUsd > 0 ? ` · cost ${formatUsd(usage.costUsd)}` : ''}\n`);
+    }
     process.stderr.write(`Report (${result.outcome}):\n`);
     process.stdout.write(`${result.reportPath}\n`);
   }
