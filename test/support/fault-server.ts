@@ -15,6 +15,8 @@ export type Fault =
   | { kind: 'reset' }
   | { kind: 'malformed' }
   | { kind: 'truncated' }
+  /** Streams part of the answer, then drops the connection. */
+  | { kind: 'cut' }
   | { kind: 'reply'; content: string };
 
 export interface RecordedRequest {
@@ -46,7 +48,6 @@ export interface FaultServer {
   /** Faults for requests whose body matches (checked before the shared queue). */
   queueFor(match: (body: ChatBody) => boolean, ...faults: Fault[]): void;
   respondWith(responder: Responder): void;
-  /** Chunks a streamed answer is cut into. */
   close(): Promise<void>;
 }
 
@@ -107,6 +108,12 @@ export async function startFaultServer(responder: Responder = () => '{}'): Promi
         return;
       case 'malformed':
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"id": "x", "choices": [ {"message": ');
+        return;
+      case 'cut':
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(sse(chunk(body, 'The answer starts but ')));
+        await later(20);
+        req.socket.destroy();
         return;
       case 'truncated':
         if (body.stream) {

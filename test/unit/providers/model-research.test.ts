@@ -239,6 +239,32 @@ describe('model-backed research against a fault-injecting server (real openai SD
     assert.deepEqual(r.provider.pool.status().map((s) => [s.name, s.healthy]), [['broken', false], ['good', true]]);
   });
 
+  it('replans with the model, keeping completed tasks and letting new ones depend on them', async () => {
+    const p = provider();
+    server.queueFor(isCall('replan'), {
+      kind: 'reply',
+      content: JSON.stringify({
+        tasks: [
+          { id: 'search-3', kind: 'search', description: 'More', query: 'copper', dependsOn: [] },
+          { id: 'synthesize-2', kind: 'synthesize', description: 'Write again', dependsOn: ['search-1', 'search-3'] },
+        ],
+      }),
+    });
+    const plan = await p.replan(
+      {
+        question: 'How does the kettle boil water?',
+        instruction: 'look at materials',
+        tasks: [{ spec: { id: 'search-1', kind: 'search', description: 'x', dependsOn: [], priority: 5 }, state: 'COMPLETED', attempts: 1, retries: 0, busyMs: 1, result: { summary: 'found 2 quotes' } }],
+      },
+      { signal: new AbortController().signal, maxTasks: 50 },
+    );
+    p.dispose?.();
+    assert.deepEqual(plan.tasks.map((t) => t.id), ['search-3', 'synthesize-2']);
+    const prompt = requestsOf('replan')[0].body.messages[1].content;
+    assert.match(prompt, /search-1 \[search, completed\]: x — result: found 2 quotes/);
+    assert.match(prompt, /look at materials/);
+  });
+
   it('routes by role: planner, researcher and writer models', async () => {
     await run({ config: { model: undefined, roles: { planner: 'big', researcher: 'small', writer: 'writer' } } });
     const byKind = (k: Parameters<typeof isCall>[0]) => [...new Set(requestsOf(k).map((q) => q.body.model))];

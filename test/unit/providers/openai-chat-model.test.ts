@@ -70,13 +70,14 @@ describe('OpenAI-compatible ChatModel (real openai SDK against a loopback server
     assert.equal(retryAfterMs(await failure(ask())), 250);
   });
 
-  it('500, 503, resets, malformed JSON and truncated streams are retryable', async () => {
-    server.queue({ kind: 'status', status: 503 }, { kind: 'reset' }, { kind: 'malformed' }, { kind: 'truncated' });
-    for (const what of ['503', 'reset', 'malformed', 'truncated stream']) {
-      const error = await failure(what === 'truncated stream' ? ask({ onText: () => undefined }) : ask());
+  it('500, 503, resets, malformed JSON, truncated and dropped streams are retryable, naming the endpoint', async () => {
+    server.queue({ kind: 'status', status: 503 }, { kind: 'reset' }, { kind: 'malformed' }, { kind: 'truncated' }, { kind: 'cut' });
+    for (const what of ['503', 'reset', 'malformed', 'truncated stream', 'connection dropped mid-stream']) {
+      const error = await failure(what.includes('stream') ? ask({ onText: () => undefined }) : ask());
       assert.ok(isRetryable(error), `${what}: ${error.message}`);
+      assert.match(error.message, /endpoint "local"/);
     }
-    assert.equal(server.requests.length, 4);
+    assert.equal(server.requests.length, 5);
   });
 
   it('401, 403, 404 and 400 are permanent, say what to fix, and never contain the key', async () => {
