@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PlanValidationError, TASK_KINDS, validatePlan, type Plan, type TaskSpec } from '../../core/plan';
+import { PlanValidationError, validatePlan, type Plan, type TaskSpec } from '../../core/plan';
 import type { ReplanRequest } from '../../core/provider';
 import type { ChatMessage } from './chat-model';
 import { askForJson, InvalidAnswerError } from './json-answer';
@@ -54,8 +54,9 @@ export async function planWithModel(question: string, messages: ChatMessage[], c
   return plan!;
 }
 
+/** Completed tasks of a running plan: a replan may depend on them without listing them. */
 export function completedIds(request: ReplanRequest): ReadonlySet<string> {
-  return new Set(request.tasks.filter((t) => t.state === 'COMPLETED' && t.spec.id).map((t) => t.spec.id));
+  return new Set(request.tasks.filter((t) => t.state === 'COMPLETED').map((t) => t.spec.id));
 }
 
 /**
@@ -71,7 +72,6 @@ function shapePlan(question: string, tasks: readonly Record<string, unknown>[], 
   const synth = plan.tasks.filter((t) => t.kind === 'synthesize');
   if (synth.length !== 1) problems.push(`the plan must have exactly one task of kind "synthesize", not ${synth.length}`);
   if (!plan.tasks.some((t) => t.kind === 'search') && !externalIds?.size) problems.push('the plan has no search task');
-  for (const kind of new Set(plan.tasks.map((t) => t.kind))) if (!TASK_KINDS.includes(kind)) problems.push(`unknown kind ${kind}`);
   if (synth.length === 1 && plan.tasks.some((t) => t.dependsOn.includes(synth[0].id))) {
     problems.push(`task "${synth[0].id}" (the synthesis) must come last: no task may depend on it`);
   }
