@@ -92,11 +92,11 @@ export class EndpointLimiter {
     if (wait <= 0) return;
     const why =
       this.pausedUntil > this.now()
-        ? 'asked to slow down'
+        ? 'asked for a pause (429)'
         : (this.requests?.waitMs(1) ?? 0) > 0
-          ? `at its limit of ${this.limits.requestsPerMinute} requests per minute`
-          : `at its limit of ${this.limits.tokensPerMinute} tokens per minute`;
-    throw new RateLimitedError(`endpoint "${this.name}" is ${why}`, wait);
+          ? `is at its limit of ${this.limits.requestsPerMinute} requests per minute`
+          : `is at its limit of ${this.limits.tokensPerMinute} tokens per minute`;
+    throw new RateLimitedError(`endpoint "${this.name}" ${why}`, wait);
   }
 
   private slot(signal: AbortSignal): Promise<void> {

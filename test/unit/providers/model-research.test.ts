@@ -152,7 +152,7 @@ describe('model-backed research against a fault-injecting server (real openai SD
     assert.ok(after.length >= 3);
     // Lower bound only: nothing reached the endpoint before the second it asked for had passed.
     for (const q of after) assert.ok(q.at - limited.at >= 950, `a request came ${q.at - limited.at} ms after the 429`);
-    const heldTasks = new Set(r.events.filter((e) => e.type === 'task:state' && e.to === 'RETRYING' && /rate limit|slow down/.test(e.reason ?? '')).map((e) => (e as { taskId: string }).taskId));
+    const heldTasks = new Set(r.events.filter((e) => e.type === 'task:state' && e.to === 'RETRYING' && /rate limit|429/.test(e.reason ?? '')).map((e) => (e as { taskId: string }).taskId));
     assert.ok(heldTasks.size >= 2, `tasks held: ${[...heldTasks].join(', ')}`);
   });
 
