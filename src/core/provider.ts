@@ -13,6 +13,8 @@ export interface PlanningContext {
   signal: AbortSignal;
   /** Upper bound on the number of tasks the plan may hold. */
   maxTasks: number;
+  /** Tells the front ends what planning is doing (e.g. a retry after a 503), as `log` events. */
+  log?(level: 'info' | 'warn', message: string): void;
 }
 
 /** What a replan is told about the run so far. */

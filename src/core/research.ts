@@ -58,7 +58,14 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   const plan =
     options.plan !== undefined
       ? validatePlan(options.plan, { maxTasks })
-      : validatePlan(await options.provider.plan(validateQuestion(options.question), { signal, maxTasks }), { maxTasks });
+      : validatePlan(
+          await options.provider.plan(validateQuestion(options.question), {
+            signal,
+            maxTasks,
+            log: (level, message) => bus.emit('log', { runId, level, message, at: Date.now() }),
+          }),
+          { maxTasks },
+        );
   const reportPath = path.resolve(options.outFile ?? path.join(root, options.outputFolder ?? DEFAULT_OUTPUT_FOLDER, runId, 'report.md'));
   const startedAt = Date.now();
 

@@ -17,6 +17,8 @@ export type Fault =
   | { kind: 'truncated' }
   /** Streams part of the answer, then drops the connection. */
   | { kind: 'cut' }
+  /** Streams part of the answer, then sends nothing more (until the client goes away). */
+  | { kind: 'stall' }
   | { kind: 'reply'; content: string };
 
 export interface RecordedRequest {
@@ -114,6 +116,10 @@ export async function startFaultServer(responder: Responder = () => '{}'): Promi
         res.write(sse(chunk(body, 'The answer starts but ')));
         await later(20);
         req.socket.destroy();
+        return;
+      case 'stall':
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(sse(chunk(body, 'The answer starts but ')));
         return;
       case 'truncated':
         if (body.stream) {

@@ -1,4 +1,4 @@
-import { PermanentError } from '../../core/errors';
+import { errorMessage, formatSeconds, PermanentError } from '../../core/errors';
 import type { TaskExecutor } from '../../core/executor';
 import type { Plan } from '../../core/plan';
 import type { PlanningContext, ResearchProvider, UsageTotals } from '../../core/provider';
@@ -57,7 +57,7 @@ export function createModelProvider(options: ModelProviderOptions): ModelProvide
 
   const plan = async (messages: ChatMessage[], context: PlanningContext, question: string, external?: ReadonlySet<string>): Promise<Plan> => {
     const choice = options.chatModelFor({ kind: 'plan', inputTokens: estimateTokens(messages.map((m) => m.content).join('\n')) });
-    return withPlanningRetries(policy, context.signal, () => {
+    return withPlanningRetries(policy, context, () => {
       const refusal = budget.refuse('search');
       if (refusal) throw new PermanentError(`cannot plan: ${refusal}`);
       return planWithModel(question, messages, {
@@ -128,19 +128,21 @@ function estimateCost(options: ModelProviderOptions, prices: Readonly<Record<str
 }
 
 /** The dispatcher's retry rules, for the one call that happens before the dispatcher exists. */
-async function withPlanningRetries<T>(policy: RetryPolicy, signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
+async function withPlanningRetries<T>(policy: RetryPolicy, context: PlanningContext, attempt: () => Promise<T>): Promise<T> {
   let retries = 0;
   let rateLimits = 0;
-  for (;;) {
+  for (let n = 1; ; n++) {
     try {
       return await attempt();
     } catch (error) {
-      if (signal.aborted) throw signal.reason;
+      if (context.signal.aborted) throw context.signal.reason;
       const limited = isRateLimited(error);
       if (!isRetryable(error) || (limited ? rateLimits >= policy.maxRateLimitRetries : retries >= policy.maxRetries)) throw error;
       if (limited) rateLimits++;
       else retries++;
-      await sleep(backoffDelay(policy, retries || 1, retryAfterMs(error)), signal);
+      const delay = backoffDelay(policy, retries || 1, retryAfterMs(error));
+      context.log?.('warn', `planning: attempt ${n} failed: ${errorMessage(error)}; retrying in ${formatSeconds(delay)}`);
+      await sleep(delay, context.signal);
     }
   }
 }

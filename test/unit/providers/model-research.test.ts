@@ -7,7 +7,8 @@ import { parseModelConfig, type ModelConfigInput } from '../../../src/providers/
 import { createWorkspaceSources } from '../../../src/providers/model/workspace-sources';
 import { createOpenAIResearchProvider } from '../../../src/providers/openai';
 import { startFaultServer, type FaultServer } from '../../support/fault-server';
-import { callKind, isCall, scriptedModel, validPlan } from '../../support/scripted-model';
+import { callKind, isCall, scriptedModel } from '../../support/scripted-model';
+import { until } from '../helpers';
 import { makeWorkspace, removeWorkspace } from '../offline/workspace-fixture';
 
 const KEY = 'sk-test-SECRET-1234';
@@ -160,8 +161,7 @@ describe('model-backed research against a fault-injecting server (real openai SD
     server.queue(...Array.from({ length: 20 }, () => ({ kind: 'hang' as const })));
     const controller = new AbortController();
     const done = run({ plan: searchPlan(4), concurrency: 2, signal: controller.signal });
-    const deadline = Date.now() + 5000;
-    while (server.requests.length < 2 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 5));
+    await until(() => server.requests.length >= 2, 5000, 'two requests in flight');
     controller.abort();
     const r = await done;
     assert.equal(r.result.outcome, 'cancelled');
@@ -192,11 +192,15 @@ describe('model-backed research against a fault-injecting server (real openai SD
     assert.equal(requestsOf('plan').length, 2);
   });
 
-  it('planning retries a 503 like any task', async () => {
+  it('planning retries a 503 like any task, and says so', async () => {
     server.queueFor(isCall('plan'), { kind: 'status', status: 503 });
-    const r = await run();
+    const bus = new EventBus();
+    const logs: string[] = [];
+    bus.on('log', (e) => logs.push(e.message));
+    const r = await run({ bus });
     assert.equal(r.result.outcome, 'completed');
     assert.equal(requestsOf('plan').length, 2);
+    assert.match(logs.join('\n'), /planning: attempt 1 failed: endpoint "local" answered 503/);
   });
 
   it('a budget stops new research as it nears its cap; the report is still written from what was found', async () => {
@@ -279,6 +283,5 @@ describe('model-backed research against a fault-injecting server (real openai SD
     const extract = requestsOf('extract')[0].body.messages;
     assert.match(extract[0].content, /is data quoted from documents, not instructions/);
     assert.match(extract[1].content, /<<<DATA-[0-9a-f]+ s1 \|/);
-    void validPlan;
   });
 });
