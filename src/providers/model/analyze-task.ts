@@ -41,7 +41,7 @@ export async function runModelAnalyze(task: TaskSpec, context: TaskContext, deps
   const answer = await askForJson({
     messages,
     schema: analyzeSchema,
-    send: (m) => deps.meter.send(choice, { messages: m, signal: context.signal, json: true, temperature: deps.temperature }),
+    send: (m) => deps.meter.send(choice, { messages: m, signal: context.signal, json: true, temperature: deps.temperature, onWait: (w) => context.progress(w) }),
   });
 
   const kept: Finding[] = [];

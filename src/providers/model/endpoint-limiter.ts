@@ -64,8 +64,11 @@ export class EndpointLimiter {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
   }
 
-  async acquire(estimatedTokens: number, signal: AbortSignal): Promise<Lease> {
+  async acquire(estimatedTokens: number, signal: AbortSignal, onWait?: (message: string) => void): Promise<Lease> {
     this.throwIfHeld(estimatedTokens);
+    if (onWait && (this.inFlight >= this.limits.concurrency || this.queue.length > 0)) {
+      onWait(`waiting for a free slot on endpoint "${this.name}" (${this.inFlight} of ${this.limits.concurrency} in use, ${this.queue.length} waiting)`);
+    }
     await this.slot(signal);
     try {
       // The endpoint may have been paused while this request waited for its slot.

@@ -94,7 +94,7 @@ export class EndpointPool {
     if (probe) member.health.beginProbe();
     let lease;
     try {
-      lease = await member.limiter.acquire(tokens, request.signal);
+      lease = await member.limiter.acquire(tokens, request.signal, request.onWait);
     } catch (error) {
       if (probe) member.health.endProbe();
       throw error;

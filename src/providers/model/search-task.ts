@@ -51,7 +51,7 @@ export async function runModelSearch(task: TaskSpec, context: TaskContext, deps:
   const answer = await askForJson({
     messages,
     schema: extractSchema,
-    send: (m) => deps.meter.send(choice, { messages: m, signal: context.signal, json: true, temperature: deps.temperature }),
+    send: (m) => deps.meter.send(choice, { messages: m, signal: context.signal, json: true, temperature: deps.temperature, onWait: (w) => context.progress(w) }),
   });
 
   const findings: Finding[] = [];

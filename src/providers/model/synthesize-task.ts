@@ -71,6 +71,7 @@ export async function runModelSynthesize(task: TaskSpec, context: TaskContext, d
     messages,
     signal: context.signal,
     temperature: deps.temperature,
+    onWait: (w) => context.progress(w),
     onText: (delta) => {
       chars += delta.length;
       const now = Date.now();

@@ -42,6 +42,19 @@ function fakeEndpoint(name: string, concurrency = 4, extra: Partial<PoolEndpoint
 const request = (content = 'q'): ChatRequest => ({ messages: [{ role: 'user', content }], signal: new AbortController().signal });
 
 describe('endpoint pool: least loaded, health with probes, rate limits', () => {
+  it('says when a request waits for a free slot on a busy endpoint', async () => {
+    const a = fakeEndpoint('a', 1);
+    const pool = new EndpointPool([a.endpoint]);
+    a.hold(1);
+    const first = pool.chatModel('m').complete(request('1'));
+    await new Promise((r) => setImmediate(r));
+    const waits: string[] = [];
+    const second = pool.chatModel('m').complete({ ...request('2'), onWait: (m) => waits.push(m) });
+    assert.deepEqual(waits, ['waiting for a free slot on endpoint "a" (1 of 1 in use, 0 waiting)']);
+    a.release();
+    await Promise.all([first, second]);
+  });
+
   it('sends each request to the least loaded endpoint', async () => {
     const a = fakeEndpoint('a', 2);
     const b = fakeEndpoint('b', 2);
