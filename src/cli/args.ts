@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors';
+import { checkBaseUrl } from '../providers/openai/api-key';
 
 export const USAGE = `Usage: npm run research -- "<question>" [options]
 
@@ -16,10 +17,19 @@ Options:
   --timeout <seconds>   per-attempt timeout of a subtask (default: 120)
   --max-retries <n>     retries after a retryable error (default: 2)
   --max-tasks <n>       refuse plans with more tasks than this (default: 2000)
-  --provider <name>     who does the work: offline (default)
+  --provider <name>     who does the work: offline (default) or openai
   --resume <run-id>     continue an interrupted run of --dir without redoing finished tasks
   --history             list the runs of --dir: question, date, outcome, tasks, cost
   -h, --help            show this help
+
+Models (--provider openai: OpenAI, or any OpenAI-compatible server such as Ollama, LM Studio, vLLM):
+  --base-url <url>      the endpoint (default: https://api.openai.com/v1), e.g. http://127.0.0.1:11434/v1
+  --model <name>        the model for every role (planner, researcher, writer)
+  --models-config <file.json>  endpoints, models by role, prices, limits and budget (see the README)
+  --budget-usd <n>      stop starting new research as the cost nears this many US dollars
+  --budget-tokens <n>   the same, in tokens
+  The key is read from the OPENAI_API_KEY environment variable (never from the command line, which
+  shell history keeps); a local server that needs no key works without it.
 
 Exit codes: 0 done, 1 the run failed or was partial, 2 bad usage or invalid plan, 130 cancelled (Ctrl-C).`;
 
@@ -34,6 +44,12 @@ export interface CliOptions {
   maxRetries: number;
   maxTasks: number;
   provider: string;
+  /** --provider openai: where and which model; undefined when not given. */
+  baseUrl?: string;
+  model?: string;
+  modelsConfig?: string;
+  budgetUsd?: number;
+  budgetTokens?: number;
   help: boolean;
   /** Run id to continue (--resume). */
   resume?: string;
@@ -43,7 +59,17 @@ export interface CliOptions {
   explicit: ReadonlySet<string>;
 }
 
-export const PROVIDERS = ['offline'] as const;
+export const PROVIDERS = ['offline', 'openai'] as const;
+
+/** Options that only a model provider uses. */
+const MODEL_OPTIONS = ['base-url', 'model', 'models-config', 'budget-usd', 'budget-tokens'] as const;
+
+function positive(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a number above 0, not "${value}"`);
+  return n;
+}
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
@@ -59,6 +85,12 @@ function integer(name: string, value: string | undefined, fallback: number, min:
  * `cwd`, the folder the person ran the command in.
  */
 export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
+  const keyFlag = argv.find((arg) => /^--(api-?key|key|token)(=|$)/i.test(arg));
+  if (keyFlag) {
+    throw new UsageError(
+      `${keyFlag.split('=')[0]}: keys are never given on the command line (shell history and process lists keep them); set the OPENAI_API_KEY environment variable instead`,
+    );
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -75,6 +107,11 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
         'max-retries': { type: 'string' },
         'max-tasks': { type: 'string' },
         provider: { type: 'string' },
+        'base-url': { type: 'string' },
+        model: { type: 'string' },
+        'models-config': { type: 'string' },
+        'budget-usd': { type: 'string' },
+        'budget-tokens': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         resume: { type: 'string' },
         history: { type: 'boolean', default: false },
@@ -90,6 +127,14 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
   if (!(PROVIDERS as readonly string[]).includes(provider)) {
     throw new UsageError(`unknown provider "${provider}": available: ${PROVIDERS.join(', ')}`);
   }
+  if (provider === 'offline') {
+    const given = MODEL_OPTIONS.filter((name) => values[name] !== undefined);
+    if (given.length > 0) throw new UsageError(`--${given[0]} needs a model provider: add --provider openai`);
+  }
+  if (provider === 'openai' && values.model === undefined && values['models-config'] === undefined) {
+    throw new UsageError('--provider openai needs a model: add --model <name> (e.g. --model gpt-4o-mini, or --model llama3.1 for Ollama), or --models-config <file.json>');
+  }
+  if (values.model !== undefined && values.model.trim() === '') throw new UsageError('--model must not be empty');
   const question = positionals.join(' ');
   return {
     question: question === '' ? undefined : question,
@@ -102,6 +147,11 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     maxRetries: integer('max-retries', values['max-retries'], 2, 0, 20),
     maxTasks: integer('max-tasks', values['max-tasks'], 2000, 1, 1_000_000),
     provider,
+    baseUrl: values['base-url'] === undefined ? undefined : checkBaseUrl(values['base-url']),
+    model: values.model?.trim(),
+    modelsConfig: values['models-config'] === undefined ? undefined : resolve(cwd, values['models-config']),
+    budgetUsd: positive('budget-usd', values['budget-usd']),
+    budgetTokens: positive('budget-tokens', values['budget-tokens']),
     help: values.help ?? false,
     resume: values.resume,
     history: values.history ?? false,

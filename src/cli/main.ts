@@ -8,8 +8,10 @@ import { listRuns } from '../core/journal/history';
 import { research, DEFAULT_OUTPUT_FOLDER, type ResearchResult } from '../core/research';
 import { resumeResearch, RunAlreadyCompletedError } from '../core/resume';
 import { createOfflineProvider } from '../providers/offline';
+import { formatUsd } from '../core/report';
 import { parseCliArgs, USAGE, type CliOptions } from './args';
 import { formatHistory } from './history';
+import { modelProviderFromArgs } from './model-provider-from-args';
 import { ProgressBar } from './progress-bar';
 
 export const EXIT = { done: 0, failed: 1, usage: 2, cancelled: 130 } as const;
@@ -60,7 +62,7 @@ async function run(options: CliOptions): Promise<number> {
   });
   process.on('SIGTERM', () => controller.abort());
 
-  const provider = createOfflineProvider({ root });
+  const provider = options.provider === 'openai' ? await modelProviderFromArgs(options, root, process.env) : createOfflineProvider({ root });
   try {
     return await researchAndReport(options, root, plan, provider, controller.signal, bus);
   } catch (error) {
@@ -125,6 +127,10 @@ async function researchAndReport(
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ type: 'report', reportPath: result.reportPath, outcome: result.outcome, stats: result.stats })}\n`);
   } else {
+    const usage = result.stats.usage;
+    if (usage.inputTokens + usage.outputTokens > 0) {
+      process.stderr.write(`Tokens: ${usage.inputTokens} in, ${usage.outputTokens} out${usage.costUsd > 0 ? ` · cost ${formatUsd(usage.costUsd)}` : ''}\n`);
+    }
     process.stderr.write(`Report (${result.outcome}):\n`);
     process.stdout.write(`${result.reportPath}\n`);
   }

@@ -1,5 +1,6 @@
 import { formatSeconds } from '../core/errors';
 import type { EventBus } from '../core/events';
+import { formatUsd } from '../core/report';
 import type { TaskState } from '../core/task-state';
 
 /**
@@ -14,6 +15,8 @@ export class ProgressBar {
   private clock?: NodeJS.Timeout;
   private startedAt = Date.now();
   private drawn = false;
+  /** Tokens and cost of the tasks finished so far (the run's total, planning included, is printed at the end). */
+  private readonly usage = { tokens: 0, costUsd: 0 };
 
   constructor(
     private readonly stream: NodeJS.WriteStream,
@@ -41,7 +44,16 @@ export class ProgressBar {
       }
       this.schedule();
     });
-    bus.on('task:result', (e) => this.line(this.describe(e.taskId, 'COMPLETED', e.at, e.result.summary)));
+    bus.on('task:result', (e) => {
+      const u = e.result.usage;
+      let spent = '';
+      if (u && u.inputTokens + u.outputTokens > 0) {
+        this.usage.tokens += u.inputTokens + u.outputTokens;
+        this.usage.costUsd += u.costUsd ?? 0;
+        spent = ` · ${u.inputTokens + u.outputTokens} tokens${u.costUsd ? `, ${formatUsd(u.costUsd)}` : ''}`;
+      }
+      this.line(this.describe(e.taskId, 'COMPLETED', e.at, `${e.result.summary}${spent}`));
+    });
     bus.on('task:progress', (e) => {
       const percent = e.fraction === undefined ? '' : ` (${Math.round(Math.min(1, Math.max(0, e.fraction)) * 100)}%)`;
       this.activity.set(e.taskId, `${e.message}${percent}`);
@@ -105,6 +117,7 @@ export class ProgressBar {
     if (counts.retrying) parts.push(`${counts.retrying} retrying`);
     if (counts.failed) parts.push(`${counts.failed} failed`);
     if (counts.cancelled) parts.push(`${counts.cancelled} cancelled`);
+    if (this.usage.tokens > 0) parts.push(`${this.usage.tokens} tokens${this.usage.costUsd > 0 ? ` ${formatUsd(this.usage.costUsd)}` : ''}`);
     parts.push(formatSeconds(Date.now() - this.startedAt));
     // What is running now: task ids, with the latest progress message of the first one that has one.
     const running = [...this.activity.keys()];

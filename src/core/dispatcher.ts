@@ -5,7 +5,7 @@ import type { TaskContext, TaskExecutor, TaskResult } from './executor';
 import { TaskGraph } from './graph';
 import { findCycle } from './graph-algorithms';
 import { DEFAULT_MAX_TASKS, describeCycle, PlanValidationError, validatePlan, type Plan, type TaskSpec } from './plan';
-import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryable, retryAfterMs, type RetryPolicy } from './retry';
+import { backoffDelay, DEFAULT_RETRY_POLICY, isRateLimited, isRetryable, retryAfterMs, type RetryPolicy } from './retry';
 import { ReadyQueue } from './ready-queue';
 import { settleOrAbandon } from './abandon';
 import { computeStatistics, type RunStatistics } from './stats';
@@ -37,6 +37,12 @@ export interface DispatcherOptions {
    * RESTORED_REASON, attempt 0) and its `task:result`, so front ends show them like any finished task.
    */
   completed?: ReadonlyMap<string, TaskResult>;
+  /**
+   * Asked before each attempt of a task starts. A string is a reason not to start it: the task ends
+   * CANCELLED with that reason (marked `skipped`), and its dependents run without its result instead
+   * of being cancelled too. A budget uses it to stop new research while still writing the report.
+   */
+  shouldStart?: (task: TaskSnapshot) => string | undefined;
 }
 
 /** The reason of the `task:state` event that announces a task restored from an earlier session. */
@@ -80,6 +86,7 @@ export class Dispatcher {
   /** Tasks restored as completed from an earlier session, announced when the run starts. */
   private readonly restored: Task[] = [];
   private readonly random: () => number;
+  private readonly shouldStart?: (task: TaskSnapshot) => string | undefined;
   private taskTimeoutMs: number;
   private readonly maxTasks: number;
   private readonly abandonAfterMs: number;
@@ -106,6 +113,7 @@ export class Dispatcher {
     this.taskTimeoutMs = options.taskTimeoutMs ?? 0;
     this.abandonAfterMs = options.abandonAfterMs ?? 2000;
     this.random = options.random ?? Math.random;
+    this.shouldStart = options.shouldStart;
     this.limit = pLimit(Math.max(1, Math.floor(options.concurrency ?? 4)));
     this.ready = new ReadyQueue(this.order, isRunnable);
     this.finished = new Promise((resolve) => (this.finish = resolve));
@@ -223,6 +231,7 @@ export class Dispatcher {
     for (const task of requeued) {
       this.transition(task, 'PENDING');
       task.reason = undefined;
+      task.skipped = undefined;
       task.endedAt = undefined;
     }
     this.settleInitialStates();
@@ -297,6 +306,7 @@ export class Dispatcher {
       if (existing.state === 'FAILED' || existing.state === 'CANCELLED') {
         this.transition(existing, 'PENDING');
         existing.reason = undefined;
+        existing.skipped = undefined;
         existing.endedAt = undefined;
       }
     }
@@ -352,12 +362,12 @@ export class Dispatcher {
       const task = this.tasks.get(id)!;
       if (task.state !== 'PENDING' && task.state !== 'WAITING' && task.state !== 'READY') continue;
       const deps = this.graph.dependenciesOf(task.id).map((d) => this.tasks.get(d)!);
-      const blocker = deps.find((d) => d.state === 'FAILED' || d.state === 'CANCELLED');
+      const blocker = deps.find((d) => d.state === 'FAILED' || (d.state === 'CANCELLED' && !d.skipped));
       if (blocker) {
         this.cancelOne(task, this.blockedReason(blocker));
         continue;
       }
-      task.unmetDependencies = deps.filter((d) => d.state !== 'COMPLETED').length;
+      task.unmetDependencies = deps.filter((d) => d.state !== 'COMPLETED' && !d.skipped).length;
       const target: TaskState = task.unmetDependencies === 0 ? 'READY' : 'WAITING';
       if (task.state !== target) {
         this.transition(task, target);
@@ -373,6 +383,11 @@ export class Dispatcher {
     while (!this.paused && !this.cancelled && this.running < this.limit.concurrency) {
       const task = this.ready.pop();
       if (!task) break;
+      const skipReason = this.shouldStart?.(task.snapshot());
+      if (skipReason !== undefined) {
+        this.skip(task, skipReason);
+        continue;
+      }
       this.running++;
       const work = this.limit(() => this.runTask(task)).finally(() => {
         this.running--;
@@ -418,14 +433,19 @@ export class Dispatcher {
     if (this.runController.signal.aborted || taskController.signal.aborted) return; // cancel() already settled the state
     const error = timeout?.aborted ? new TaskTimeoutError(timeoutMs) : outcome.ok ? new Error('aborted') : outcome.error;
 
-    const retriesLeft = this.retryPolicy.maxRetries - task.retries;
+    // Rate limits have their own allowance, so a busy endpoint slows a task without using up its retries.
+    const rateLimited = isRateLimited(error);
+    const retriesLeft = rateLimited
+      ? this.retryPolicy.maxRateLimitRetries - task.rateLimitRetries
+      : this.retryPolicy.maxRetries - (task.retries - task.rateLimitRetries);
     if (!isRetryable(error) || retriesLeft <= 0) {
       const attempts = task.attempts === 1 ? '' : ` (after ${task.attempts} attempts)`;
       this.fail(task, `${errorMessage(error)}${attempts}`);
       return;
     }
-    const delayMs = backoffDelay(this.retryPolicy, task.retries + 1, retryAfterMs(error), this.random);
+    const delayMs = backoffDelay(this.retryPolicy, task.retries - task.rateLimitRetries + 1, retryAfterMs(error), this.random);
     task.retries++;
+    if (rateLimited) task.rateLimitRetries++;
     this.transition(task, 'RETRYING', `attempt ${attempt} failed: ${errorMessage(error)}; retrying in ${formatSeconds(delayMs)}`);
     this.bus.emit('task:retry', { runId: this.runId, taskId: task.id, attempt, delayMs, error: errorMessage(error), at: Date.now() });
     this.backOff(task, delayMs);
@@ -473,6 +493,21 @@ export class Dispatcher {
     task.endedAt = Date.now();
     this.transition(task, 'COMPLETED');
     this.bus.emit('task:result', { runId: this.runId, taskId: task.id, result, at: task.endedAt });
+    for (const dependentId of this.graph.dependentsOf(task.id)) {
+      const dependent = this.tasks.get(dependentId)!;
+      if (dependent.state !== 'WAITING') continue;
+      dependent.unmetDependencies--;
+      if (dependent.unmetDependencies === 0) {
+        this.transition(dependent, 'READY');
+        this.ready.push(dependent);
+      }
+    }
+  }
+
+  /** Ends a task that `shouldStart` refused: cancelled, but its dependents go on without its result. */
+  private skip(task: Task, reason: string): void {
+    this.cancelOne(task, reason);
+    task.skipped = true;
     for (const dependentId of this.graph.dependentsOf(task.id)) {
       const dependent = this.tasks.get(dependentId)!;
       if (dependent.state !== 'WAITING') continue;

@@ -13,6 +13,19 @@ export class RetryableError extends Error {
   }
 }
 
+/**
+ * The endpoint is at its rate limit (a 429, or a request/token budget per minute used up). Retried
+ * after the wait without using up the task's `maxRetries`: rate limits slow a run, they never fail a
+ * task that would otherwise succeed (RetryPolicy.maxRateLimitRetries still bounds an endless storm).
+ */
+export class RateLimitedError extends RetryableError {
+  readonly rateLimited = true;
+  constructor(message: string, retryAfterMs?: number, options?: { cause?: unknown }) {
+    super(message, retryAfterMs, options);
+    this.name = 'RateLimitedError';
+  }
+}
+
 /** An error that another attempt cannot fix (bad request, invalid answer after repair, …). */
 export class PermanentError extends Error {
   readonly retryable = false;

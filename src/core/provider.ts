@@ -2,10 +2,19 @@ import type { TaskExecutor } from './executor';
 import type { Plan } from './plan';
 import type { TaskSnapshot } from './task';
 
+/** Tokens and money a provider spent; `costUsd` is 0 when no prices are known. */
+export interface UsageTotals {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
 export interface PlanningContext {
   signal: AbortSignal;
   /** Upper bound on the number of tasks the plan may hold. */
   maxTasks: number;
+  /** Tells the front ends what planning is doing (e.g. a retry after a 503), as `log` events. */
+  log?(level: 'info' | 'warn', message: string): void;
 }
 
 /** What a replan is told about the run so far. */
@@ -29,6 +38,16 @@ export interface ResearchProvider {
   /** Returns the new plan: tasks kept by id keep their results; new ids are added; missing ids are dropped. */
   replan(request: ReplanRequest, context: PlanningContext): Promise<Plan>;
   readonly execute: TaskExecutor;
+  /**
+   * Asked before each task starts (see DispatcherOptions.shouldStart): a reason not to start it, e.g.
+   * "budget reached". Its dependents still run, so the report is written from what was found.
+   */
+  shouldStart?(task: TaskSnapshot): string | undefined;
+  /**
+   * Everything spent so far, planning and failed attempts included (TaskResult.usage only counts
+   * completed tasks). The run's statistics report the difference over the run.
+   */
+  usage?(): UsageTotals;
   /** Releases what the provider holds (indexes, connections). */
   dispose?(): void;
 }

@@ -168,6 +168,11 @@ function citedLines(draft: ReportDraft): Map<string, CitedFile> {
   return files;
 }
 
+/** Dollars with enough digits to see small model costs: $0.0042, $1.27. */
+export function formatUsd(usd: number): string {
+  return usd >= 1 ? `$${usd.toFixed(2)}` : `$${usd.toPrecision(2)}`;
+}
+
 function renderStatistics(stats: RunStatistics): string[] {
   const counts = Object.entries(stats.byState)
     .filter(([, n]) => n > 0)
@@ -183,5 +188,6 @@ function renderStatistics(stats: RunStatistics): string[] {
   if (stats.usage.inputTokens + stats.usage.outputTokens > 0) {
     rows.push(['Tokens', `${stats.usage.inputTokens} in, ${stats.usage.outputTokens} out`]);
   }
+  if (stats.usage.costUsd > 0) rows.push(['Cost', formatUsd(stats.usage.costUsd)]);
   return ['## Run statistics', '', table(['', ''], rows), ''];
 }

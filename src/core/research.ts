@@ -63,11 +63,19 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   const maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS;
   const bus = options.bus ?? new EventBus();
   const signal = options.signal ?? new AbortController().signal;
+  const usageBefore = options.provider.usage?.();
 
   const plan =
     options.plan !== undefined
       ? validatePlan(options.plan, { maxTasks })
-      : validatePlan(await options.provider.plan(validateQuestion(options.question), { signal, maxTasks }), { maxTasks });
+      : validatePlan(
+          await options.provider.plan(validateQuestion(options.question), {
+            signal,
+            maxTasks,
+            log: (level, message) => bus.emit('log', { runId, level, message, at: Date.now() }),
+          }),
+          { maxTasks },
+        );
   const reportPath = path.resolve(options.outFile ?? path.join(root, options.outputFolder ?? DEFAULT_OUTPUT_FOLDER, runId, 'report.md'));
   const startedAt = Date.now();
 
@@ -82,11 +90,21 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
     bus,
     signal,
     completed: options.resume?.completed,
+    shouldStart: options.provider.shouldStart?.bind(options.provider),
   });
   options.onDispatcher?.(dispatcher);
   const session = options.resume?.session ?? (options.journal === false ? undefined : openSession(options, { runId, root, reportPath, startedAt, question: plan.question, maxTasks }, bus));
   session?.attach(bus, () => dispatcher.plan());
   const summary = await dispatcher.run();
+  if (usageBefore) {
+    // The provider's own count includes planning and failed attempts, which no task result carries.
+    const after = options.provider.usage!();
+    summary.stats.usage = {
+      inputTokens: after.inputTokens - usageBefore.inputTokens,
+      outputTokens: after.outputTokens - usageBefore.outputTokens,
+      costUsd: after.costUsd - usageBefore.costUsd,
+    };
+  }
 
   const markdown = renderReport({
     runId,

@@ -13,6 +13,11 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** A server's Retry-After is honoured up to this; a longer wait is cut to it. */
   maxRetryAfterMs: number;
+  /**
+   * Waits for a rate limit (RateLimitedError) a task may go through, counted apart from `maxRetries`:
+   * a busy endpoint should slow a run, not fail its tasks. Bounds a limit that never lifts.
+   */
+  maxRateLimitRetries: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -20,6 +25,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseDelayMs: 500,
   maxDelayMs: 30_000,
   maxRetryAfterMs: 60_000,
+  maxRateLimitRetries: 30,
 };
 
 /**
@@ -77,6 +83,11 @@ export function isRetryable(error: unknown): boolean {
     if (typeof e.name === 'string' && RETRYABLE_NAMES.has(e.name)) return true;
   }
   return false;
+}
+
+/** Whether the error says "slow down" (RateLimitedError), as opposed to "something broke". */
+export function isRateLimited(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { rateLimited?: unknown }).rateLimited === true;
 }
 
 /** Reads a header from a fetch `Headers` or a plain object, case-insensitively. */

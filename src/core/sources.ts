@@ -23,7 +23,11 @@ export interface SourceRef {
 /** A verbatim passage of a source, found relevant to a query. */
 export interface Finding {
   source: SourceRef;
-  /** Exactly the text of lines startLine..endLine of the source (line endings normalised to \n). */
+  /**
+   * Exactly the text of lines startLine..endLine of the source (line endings normalised to \n). Quotes
+   * a model picked may be a verbatim span within those lines instead: checked against the source all
+   * the same, never the model's own wording.
+   */
   quote: string;
   /** Retrieval score; higher is more relevant. Comparable only within one query. */
   score: number;

@@ -12,6 +12,11 @@ export interface TaskSnapshot {
   readonly retries: number;
   /** Why the task failed or was cancelled, in words that name the cause. */
   readonly reason?: string;
+  /**
+   * Cancelled before it started by the dispatcher's `shouldStart` hook (e.g. a budget): its dependents
+   * still run, without its result, so a report can be written from what was found.
+   */
+  readonly skipped?: boolean;
   readonly result?: TaskResult;
   /** Epoch milliseconds. */
   readonly startedAt?: number;
@@ -26,7 +31,10 @@ export class Task implements TaskSnapshot {
   state: TaskState = 'PENDING';
   attempts = 0;
   retries = 0;
+  /** Retries after a rate limit; they do not count against RetryPolicy.maxRetries. */
+  rateLimitRetries = 0;
   reason?: string;
+  skipped?: boolean;
   result?: TaskResult;
   startedAt?: number;
   endedAt?: number;
@@ -60,6 +68,7 @@ export class Task implements TaskSnapshot {
       attempts: this.attempts,
       retries: this.retries,
       reason: this.reason,
+      ...(this.skipped ? { skipped: true } : {}),
       result: this.result,
       startedAt: this.startedAt,
       endedAt: this.endedAt,

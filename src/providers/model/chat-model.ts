@@ -23,6 +23,8 @@ export interface ChatRequest {
   temperature?: number;
   /** Streams the answer: called with each piece of text as it arrives. */
   onText?: (delta: string) => void;
+  /** Told what the request waits for before it is sent, e.g. a free slot on a busy endpoint. */
+  onWait?: (message: string) => void;
 }
 
 export interface TokenUsage {

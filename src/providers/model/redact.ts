@@ -1,0 +1,24 @@
+/**
+ * Keeps secrets out of every message that leaves a provider: error texts from servers can echo what
+ * they were sent, and a base URL can carry credentials. Applied to anything built from a server's
+ * words before it reaches an event, a log, a journal or a report.
+ */
+
+/** Looks like a bearer token: OpenAI-style `sk-…` keys and other long opaque keys after "key". */
+const KEY_LIKE = /\b(sk|rk|pk)-[A-Za-z0-9_-]{8,}/g;
+
+export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
+  let out = text;
+  for (const secret of secrets) {
+    // Very short strings would blank out ordinary words; real keys are long.
+    if (secret && secret.length >= 6) out = out.split(secret).join('[redacted]');
+  }
+  return out.replace(KEY_LIKE, '[redacted]').replace(/(\/\/)[^/@\s]+@/g, '$1[redacted]@');
+}
+
+/** A server's message cut to a readable length, with secrets removed. */
+export function serverDetail(text: string | undefined, secrets: readonly (string | undefined)[] = [], max = 300): string {
+  if (!text) return '';
+  const oneLine = redact(text, secrets).replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}

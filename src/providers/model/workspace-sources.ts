@@ -1,0 +1,62 @@
+import { resolve } from 'node:path';
+import { DEFAULT_OUTPUT_FOLDER } from '../../core/research';
+import type { Finding } from '../../core/sources';
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES } from '../offline';
+import { SharedBuild } from '../offline/shared-build';
+import { readSourceLines } from '../offline/verify-quote';
+import { buildCorpus, type Corpus } from '../offline/workspace-corpus';
+import type { SourceLibrary } from './source-library';
+
+/** So that one long file cannot take every source of a search. */
+const PER_FILE_LIMIT = 3;
+
+export interface WorkspaceSourcesOptions {
+  root: string;
+  outputFolder?: string;
+  maxFileBytes?: number;
+  maxFiles?: number;
+}
+
+/**
+ * The folder's files as sources, through the offline provider's BM25 index (same walk, same
+ * .gitignore rules, same passages). Quotes are verified against the file as it is now.
+ */
+export function createWorkspaceSources(options: WorkspaceSourcesOptions): SourceLibrary {
+  const root = resolve(options.root);
+  const corpusOptions = {
+    root,
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES,
+    outputFolder: options.outputFolder ?? DEFAULT_OUTPUT_FOLDER,
+  };
+  const corpus = new SharedBuild<Corpus>((signal, progress) => buildCorpus(corpusOptions, signal, progress));
+  const files = new Map<string, Promise<string[] | undefined>>();
+  return {
+    id: 'workspace',
+    description: 'the files of the folder researched',
+    async search(query, search) {
+      const { index, stats } = await corpus.get(search.signal, search.progress);
+      search.signal.throwIfAborted();
+      search.progress(`Searching ${stats.passages} passages for “${query}”`);
+      return index.find(query, { limit: search.limit, perFile: PER_FILE_LIMIT, context: search.question }).map(({ passage, score }) => ({
+        ref: { path: passage.path, startLine: passage.startLine, endLine: passage.endLine },
+        title: passage.path,
+        text: passage.text,
+        score,
+      }));
+    },
+    async verify(finding: Finding) {
+      // Read each file once per provider: the index may be older than the file.
+      if (!files.has(finding.source.path)) files.set(finding.source.path, readSourceLines(root, finding.source.path));
+      const lines = await files.get(finding.source.path);
+      if (!lines) return false;
+      const { startLine, endLine } = finding.source;
+      if (startLine < 1 || endLine < startLine || endLine > lines.length) return false;
+      return lines.slice(startLine - 1, endLine).join('\n').includes(finding.quote);
+    },
+    dispose() {
+      corpus.reset();
+      files.clear();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import type { RetryPolicy } from '../../core/retry';
+import type { ChatModel } from '../model/chat-model';
+import { EndpointPool } from '../model/endpoint-pool';
+import { endpointName, rolesOf, type EndpointConfig, type ModelConfig } from '../model/model-config';
+import { createModelProvider, type ModelProvider } from '../model/model-provider';
+import { routeModel } from '../model/model-router';
+import type { SourceLibrary } from '../model/source-library';
+import { resolveApiKey } from './api-key';
+import { createOpenAIClient, OpenAIChatModel } from './openai-chat-model';
+
+export const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
+
+export interface OpenAIProviderOptions {
+  config: ModelConfig;
+  sources: SourceLibrary;
+  /** The key for an endpoint, or undefined: the CLI reads an environment variable, the extension SecretStorage. */
+  keyFor(endpoint: EndpointConfig): string | undefined;
+  /** What to tell the person when an endpoint has no key or refuses it. */
+  howToSetKey?(endpoint: EndpointConfig): string;
+  planningRetry?: Partial<RetryPolicy>;
+  /** For tests and proxies. */
+  fetch?: typeof fetch;
+}
+
+export interface OpenAIResearchProvider extends ModelProvider {
+  readonly pool: EndpointPool;
+}
+
+export function defaultHowToSetKey(endpoint: EndpointConfig): string {
+  return `set it with "Research: Set API Key" in VS Code, or in the ${endpoint.apiKeyEnv ?? DEFAULT_KEY_ENV} environment variable for the command line`;
+}
+
+/**
+ * Model-backed research over OpenAI-compatible endpoints: one SDK client per endpoint, balanced by an
+ * EndpointPool (load, health, rate limits), models chosen by role and task (routeModel). Keys are
+ * resolved here, once: a host that needs a key and has none is a UsageError before anything runs.
+ */
+export function createOpenAIResearchProvider(options: OpenAIProviderOptions): OpenAIResearchProvider {
+  const { config } = options;
+  const howTo = options.howToSetKey ?? defaultHowToSetKey;
+  const endpoints = config.endpoints.map((endpoint) => {
+    const name = endpointName(endpoint);
+    const howToSetKey = howTo(endpoint);
+    const key = resolveApiKey({ endpoint: name, baseUrl: endpoint.baseUrl, key: options.keyFor(endpoint), howToSet: howToSetKey });
+    const client = createOpenAIClient({ baseUrl: endpoint.baseUrl, apiKey: key, fetch: options.fetch });
+    const models = new Map<string, ChatModel>();
+    return {
+      name,
+      models: endpoint.models,
+      limits: { concurrency: endpoint.concurrency, requestsPerMinute: endpoint.requestsPerMinute, tokensPerMinute: endpoint.tokensPerMinute },
+      chatModel(model: string): ChatModel {
+        let chat = models.get(model);
+        if (!chat) models.set(model, (chat = new OpenAIChatModel({ client, endpoint: name, model, howToSetKey, apiKey: key })));
+        return chat;
+      },
+    };
+  });
+  const pool = new EndpointPool(endpoints, {
+    health: { failuresBeforeOut: config.health.failuresBeforeOut, cooldownMs: config.health.cooldownSeconds * 1000 },
+    maxPauseMs: config.maxRateLimitWaitSeconds * 1000,
+  });
+  const roles = rolesOf(config);
+  const distinct = [...new Set([roles.planner, roles.researcher, roles.writer])];
+  const label =
+    distinct.length === 1
+      ? `OpenAI-compatible (${endpoints.map((e) => e.name).join(', ')}: ${distinct[0]})`
+      : `OpenAI-compatible (${endpoints.map((e) => e.name).join(', ')}: planner ${roles.planner}, researcher ${roles.researcher}, writer ${roles.writer})`;
+  const provider = createModelProvider({
+    chatModelFor: (purpose) => {
+      const { model } = routeModel(config, purpose);
+      return { chatModel: pool.chatModel(model), model };
+    },
+    sources: options.sources,
+    prices: config.prices,
+    budget: config.budget,
+    label,
+    temperature: config.temperature,
+    planningRetry: { ...options.planningRetry, maxRetryAfterMs: config.maxRateLimitWaitSeconds * 1000 },
+  });
+  return Object.assign(provider, { pool });
+}
