@@ -1,4 +1,4 @@
-import type { PlanInput, TaskSpec, TaskSpecInput } from '../../src/core/plan';
+import type { Plan, TaskSpec } from '../../src/core/plan';
 import { mulberry32, randomInt } from './rng';
 
 export interface RandomDagOptions {
@@ -50,7 +50,7 @@ export function randomDag(options: RandomDagOptions): TaskSpec[] {
   return tasks;
 }
 
-export function planOf(tasks: readonly TaskSpecInput[], question = 'benchmark'): PlanInput {
+export function planOf(tasks: readonly TaskSpec[], question = 'benchmark'): Plan {
   return { question, tasks: [...tasks] };
 }
 
