@@ -73,7 +73,11 @@ export function ticks(min: number, max: number, log: boolean): number[] {
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!;
   const result: number[] = [];
-  for (let v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step) result.push(Number(v.toPrecision(12)));
+  // Up to the first tick at or above max, so the axis covers every value.
+  for (let v = Math.floor(min / step) * step; ; v += step) {
+    result.push(Number(v.toPrecision(12)));
+    if (v >= max - step * 1e-9) break;
+  }
   return result;
 }
 
