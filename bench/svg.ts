@@ -177,7 +177,7 @@ export function barChart(options: BarChartOptions): string {
   if (options.reference) {
     const y = sy(options.reference.value).toFixed(1);
     body.push(`<line x1="${MARGIN.left}" y1="${y}" x2="${right}" y2="${y}" stroke="#555" stroke-dasharray="6 4"/>`);
-    body.push(`<text x="${right - 4}" y="${Number(y) - 6}" text-anchor="end" fill="#555">${escapeXml(options.reference.label)}</text>`);
+    body.push(`<text x="${right + 6}" y="${y}" dominant-baseline="middle" fill="#555">${escapeXml(options.reference.label)}</text>`);
   }
   body.push(...axes('', options.yLabel));
   body.push(...legend(options.series));

@@ -35,12 +35,12 @@ const SCHEDULERS: Scheduler[] = [
     },
   },
   {
-    name: 'seed: level-synchronous batches',
-    run: async (tasks, concurrency) => ({ completed: (await runSeedLevelBatches(tasks, simulated, { concurrency })).completed }),
-  },
-  {
     name: 'p-limit over a topological order',
     run: async (tasks, concurrency) => ({ completed: (await runPLimitTopological(tasks, simulated, { concurrency })).completed }),
+  },
+  {
+    name: 'seed: level-synchronous batches',
+    run: async (tasks, concurrency) => ({ completed: (await runSeedLevelBatches(tasks, simulated, { concurrency })).completed }),
   },
 ];
 
@@ -58,12 +58,12 @@ const VIRTUAL: { name: string; run(tasks: readonly TaskSpec[], concurrency: numb
     },
   },
   {
-    name: 'seed: level-synchronous batches',
-    run: async (tasks, concurrency, clock) => (await runSeedLevelBatches(tasks, (t) => clock.sleep(t.simulate?.ms ?? 0), { concurrency })).completed,
-  },
-  {
     name: 'p-limit over a topological order',
     run: async (tasks, concurrency, clock) => (await runPLimitTopological(tasks, (t) => clock.sleep(t.simulate?.ms ?? 0), { concurrency })).completed,
+  },
+  {
+    name: 'seed: level-synchronous batches',
+    run: async (tasks, concurrency, clock) => (await runSeedLevelBatches(tasks, (t) => clock.sleep(t.simulate?.ms ?? 0), { concurrency })).completed,
   },
 ];
 
@@ -137,7 +137,7 @@ export async function benchMakespan(ctx: BenchContext): Promise<BenchSection> {
   const maxDisagreement = Math.max(...statsAgreement);
   const vratio = (name: string, c: number) => summarize(virtual.ratios.get(`${name}|${c}`) ?? []);
   const vrows = VIRTUAL.map((s) => [s.name, ...CONCURRENCIES.map((c) => spread(vratio(s.name, c), (v) => `${fixed(v, 3)}×`))]);
-  const short = (name: string) => name.replace('seed: ', 'seed ').replace(' over a topological order', ' (topological)');
+  const short = (name: string) => name.replace('seed: level-synchronous batches', 'seed level batches').replace(' over a topological order', ' (topological)');
   const virtualChart = barChart({
     title: 'Makespan ÷ lower bound, virtual clock (1.0 is optimal)',
     yLabel: 'makespan ÷ max(critical path, work ÷ concurrency)',

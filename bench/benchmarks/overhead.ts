@@ -195,7 +195,7 @@ function growth(perTask: readonly number[], sizes: readonly number[]): string {
 }
 
 function shortName(name: string): string {
-  return name.replace(' over a topological order', ' (topological)').replace('seed: ', 'seed ');
+  return name.replace(' over a topological order', ' (topological)').replace('seed: level-synchronous batches', 'seed level batches').replace('seed: ready scan per completion', 'seed ready scan');
 }
 
 function escapeAlt(text: string): string {
