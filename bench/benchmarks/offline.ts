@@ -64,30 +64,42 @@ export async function benchOffline(ctx: BenchContext): Promise<BenchSection> {
       const row: Row = { files, sizeBytes, passages: 0, index: [], cold: [], warm: [], naive: [], peakRssBytes: 0, rssBeforeBytes: 0, outcome: '' };
       const corpusOptions = { root, maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxFiles: DEFAULT_MAX_FILES, outputFolder: '.research' };
       for (let rep = 0; rep < repetitions; rep++) {
-        collectGarbage();
-        let t0 = performance.now();
-        const corpus = await buildCorpus(corpusOptions, new AbortController().signal, () => undefined);
-        row.index.push(performance.now() - t0);
-        row.passages = corpus.stats.passages;
-
-        collectGarbage();
-        const provider = createOfflineProvider({ root });
-        const outFile = path.join(root, '.research', `bench-${rep}`, 'report.md');
-        t0 = performance.now();
-        const measured = await withPeakRss(() => research({ question: QUESTION, root, provider, outFile }));
-        row.cold.push(performance.now() - t0);
-        row.outcome = measured.value.outcome;
-        if (rep === 0) {
-          row.peakRssBytes = measured.peakRssBytes;
-          row.rssBeforeBytes = measured.startRssBytes;
+        // The index alone and the cold answer (which builds the same index) swap order every
+        // repetition, so neither always runs on a heap the other has already grown.
+        const timeIndex = async () => {
+          collectGarbage();
+          const t0 = performance.now();
+          const corpus = await buildCorpus(corpusOptions, new AbortController().signal, () => undefined);
+          row.index.push(performance.now() - t0);
+          row.passages = corpus.stats.passages;
+        };
+        const timeAnswers = async () => {
+          collectGarbage();
+          const provider = createOfflineProvider({ root });
+          const outFile = path.join(root, '.research', `bench-${rep}`, 'report.md');
+          let t0 = performance.now();
+          const measured = await withPeakRss(() => research({ question: QUESTION, root, provider, outFile }));
+          row.cold.push(performance.now() - t0);
+          row.outcome = measured.value.outcome;
+          if (rep === 0) {
+            row.peakRssBytes = measured.peakRssBytes;
+            row.rssBeforeBytes = measured.startRssBytes;
+          }
+          t0 = performance.now();
+          await research({ question: QUESTION, root, provider, outFile: `${outFile}.warm.md` });
+          row.warm.push(performance.now() - t0);
+          provider.dispose?.();
+        };
+        if (rep % 2 === 0) {
+          await timeIndex();
+          await timeAnswers();
+        } else {
+          await timeAnswers();
+          await timeIndex();
         }
-        t0 = performance.now();
-        await research({ question: QUESTION, root, provider, outFile: `${outFile}.warm.md` });
-        row.warm.push(performance.now() - t0);
-        provider.dispose?.();
 
         collectGarbage();
-        t0 = performance.now();
+        const t0 = performance.now();
         await naiveAnswer(root, words);
         row.naive.push(performance.now() - t0);
       }
@@ -112,7 +124,7 @@ export async function benchOffline(ctx: BenchContext): Promise<BenchSection> {
     formatY: (v) => (v >= 1000 ? `${v / 1000} s` : `${v} ms`),
   });
   const markdown = [
-    `A generated workspace (seeded: a third TypeScript-like sources, two thirds Markdown notes, built from a vocabulary of scheduler, research and everyday words) in a temporary folder. The question: "${QUESTION}". *Index* is the offline provider's corpus build alone (walk, .gitignore, passage split, MiniSearch BM25). *Answer, cold* is a whole \`research()\` run with a new provider — plan, the index built on the first search, searches, analysis, synthesis and the report written; *answer, warm* is a second run with the same provider, whose index is kept. The baseline reads every file and counts the question's words per line, with no index — what each question would cost without one. Peak RSS is the process's resident memory sampled every 10 ms during the first cold answer (the process also holds what earlier benchmarks left). Median of ${repetitions} runs, range in brackets.`,
+    `A generated workspace (seeded: a third TypeScript-like sources, two thirds Markdown notes, built from a vocabulary of scheduler, research and everyday words) in a temporary folder. The question: "${QUESTION}". *Index* is the offline provider's corpus build alone (walk, .gitignore, passage split, MiniSearch BM25). *Answer, cold* is a whole \`research()\` run with a new provider — plan, the index built on the first search, searches, analysis, synthesis and the report written; *answer, warm* is a second run with the same provider, whose index is kept. The baseline reads every file and counts the question's words per line, with no index — what each question would cost without one. Peak RSS is the process's resident memory sampled every 10 ms during the first cold answer (the process also holds what earlier benchmarks left; the value before it is in brackets). Median of ${repetitions} runs, range in brackets.`,
     '',
     table(
       ['files', 'size', 'passages', 'index', 'answer, cold', 'answer, warm', 'naive scan (baseline)', 'peak RSS (before)', 'outcome'],
