@@ -113,7 +113,7 @@ export async function benchOffline(ctx: BenchContext): Promise<BenchSection> {
   const fmt = (v: number) => ms(v);
   const chart = barChart({
     title: 'Offline research over a generated workspace',
-    yLabel: 'milliseconds (median)',
+    yLabel: 'time (median)',
     groups: rows.map((r) => `${r.files.toLocaleString('en-US')} files`),
     series: [
       { name: 'index (walk + BM25)', values: rows.map((r) => summarize(r.index).median) },
