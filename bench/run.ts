@@ -36,8 +36,10 @@ function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; o
       only = (argv[++i] ?? '').split(',').filter(Boolean);
       const unknown = only.filter((name) => !(name in BENCHMARKS));
       if (unknown.length > 0 || only.length === 0) throw new Error(`--only: unknown benchmark ${unknown.join(', ') || '(none given)'}\n${USAGE}`);
-    } else if (arg === '--out') out = path.resolve(argv[++i] ?? '.');
-    else if (arg === '--help' || arg === '-h') {
+    } else if (arg === '--out') {
+      // `npm run` starts scripts in the package's folder; INIT_CWD is where the person typed the command.
+      out = path.resolve(process.env.INIT_CWD || process.cwd(), argv[++i] ?? '.');
+    } else if (arg === '--help' || arg === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
     } else throw new Error(`unknown option ${arg}\n${USAGE}`);
