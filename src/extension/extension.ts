@@ -1,13 +1,17 @@
 import * as vscode from 'vscode';
-import { StartCommand } from './start-command';
+import { registerResearchUi, type ResearchTestApi } from './commands';
+import { RunManager } from './run-manager';
 
 /** Thin adapter: commands and UI in, core calls out. Everything that thinks lives in src/core. */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): { api: ResearchTestApi } {
   const log = vscode.window.createOutputChannel('Research Dispatcher', { log: true });
-  const start = new StartCommand(log);
-  context.subscriptions.push(log, vscode.commands.registerCommand('research.start', (question?: unknown) => start.run(question)));
+  const runs = new RunManager(log);
+  context.subscriptions.push(log, runs);
+  const api = registerResearchUi(context, runs);
+  // Returned for the integration tests only (the run manager and the tree they check).
+  return { api };
 }
 
 export function deactivate(): void {
-  // Runs end with the extension host; nothing to flush yet.
+  // The run manager is disposed with the context's subscriptions; it aborts a run in flight.
 }
