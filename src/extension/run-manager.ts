@@ -80,6 +80,11 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
     return this.run?.model.snapshot();
   }
 
+  /** The context keys as last set (for tests: VS Code has no API to read them back). */
+  contextValues(): Record<string, boolean> {
+    return Object.fromEntries(this.contextKeys);
+  }
+
   get isRunning(): boolean {
     return this.run !== undefined && !this.run.ended;
   }
