@@ -51,11 +51,24 @@ export function registerResearchUi(context: vscode.ExtensionContext, runs: RunMa
   const treeView = vscode.window.createTreeView(TASKS_VIEW, { treeDataProvider: taskTree, showCollapseAll: true });
   const documents = new TaskDocumentProvider(runs);
   let lastMessage: string | undefined;
+  let lastRunId: string | undefined;
+  let lastBadge = 0;
   const onSnapshot = () => {
     const snapshot = runs.snapshot;
     taskTree.update(snapshot);
     const message = snapshot ? treeMessage(snapshot) : undefined;
     if (message !== lastMessage) treeView.message = lastMessage = message;
+    // The activity-bar icon counts the tasks still to do while a run goes on.
+    const open = snapshot && snapshot.status !== 'ended' ? snapshot.tasks.filter((t) => !isTerminal(t.state)).length : 0;
+    if (open !== lastBadge) {
+      lastBadge = open;
+      treeView.badge = open > 0 ? { value: open, tooltip: `${open} research task${open === 1 ? '' : 's'} to do` } : undefined;
+    }
+    // A new run shows its tree, as a person who just asked a question expects.
+    if (snapshot && snapshot.runId !== lastRunId) {
+      lastRunId = snapshot.runId;
+      if (!treeView.visible) void vscode.commands.executeCommand(`${TASKS_VIEW}.focus`);
+    }
   };
 
   context.subscriptions.push(
@@ -104,15 +117,9 @@ export function registerResearchUi(context: vscode.ExtensionContext, runs: RunMa
   return { runs, taskTree, treeView: treeView as vscode.TreeView<unknown> };
 }
 
-/** The line above the tree: the question and where the run stands. */
+/** The line above the tree: the question and where the run stands (the counts are in the groups). */
 function treeMessage(snapshot: NonNullable<RunManager['snapshot']>): string {
-  const done = snapshot.counts.COMPLETED + snapshot.counts.FAILED + snapshot.counts.CANCELLED;
-  const where =
-    snapshot.status === 'ended'
-      ? `${snapshot.outcome ?? 'ended'} · ${done}/${snapshot.tasks.length} tasks`
-      : snapshot.status === 'planning'
-        ? 'planning…'
-        : `${snapshot.status} · ${done}/${snapshot.tasks.length} done · concurrency ${snapshot.concurrency}`;
+  const where = snapshot.status === 'ended' ? (snapshot.outcome ?? 'ended') : `${snapshot.status}…`;
   return `${snapshot.question} — ${where}`;
 }
 

@@ -156,6 +156,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     item.iconPath = GROUP_ICONS[node.group];
     item.contextValue = `group.${node.group}`;
     item.tooltip = `${count} ${GROUP_LABELS[node.group].toLowerCase()} task${count === 1 ? '' : 's'}`;
+    item.accessibilityInformation = { label: `${GROUP_LABELS[node.group]}, ${count} task${count === 1 ? '' : 's'}` };
     return item;
   }
 

@@ -1,0 +1,142 @@
+// End-to-end UI tests: drive the real workbench (code-server + headless Chromium, started by
+// test/vscode/run.mjs --ui) as a person would — the command palette, the Research view's tree, its
+// inline actions, the editors — and save screenshots in test/vscode/screenshots/.
+// Each test: { name, run({ page, screenshot, log }) }; they run in order in one window.
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` (async) until it returns a truthy value; throws with `what` after `timeoutMs`. */
+async function waitUntil(what, check, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      last = await check();
+      if (last) return last;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    await sleep(150);
+  }
+}
+
+/** Opens the command palette with F1 and runs the command whose title is exactly `title`. */
+export async function runCommand(page, title) {
+  // Right after start-up the palette may not list the extension's commands yet: reopen it until it does.
+  await waitUntil(`"${title}" in the palette`, async () => {
+    await page.keyboard.press('Escape');
+    await page.locator('.monaco-workbench .part.editor').first().click({ position: { x: 300, y: 200 } }).catch(() => {});
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 5_000 });
+    await input.fill(`>${title}`);
+    await sleep(300);
+    // Walk the list with the keyboard until the exact title has the focus (a longer title may rank first).
+    for (let i = 0; i < 6; i++) {
+      const focused = await page.locator('.quick-input-list .monaco-list-row.focused').first().getAttribute('aria-label', { timeout: 1_000 }).catch(() => null);
+      if (focused?.split(',')[0]?.trim() === title) return true;
+      await page.keyboard.press('ArrowDown');
+    }
+    return false;
+  }, 60_000);
+  await page.keyboard.press('Enter');
+}
+
+/** The Research view's tree rows (the Tasks view in the Research container). */
+function treeRows(page) {
+  return page.locator('[id="workbench.view.extension.research"] .monaco-list-row');
+}
+
+async function rowTexts(page) {
+  return treeRows(page).evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? r.textContent ?? ''));
+}
+
+/** The tab of an editor whose label contains `label`. */
+function tab(page, label) {
+  return page.locator('.tabs-container .tab').filter({ hasText: label });
+}
+
+export const tests = [
+  {
+    name: 'Research: Start from the palette asks for a question, shows the tasks in the tree and opens the report',
+    async run({ page, screenshot, log }) {
+      await runCommand(page, 'Research: Start');
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await waitUntil('the question box', async () => (await page.locator('.quick-input-widget .quick-input-title').textContent())?.includes('Research: Start'), 10_000);
+      await input.fill('How many brass lanterns does the quokka ferry protocol require on a night crossing?');
+      await input.press('Enter');
+      // The run opens the Research view; its tree fills with state groups and tasks.
+      await waitUntil('the Research view with task groups', async () => {
+        const texts = await rowTexts(page);
+        return texts.some((t) => /^(Running|Ready|Waiting|Completed|Pending)/.test(t)) && texts.length >= 3;
+      });
+      log(`tree: ${(await rowTexts(page)).join(' | ')}`);
+      await waitUntil('the report editor', async () => (await tab(page, 'report.md').count()) > 0, 60_000);
+      await waitUntil('every task completed', async () => {
+        const texts = await rowTexts(page);
+        return texts.some((t) => /^Completed/.test(t)) && !texts.some((t) => /^(Running|Ready|Waiting|Pending)/.test(t));
+      });
+      const texts = await rowTexts(page);
+      for (const id of ['search-1', 'analyze', 'synthesize']) {
+        if (!texts.some((t) => t.startsWith(`${id},`))) throw new Error(`task ${id} is not in the tree: ${texts.join(' | ')}`);
+      }
+      await sleep(500);
+      await screenshot('ui-1-offline-run-report.png');
+    },
+  },
+  {
+    name: 'a plan run: tasks change state in the tree, one is cancelled with its inline action, the report opens',
+    async run({ page, screenshot, log }) {
+      const started = Date.now();
+      const step = (what) => log(`  ${((Date.now() - started) / 1000).toFixed(1)} s: ${what}`);
+      await page.locator('.tabs-container .tab .codicon-close').first().click().catch(() => {});
+      await runCommand(page, 'Research: Start from Plan File…');
+      await page.locator('.quick-input-widget').filter({ hasText: 'demo.plan.json' }).waitFor({ timeout: 15_000 });
+      await page.keyboard.type('demo.plan');
+      await sleep(300);
+      await page.keyboard.press('Enter');
+      const deepDive = treeRows(page).filter({ hasText: 'deep-dive' });
+      step('plan picked');
+      await waitUntil('deep-dive to run', async () => (await deepDive.first().getAttribute('aria-label'))?.includes('running'));
+      await waitUntil('a task to complete', async () => (await rowTexts(page)).some((t) => /^Completed/.test(t)), 20_000);
+      log(`tree while running: ${(await rowTexts(page)).join(' | ')}`);
+      await screenshot('ui-2-plan-running.png');
+
+      // Cancel deep-dive through its inline action, as a person would: hover the row, click the ✕.
+      // The row redraws while the task runs (its duration ticks), so aim with the mouse where the action
+      // shows on hover and click there, as a hand would, rather than holding on to a DOM node.
+      await waitUntil('deep-dive to be cancelled from its inline action', async () => {
+        const row = deepDive.first();
+        await row.hover();
+        const box = await row.locator('.action-label[aria-label="Cancel Task"]').boundingBox({ timeout: 2_000 }).catch(() => null);
+        if (box) await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+        await sleep(300);
+        return (await row.getAttribute('aria-label'))?.includes('cancelled');
+      }, 15_000);
+      await waitUntil('follow-up to be cancelled with it', async () =>
+        (await treeRows(page).filter({ hasText: 'follow-up' }).first().getAttribute('aria-label'))?.includes('cancelled'),
+      );
+      step('deep-dive and follow-up cancelled');
+      await page.mouse.move(700, 500);
+      await screenshot('ui-3-task-cancelled.png');
+
+      // Show Progress: the progress webview where the build has it, the task tree otherwise.
+      await runCommand(page, 'Research: Show Progress');
+      await sleep(1000);
+      const webview = page.locator('iframe.webview');
+      if ((await webview.count()) > 0) {
+        await screenshot('ui-4-progress.png');
+      } else {
+        log('TODO: the progress webview is not part of this build; Show Progress revealed the task tree instead');
+      }
+
+      step('progress shown');
+      await waitUntil('the run to end and its report to open', async () => (await tab(page, 'report.md').count()) > 0, 60_000);
+      const texts = await rowTexts(page);
+      if (!texts.some((t) => /^Cancelled/.test(t))) throw new Error(`no Cancelled group: ${texts.join(' | ')}`);
+      await sleep(500);
+      await screenshot('ui-5-plan-report.png');
+    },
+  },
+];
