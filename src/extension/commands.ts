@@ -76,6 +76,12 @@ export function registerResearchUi(context: vscode.ExtensionContext, runs: RunMa
     treeView,
     documents,
     runs.onDidChange(onSnapshot),
+    // Selecting a task shows its page. Through the selection rather than a TreeItem command: an item's
+    // command goes stale when the item is redrawn, and running tasks are redrawn every second.
+    treeView.onDidChangeSelection((e) => {
+      const node = e.selection[0];
+      if (node?.type === 'task') void vscode.commands.executeCommand('research.showTask', node.taskId);
+    }),
     vscode.workspace.registerTextDocumentContentProvider(TASK_DOCUMENT_SCHEME, documents),
     vscode.commands.registerCommand('research.start', (argument?: unknown) => runs.start(argument)),
     vscode.commands.registerCommand('research.startFromPlan', (argument?: unknown) => startFromPlan(runs, argument)),

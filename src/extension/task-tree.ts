@@ -172,7 +172,6 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     item.tooltip = tooltip(task);
     item.contextValue = `task.${group}`;
     item.accessibilityInformation = { label: `${task.id}, ${task.kind}, ${group}${item.description ? `, ${item.description}` : ''}` };
-    item.command = { command: 'research.showTask', title: 'Show Task', arguments: [task.id] };
     return item;
   }
 

@@ -166,9 +166,8 @@ describe('Research commands, tree and run manager', function () {
     });
 
     it('selecting a task shows its page: state, attempts, inputs and result or error', async () => {
-      const item = research.taskTree.getTreeItem(research.taskTree.nodeFor('after-slow'));
-      assert.equal(item.command?.command, 'research.showTask');
-      await vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
+      await vscode.commands.executeCommand('research.tasks.focus');
+      await research.treeView.reveal(research.taskTree.nodeFor('after-slow'), { select: true, focus: true });
       const editor = await waitFor('the task page', () => {
         const e = vscode.window.activeTextEditor;
         return e?.document.uri.scheme === 'research-task' ? e : undefined;

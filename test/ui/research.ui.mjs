@@ -156,6 +156,11 @@ export const tests = [
         (await treeRows(page).filter({ hasText: 'follow-up' }).first().getAttribute('aria-label'))?.includes('cancelled'),
       );
       step('deep-dive and follow-up cancelled');
+      // Selecting a task shows its page: state, attempts, inputs, and why it did not finish.
+      await treeRows(page).filter({ hasText: 'follow-up' }).first().locator('.label-name').click();
+      await waitUntil('the task page of follow-up', async () => (await tab(page, 'follow-up.md').count()) > 0, 10_000);
+      const page_ = page.locator('.editor-instance .view-lines').first();
+      await waitUntil('the page to say why it did not run', async () => /deep-dive/.test((await page_.textContent()) ?? ''), 10_000);
       await page.mouse.move(700, 500);
       await screenshot('ui-3-task-cancelled.png');
 
