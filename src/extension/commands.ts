@@ -76,12 +76,6 @@ export function registerResearchUi(context: vscode.ExtensionContext, runs: RunMa
     treeView,
     documents,
     runs.onDidChange(onSnapshot),
-    // Selecting a task shows its page. Through the selection rather than a TreeItem command: an item's
-    // command goes stale when the item is redrawn, and running tasks are redrawn every second.
-    treeView.onDidChangeSelection((e) => {
-      const node = e.selection[0];
-      if (node?.type === 'task') void vscode.commands.executeCommand('research.showTask', node.taskId);
-    }),
     vscode.workspace.registerTextDocumentContentProvider(TASK_DOCUMENT_SCHEME, documents),
     vscode.commands.registerCommand('research.start', (argument?: unknown) => runs.start(argument)),
     vscode.commands.registerCommand('research.startFromPlan', (argument?: unknown) => startFromPlan(runs, argument)),
@@ -111,8 +105,11 @@ export function registerResearchUi(context: vscode.ExtensionContext, runs: RunMa
       if (id) runs.retryTask(id);
     }),
     vscode.commands.registerCommand('research.openReport', () => runs.openReport()),
+    // A click on a task runs this without arguments and it shows the selected task: a TreeItem command
+    // with arguments goes stale when the item is redrawn (running tasks are, every second).
     vscode.commands.registerCommand('research.showTask', async (argument?: unknown) => {
-      const id = taskIdOf(argument);
+      const selected = treeView.selection[0];
+      const id = taskIdOf(argument) ?? (selected?.type === 'task' ? selected.taskId : undefined);
       const snapshot = runs.snapshot;
       if (!id || !snapshot) return;
       const document = await vscode.workspace.openTextDocument(taskDocumentUri(snapshot.runId, id));

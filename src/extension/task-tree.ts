@@ -171,6 +171,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     item.description = this.describe(task);
     item.tooltip = tooltip(task);
     item.contextValue = `task.${group}`;
+    item.command = { command: 'research.showTask', title: 'Show Task' };
     item.accessibilityInformation = { label: `${task.id}, ${task.kind}, ${group}${item.description ? `, ${item.description}` : ''}` };
     return item;
   }

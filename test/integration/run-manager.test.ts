@@ -166,8 +166,13 @@ describe('Research commands, tree and run manager', function () {
     });
 
     it('selecting a task shows its page: state, attempts, inputs and result or error', async () => {
+      // What a click does: select the row, then run the item's command (which shows the selected task).
       await vscode.commands.executeCommand('research.tasks.focus');
       await research.treeView.reveal(research.taskTree.nodeFor('after-slow'), { select: true, focus: true });
+      const item = research.taskTree.getTreeItem(research.taskTree.nodeFor('after-slow'));
+      assert.equal(item.command?.command, 'research.showTask');
+      await waitFor('the selection to reach the extension', () => research.treeView.selection.length > 0 || undefined, 5_000);
+      await vscode.commands.executeCommand(item.command.command);
       const editor = await waitFor('the task page', () => {
         const e = vscode.window.activeTextEditor;
         return e?.document.uri.scheme === 'research-task' ? e : undefined;

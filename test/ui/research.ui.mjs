@@ -61,6 +61,14 @@ export const tests = [
   {
     name: 'Research: Start from the palette asks for a question, shows the tasks in the tree and opens the report',
     async run({ page, screenshot, log }) {
+      // Before any run, the Research view (its own activity-bar container) welcomes with a Start button.
+      const activity = page.locator('.activitybar .action-item a[aria-label^="Research"]').first();
+      await activity.waitFor({ state: 'visible', timeout: 60_000 });
+      await activity.click();
+      const welcome = page.locator('[id="workbench.view.extension.research"] .welcome-view-content');
+      await waitUntil('the welcome view', async () => /Start Research/.test((await welcome.first().textContent({ timeout: 1_000 }).catch(() => '')) ?? ''), 30_000);
+      await screenshot('ui-0-welcome.png');
+
       const input = page.locator('.quick-input-widget .quick-input-box input');
       const questionBox = async () =>
         (await page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 1_000 }).catch(() => ''))?.includes('Research: Start');
@@ -157,8 +165,13 @@ export const tests = [
       );
       step('deep-dive and follow-up cancelled');
       // Selecting a task shows its page: state, attempts, inputs, and why it did not finish.
-      await treeRows(page).filter({ hasText: 'follow-up' }).first().locator('.label-name').click();
-      await waitUntil('the task page of follow-up', async () => (await tab(page, 'follow-up.md').count()) > 0, 10_000);
+      // Rows move while tasks change state: click again if the click landed on a row that moved under it.
+      await waitUntil('the task page of follow-up', async () => {
+        if ((await tab(page, 'follow-up.md').count()) > 0) return true;
+        await treeRows(page).filter({ hasText: 'follow-up' }).first().locator('.label-name').click({ timeout: 2_000 }).catch(() => {});
+        await sleep(700);
+        return (await tab(page, 'follow-up.md').count()) > 0;
+      }, 20_000);
       const page_ = page.locator('.editor-instance .view-lines').first();
       await waitUntil('the page to say why it did not run', async () => /deep-dive/.test((await page_.textContent()) ?? ''), 10_000);
       await page.mouse.move(700, 500);
