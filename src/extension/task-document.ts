@@ -37,16 +37,25 @@ export class TaskDocumentProvider implements vscode.TextDocumentContentProvider,
   private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
+  /** What each open page shows, so that a page is refreshed only when its own task changed. */
+  private readonly shown = new Map<string, string>();
 
   constructor(private readonly source: TaskDocumentSource) {
     this.subscription = source.onDidChange(() => {
       for (const document of vscode.workspace.textDocuments) {
-        if (document.uri.scheme === TASK_DOCUMENT_SCHEME && !document.isClosed) this.changeEmitter.fire(document.uri);
+        if (document.uri.scheme !== TASK_DOCUMENT_SCHEME || document.isClosed) continue;
+        if (this.shown.get(document.uri.toString()) !== this.render(document.uri)) this.changeEmitter.fire(document.uri);
       }
     });
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
+    const text = this.render(uri);
+    this.shown.set(uri.toString(), text);
+    return text;
+  }
+
+  private render(uri: vscode.Uri): string {
     const ids = taskIdOf(uri);
     const snapshot = this.source.snapshot;
     const task = snapshot?.tasks.find((t) => t.id === ids?.taskId);
@@ -65,7 +74,8 @@ export class TaskDocumentProvider implements vscode.TextDocumentContentProvider,
 export function renderTask(task: TaskView, details: TaskSnapshot | undefined, inputs: readonly TaskSnapshot[]): string {
   const lines: string[] = [];
   lines.push(`# ${escapeInline(task.id)} · ${task.kind}`, '', escapeLine(task.description), '');
-  const duration = describeDuration(task);
+  // A running task's page says "running" rather than a ticking time, so it is not redrawn every moment.
+  const duration = task.state === 'RUNNING' || task.state === 'RETRYING' ? task.state.toLowerCase() : describeDuration(task);
   lines.push(
     `| state | attempts | retries | duration |`,
     `| --- | --- | --- | --- |`,
