@@ -37,6 +37,7 @@ export class TaskDocumentProvider implements vscode.TextDocumentContentProvider,
   private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
+  private readonly closing: vscode.Disposable;
   /** What each open page shows, so that a page is refreshed only when its own task changed. */
   private readonly shown = new Map<string, string>();
 
@@ -47,6 +48,7 @@ export class TaskDocumentProvider implements vscode.TextDocumentContentProvider,
         if (this.shown.get(document.uri.toString()) !== this.render(document.uri)) this.changeEmitter.fire(document.uri);
       }
     });
+    this.closing = vscode.workspace.onDidCloseTextDocument((document) => this.shown.delete(document.uri.toString()));
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
@@ -67,6 +69,7 @@ export class TaskDocumentProvider implements vscode.TextDocumentContentProvider,
 
   dispose(): void {
     this.subscription.dispose();
+    this.closing.dispose();
     this.changeEmitter.dispose();
   }
 }
