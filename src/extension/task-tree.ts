@@ -166,7 +166,9 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     const group = groupOf(task.state);
     const children = this.childrenOf.get(task.id)?.length ?? 0;
     const item = new vscode.TreeItem(task.id, children > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-    item.id = `${this.snapshot?.runId}/task/${task.id}`;
+    // VS Code remembers an id's expansion: a task that gains nested subtasks gets a new id, so it opens
+    // expanded instead of staying as it was drawn when it had none.
+    item.id = `${this.snapshot?.runId}/task/${task.id}${children > 0 ? '/parent' : ''}`;
     item.iconPath = group === 'running' ? new vscode.ThemeIcon('loading~spin') : new vscode.ThemeIcon(KIND_ICONS[task.kind], STATE_COLORS[group]);
     item.description = this.describe(task);
     item.tooltip = tooltip(task);
