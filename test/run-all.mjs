@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: type-check, build, unit tests (mocha), then integration tests inside a real VS Code
-// (test/vscode/run.mjs). Prints every suite's output and ends with one line "N passed, N failed"
+// (test/vscode/run.mjs) and end-to-end UI tests in it (test/vscode/run.mjs --ui, test/ui/*.ui.mjs). Prints every suite's output and ends with one line "N passed, N failed"
 // summing all suites, which is what CI reads. Exits non-zero if any step or test failed.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -66,6 +66,21 @@ if (!skipIntegration && existsSync(path.join(root, 'test/vscode/run.mjs'))) {
   if (integration.code !== 0 && !(summary && Number(summary[2]) > 0)) {
     broken = true;
     failed += 1; // the suite could not run: count it as a failure so it cannot pass silently
+  }
+
+  // End-to-end UI tests (test/ui/*.ui.mjs): the same real VS Code, driven as a person would through
+  // the palette, the tree and the editors. Counted like the integration tests, from their last line.
+  if (setup.code === 0 && existsSync(path.join(root, 'test/ui'))) {
+    const ui = await step('UI tests in VS Code', process.execPath, ['test/vscode/run.mjs', '--no-build', '--ui']);
+    const uiSummary = ui.output.match(/^(\d+) passed, (\d+) failed$/m);
+    if (uiSummary) {
+      passed += Number(uiSummary[1]);
+      failed += Number(uiSummary[2]);
+    }
+    if (ui.code !== 0 && !(uiSummary && Number(uiSummary[2]) > 0)) {
+      broken = true;
+      failed += 1;
+    }
   }
 }
 

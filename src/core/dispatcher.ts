@@ -320,7 +320,7 @@ export class Dispatcher {
     this.question = plan.question;
     this.rebuildGraph();
     this.settleInitialStates();
-    this.bus.emit('run:replan', { runId: this.runId, added, dropped, kept, at: Date.now() });
+    this.bus.emit('run:replan', { runId: this.runId, added, dropped, kept, plan: this.plan(), at: Date.now() });
     return { added, dropped, kept };
   }
 

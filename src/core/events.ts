@@ -12,7 +12,8 @@ export interface DispatcherEvents {
   'task:retry': { runId: string; taskId: string; attempt: number; delayMs: number; error: string; at: number };
   'task:progress': { runId: string; taskId: string; message: string; fraction?: number; at: number };
   'task:result': { runId: string; taskId: string; result: TaskResult; at: number };
-  'run:replan': { runId: string; added: string[]; dropped: string[]; kept: string[]; at: number };
+  /** `plan` is the whole plan after the replan (new tasks' specs, changed dependencies), for views. */
+  'run:replan': { runId: string; added: string[]; dropped: string[]; kept: string[]; plan: Plan; at: number };
   'run:concurrency': { runId: string; concurrency: number; at: number };
   'run:end': { runId: string; outcome: RunOutcome; stats: RunStatistics; at: number };
   log: { runId: string; level: 'debug' | 'info' | 'warn' | 'error'; message: string; at: number };

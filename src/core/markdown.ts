@@ -48,6 +48,10 @@ export function sourceLabel(source: SourceRef): string {
 /**
  * The link target of a cited source, relative to the folder the report is written in, with each path
  * segment percent-encoded (spaces, parentheses) so the link survives any file name.
+ *
+ * The fragment is the first cited line, `#L12`: VS Code's Markdown preview and editor links open a
+ * file at `#L12` (or `#L12,5`) but ignore a range such as `#L12-L20` and open it at the top. The link's
+ * text still shows the whole range.
  */
 export function sourceHref(source: SourceRef, root: string, reportDir: string): string {
   const web = webUrl(source);
@@ -57,7 +61,7 @@ export function sourceHref(source: SourceRef, root: string, reportDir: string): 
 
 /** The link to the cited lines of the file itself (for a web source: of its stored copy). */
 function storedHref(source: SourceRef, root: string, reportDir: string): string {
-  return `${fileHref(source.path, root, reportDir)}#L${source.startLine}-L${source.endLine}`;
+  return `${fileHref(source.path, root, reportDir)}#L${source.startLine}`;
 }
 
 /** The source's web address when it has one that may become a link (http or https only). */
@@ -100,7 +104,7 @@ export function fileHref(sourcePath: string, root: string, reportDir: string): s
   return relative.split(path.sep).map(encodeURIComponent).join('/');
 }
 
-/** `[path#L3-L9](../../path#L3-L9)`; for a web source `[host/page, lines 3–9](https://…) ([stored copy](…#L3-L9))`. */
+/** `[path#L3-L9](../../path#L3)`; for a web source `[host/page, lines 3–9](https://…) ([stored copy](…#L3))`. */
 export function citationLink(source: SourceRef, root: string, reportDir: string): string {
   const link = `[${escapeInline(sourceLabel(source))}](${sourceHref(source, root, reportDir)})`;
   // A web source also links to the stored copy the quote was checked against, at those lines.

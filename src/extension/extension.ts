@@ -1,17 +1,21 @@
 import * as vscode from 'vscode';
-import { registerSecretCommands } from './secrets';
+import { registerResearchUi, type ResearchTestApi } from './commands';
 import { registerRunHistory } from './history/register';
-import { StartCommand } from './start-command';
+import { RunManager } from './run-manager';
+import { registerSecretCommands } from './secrets';
 
 /** Thin adapter: commands and UI in, core calls out. Everything that thinks lives in src/core. */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): { api: ResearchTestApi } {
   const log = vscode.window.createOutputChannel('Research Dispatcher', { log: true });
-  const start = new StartCommand(log);
-  context.subscriptions.push(log, vscode.commands.registerCommand('research.start', (question?: unknown) => start.run(question)));
+  const runs = new RunManager(log);
+  context.subscriptions.push(log, runs);
+  const api = registerResearchUi(context, runs);
   registerSecretCommands(context);
   registerRunHistory(context, log);
+  // Returned for the integration tests only (the run manager and the tree they check).
+  return { api };
 }
 
 export function deactivate(): void {
-  // Runs end with the extension host; nothing to flush yet.
+  // The run manager is disposed with the context's subscriptions; it aborts a run in flight.
 }

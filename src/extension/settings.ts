@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/research';
 
-/** The extension's settings, read fresh for each run. */
+/** The extension's settings, read fresh for each run (concurrency and timeout also during one). */
 export interface ResearchSettings {
   concurrency: number;
   taskTimeoutMs: number;
   maxRetries: number;
   outputFolder: string;
+  /** Who does the work; "offline" is the embedded default. */
+  provider: string;
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): ResearchSettings {
@@ -16,5 +18,6 @@ export function readSettings(scope?: vscode.ConfigurationScope): ResearchSetting
     taskTimeoutMs: Math.max(1, config.get<number>('taskTimeoutSeconds', 120)) * 1000,
     maxRetries: Math.max(0, Math.floor(config.get<number>('maxRetries', 2))),
     outputFolder: config.get<string>('outputFolder', DEFAULT_OUTPUT_FOLDER) || DEFAULT_OUTPUT_FOLDER,
+    provider: config.get<string>('provider', 'offline') || 'offline',
   };
 }

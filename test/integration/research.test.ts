@@ -118,9 +118,10 @@ describe('Research Dispatcher extension', () => {
 
       const line = lineNumberOf(DISTINCTIVE_FILE, DISTINCTIVE_LINE);
       const escaped = DISTINCTIVE_FILE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      const links = [...report.matchAll(new RegExp(`\\]\\(\\.\\./\\.\\./${escaped}#L(\\d+)-L(\\d+)\\)`, 'g'))];
-      assert.ok(links.length > 0, `the report has no link of the form ](../../${DISTINCTIVE_FILE}#L<a>-L<b>):\n${report}`);
-      const covering = links.some(([, a, b]) => Number(a) <= line && line <= Number(b) && Number(a) <= Number(b));
+      // [notes/x.md#La-Lb](../../notes/x.md#La): the text shows the range, the target opens at its first line.
+      const links = [...report.matchAll(new RegExp(`\\[${escaped}#L(\\d+)-L(\\d+)\\]\\(\\.\\./\\.\\./${escaped}#L(\\d+)\\)`, 'g'))];
+      assert.ok(links.length > 0, `the report has no link of the form [${DISTINCTIVE_FILE}#L<a>-L<b>](../../${DISTINCTIVE_FILE}#L<a>):\n${report}`);
+      const covering = links.some(([, a, b, target]) => Number(a) <= line && line <= Number(b) && Number(a) <= Number(b) && target === a);
       assert.ok(
         covering,
         `no link to ${DISTINCTIVE_FILE} covers line ${line}; found ${links.map((m) => m[0]).join(', ')}`,

@@ -8,7 +8,10 @@
 // (<temp>/tests-entry.js) that calls runTests({ resultsFile, grep }) from dist/test/integration/index.js;
 // the harness waits for that JSON file, prints every test, and ends with "N passed, M failed".
 //
-// Usage: node test/vscode/run.mjs [--no-build] [--extension DIR] [--grep REGEX] [--timeout SECONDS] [--keep]
+// Usage: node test/vscode/run.mjs [--ui] [--no-build] [--extension DIR] [--grep REGEX] [--timeout SECONDS] [--keep]
+//   --ui              run the end-to-end UI tests (test/ui/*.ui.mjs) instead: the workbench opens with the
+//                     extension but no test entry, and each UI test drives it with Playwright as a person
+//                     would (palette, tree, editors), saving screenshots in test/vscode/screenshots/
 //   --no-build        do not run `node esbuild.js` first (dist/extension.js must exist)
 //   --extension DIR   load the extension from DIR instead of this repo (no build)
 //   --grep REGEX      run only the tests whose full title matches
@@ -24,6 +27,7 @@ import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirS
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildTests, repoRoot, testsEntry } from './build-tests.mjs';
 
@@ -39,6 +43,7 @@ const { values: args } = parseArgs({
     grep: { type: 'string' },
     timeout: { type: 'string', default: '300' },
     keep: { type: 'boolean', default: false },
+    ui: { type: 'boolean', default: false },
   },
 });
 const timeoutMs = Number(args.timeout) * 1000;
@@ -88,9 +93,16 @@ if (!args.extension) {
   const main = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).main ?? './dist/extension.js';
   if (!existsSync(resolve(repoRoot, main))) fail(`${main} does not exist: build the extension (npm run build)`);
 }
-const testFiles = await buildTests({ quiet: true });
-log(`built ${testFiles.length} integration test file(s)`);
-if (testFiles.length === 0) fail('no integration tests found (test/integration/**/*.test.ts)');
+const uiDir = join(repoRoot, 'test/ui');
+const uiFiles = args.ui ? readdirSync(uiDir).filter((f) => f.endsWith('.ui.mjs')).sort().map((f) => join(uiDir, f)) : [];
+if (args.ui) {
+  log(`found ${uiFiles.length} UI test file(s)`);
+  if (uiFiles.length === 0) fail('no UI tests found (test/ui/*.ui.mjs)');
+} else {
+  const testFiles = await buildTests({ quiet: true });
+  log(`built ${testFiles.length} integration test file(s)`);
+  if (testFiles.length === 0) fail('no integration tests found (test/integration/**/*.test.ts)');
+}
 
 // --- Temp folders --------------------------------------------------------------------------------
 const tempDir = mkdtempSync(join(tmpdir(), 'research-vscode-test-'));
@@ -248,6 +260,51 @@ function printResults(summary) {
   console.log('');
 }
 
+/**
+ * Runs the UI tests in the open workbench, one after another in one window. Each file exports
+ * `tests: [{ name, run(context) }]`; a test fails when `run` throws (a screenshot `fail-<n>.png` is
+ * saved). The context: { page, workspaceDir, screenshot(name), log, deadline }.
+ */
+async function runUiTests(page, startedAt) {
+  await page.locator('.monaco-workbench').first().waitFor({ timeout: 60_000 });
+  const summary = { passed: 0, failed: 0, tests: [] };
+  let index = 0;
+  for (const file of uiFiles) {
+    const { tests } = await import(pathToFileURL(file).href);
+    for (const test of tests) {
+      index++;
+      if (args.grep && !new RegExp(args.grep).test(test.name)) continue;
+      const testStart = Date.now();
+      log(`UI test: ${test.name}`);
+      try {
+        await test.run({
+          page,
+          workspaceDir,
+          log,
+          deadline: startedAt + timeoutMs,
+          screenshot: async (name) => {
+            const saved = await screenshot(page, name);
+            if (saved) log(`screenshot: ${relative(repoRoot, saved)}`);
+            return saved;
+          },
+        });
+        summary.passed++;
+        summary.tests.push({ title: test.name, state: 'passed', durationMs: Date.now() - testStart });
+      } catch (error) {
+        summary.failed++;
+        const shot = await screenshot(page, `fail-${index}.png`);
+        summary.tests.push({
+          title: test.name,
+          state: 'failed',
+          durationMs: Date.now() - testStart,
+          error: `${error.stack ?? error}${shot ? `\n(screenshot: ${relative(repoRoot, shot)})` : ''}`,
+        });
+      }
+    }
+  }
+  return summary;
+}
+
 // --- Run -----------------------------------------------------------------------------------------
 let exitCode = 1;
 let countsLine; // printed last, after cleanup, so that it is the closing line
@@ -329,14 +386,14 @@ try {
   const remote = (path) => `vscode-remote://${authority}${path}`;
   const payload = [
     ['extensionDevelopmentPath', remote(extensionPath)],
-    ['extensionTestsPath', remote(wrapperFile)],
+    ...(args.ui ? [] : [['extensionTestsPath', remote(wrapperFile)]]),
   ];
   const url = `http://${authority}/?folder=${encodeURIComponent(workspaceDir)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   log(`opening the workbench with ${args.extension ? extensionPath : 'this repo'} as the extension under development`);
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
 
   const testsStart = Date.now();
-  let summary;
+  let summary = args.ui ? await runUiTests(page, testsStart) : undefined;
   while (!summary) {
     if (existsSync(resultsFile)) {
       summary = JSON.parse(readFileSync(resultsFile, 'utf8'));
@@ -362,7 +419,7 @@ try {
   // Let the editor the tests left open paint, then keep a picture of the workbench.
   await page.locator('.monaco-workbench').first().waitFor({ timeout: 5000 }).catch(() => {});
   await sleep(500);
-  const shot = await screenshot(page, 'after-tests.png');
+  const shot = await screenshot(page, args.ui ? 'after-ui-tests.png' : 'after-tests.png');
   if (shot) log(`screenshot: ${relative(repoRoot, shot)}`);
   writeFileSync(releaseFile, '');
   const total = summary.passed + summary.failed;

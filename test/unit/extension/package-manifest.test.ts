@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '../../..');
+const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+describe('extension manifest and package', () => {
+  it('the .vsix holds only the bundled extension, its icon, README, CHANGELOG, licence and manifest', function () {
+    this.timeout(60_000);
+    // What `vsce package` would put in the .vsix (no build needed to list it).
+    const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+    const files = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } })
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .filter((file) => !file.startsWith('media/webview/')) // the progress webview's script and styles
+      .sort();
+    assert.deepEqual(files, ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/extension.js', 'media/research.svg', 'package.json']);
+  });
+
+  it('activates only through its commands and view (no eager activation events)', () => {
+    assert.deepEqual(manifest.activationEvents, []);
+    assert.ok(manifest.contributes.views.research.some((v: { id: string }) => v.id === 'research.tasks'));
+  });
+
+  it('every command is in the "Research" category and every palette entry names a contributed command', () => {
+    const ids = new Set(manifest.contributes.commands.map((c: { command: string }) => c.command));
+    for (const command of manifest.contributes.commands) assert.equal(command.category, 'Research', command.command);
+    for (const entry of manifest.contributes.menus.commandPalette) assert.ok(ids.has(entry.command), `${entry.command} is not contributed`);
+    for (const entry of manifest.contributes.menus['view/item/context']) assert.ok(ids.has(entry.command), `${entry.command} is not contributed`);
+  });
+
+  it('packages non-interactively: the package script passes the flags vsce would otherwise ask about', () => {
+    assert.match(manifest.scripts.package, /vsce package --no-dependencies/);
+    assert.match(manifest.scripts.package, /--allow-missing-repository/);
+  });
+});
