@@ -3,10 +3,10 @@ import type { TaskContext, TaskResult } from '../../core/executor';
 import type { TaskSpec } from '../../core/plan';
 import type { Finding } from '../../core/sources';
 import { findingKey, type ModelSearchData } from './evidence';
-import { newFence } from './fence';
+import { SOURCE_FENCE } from '../fence';
 import { askForJson } from './json-answer';
 import { extractMessages } from './prompts';
-import { locateQuote } from './quote-locate';
+import { locateQuote } from '../quote-match';
 import type { SourceLibrary } from './source-library';
 import type { ModelChoice, TaskMeter } from './task-meter';
 import { estimateTokens } from './token-estimate';
@@ -43,7 +43,7 @@ export async function runModelSearch(task: TaskSpec, context: TaskContext, deps:
   if (sources.length === 0) {
     return { summary: `no source matched “${query}”`, findings: [], data };
   }
-  const fence = newFence();
+  const fence = SOURCE_FENCE;
   const numbered = sources.map((s, i) => ({ id: `s${i + 1}`, label: `${s.title} (${s.ref.path} lines ${s.ref.startLine}–${s.ref.endLine})`, text: s.text }));
   const messages = extractMessages(context.question, task, numbered, fence);
   const choice = deps.choose(estimateTokens(messages.map((m) => m.content).join('\n')));

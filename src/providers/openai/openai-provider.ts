@@ -5,7 +5,7 @@ import { endpointName, rolesOf, type EndpointConfig, type ModelConfig } from '..
 import { createModelProvider, type ModelProvider } from '../model/model-provider';
 import { routeModel } from '../model/model-router';
 import type { SourceLibrary } from '../model/source-library';
-import { resolveApiKey } from './api-key';
+import { endpointKeyOrPlaceholder } from './api-key';
 import { createOpenAIClient, OpenAIChatModel } from './openai-chat-model';
 
 export const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
@@ -41,7 +41,7 @@ export function createOpenAIResearchProvider(options: OpenAIProviderOptions): Op
   const endpoints = config.endpoints.map((endpoint) => {
     const name = endpointName(endpoint);
     const howToSetKey = howTo(endpoint);
-    const key = resolveApiKey({ endpoint: name, baseUrl: endpoint.baseUrl, key: options.keyFor(endpoint), howToSet: howToSetKey });
+    const key = endpointKeyOrPlaceholder({ endpoint: name, baseUrl: endpoint.baseUrl, key: options.keyFor(endpoint), howToSet: howToSetKey });
     const client = createOpenAIClient({ baseUrl: endpoint.baseUrl, apiKey: key, fetch: options.fetch });
     const models = new Map<string, ChatModel>();
     return {

@@ -26,7 +26,7 @@ export {
   type VerifiedCitation,
   type UnverifiedCitation,
 } from './verify-citations';
-export { fenceSource, UNTRUSTED_DATA_RULE, type FencedSource } from './fence';
+export { fenceSource, UNTRUSTED_DATA_RULE, type FencedSource } from '../fence';
 
 /** `research.search.backend`. */
 export const SEARCH_BACKENDS = ['workspace', 'searxng', 'brave'] as const;

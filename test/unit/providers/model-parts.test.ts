@@ -6,8 +6,8 @@ import { parseJsonObject } from '../../../src/providers/model/json-answer';
 import { parseModelConfig } from '../../../src/providers/model/model-config';
 import { routeModel } from '../../../src/providers/model/model-router';
 import { costOf } from '../../../src/providers/model/pricing';
-import { locateQuote } from '../../../src/providers/model/quote-locate';
-import { redact } from '../../../src/providers/model/redact';
+import { locateQuote } from '../../../src/providers/quote-match';
+import { redact } from '../../../src/providers/redact';
 import { modelConfigFromSettings } from '../../../src/providers/model/settings-config';
 import { parseWrittenReport } from '../../../src/providers/model/written-report';
 
