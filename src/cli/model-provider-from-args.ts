@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { errorMessage, UsageError } from '../core/errors';
-import type { ResearchProvider } from '../core/provider';
 import { parseModelConfig, type ModelConfig } from '../providers/model/model-config';
-import { createWorkspaceSources } from '../providers/model/workspace-sources';
-import { createOpenAIResearchProvider, DEFAULT_KEY_ENV } from '../providers/openai';
+import { PROVIDER_IDS, type ProviderId, type ProviderSettings } from '../providers/create-provider';
 import type { CliOptions } from './args';
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -13,8 +11,8 @@ const OPENAI_BASE_URL = 'https://api.openai.com/v1';
  * replacing its endpoints, `--model` naming the model of every role it leaves unnamed, and the budget
  * flags setting the budget.
  */
-export async function modelConfigFromArgs(options: CliOptions): Promise<ModelConfig> {
-  let base: Record<string, unknown> = {};
+export async function modelConfigFromArgs(options: CliOptions, recorded?: ModelConfig): Promise<ModelConfig> {
+  let base: Record<string, unknown> = recorded ? { ...recorded } : {};
   if (options.modelsConfig !== undefined) {
     let text: string;
     try {
@@ -30,6 +28,7 @@ export async function modelConfigFromArgs(options: CliOptions): Promise<ModelCon
     if (!base || typeof base !== 'object' || Array.isArray(base)) throw new UsageError(`--models-config ${options.modelsConfig}: must hold a JSON object`);
   }
   const config: Record<string, unknown> = { ...base };
+  if (options.model !== undefined && recorded) delete config.roles; // --model names every role again
   if (options.baseUrl !== undefined || config.endpoints === undefined) {
     config.endpoints = [{ baseUrl: options.baseUrl ?? OPENAI_BASE_URL }];
   }
@@ -44,13 +43,49 @@ export async function modelConfigFromArgs(options: CliOptions): Promise<ModelCon
   return parseModelConfig(config, options.modelsConfig !== undefined ? `--models-config ${options.modelsConfig}` : 'the model options');
 }
 
-/** `--provider openai`: keys come from the environment only (OPENAI_API_KEY, or an endpoint's apiKeyEnv). */
-export async function modelProviderFromArgs(options: CliOptions, root: string, env: NodeJS.ProcessEnv): Promise<ResearchProvider> {
-  const config = await modelConfigFromArgs(options);
-  return createOpenAIResearchProvider({
-    config,
-    sources: createWorkspaceSources({ root }),
-    keyFor: (endpoint) => env[endpoint.apiKeyEnv ?? DEFAULT_KEY_ENV],
-    howToSetKey: (endpoint) => `set the ${endpoint.apiKeyEnv ?? DEFAULT_KEY_ENV} environment variable to the endpoint's key`,
-  });
+/**
+ * The provider the command line asks for, as the settings createProviderFromSettings takes. For
+ * `--resume`, `stored` is what run.json recorded: the run's own provider, models and search, with
+ * each option typed again replacing its part.
+ */
+export async function providerSettingsFromArgs(options: CliOptions, stored?: Readonly<Record<string, unknown>>): Promise<ProviderSettings> {
+  const given = (name: string) => options.explicit.has(name);
+  const previous = stored ? storedSettings(stored) : undefined;
+  const provider = (given('provider') ? options.provider : previous?.provider ?? options.provider) as ProviderId;
+  const search = given('search') || given('searxng-url') || given('allow-private-pages') || !previous?.search
+    ? {
+        backend: options.search ?? previous?.search?.backend ?? 'workspace',
+        searxngUrl: options.searxngUrl ?? previous?.search?.searxngUrl,
+        allowPrivateAddresses: options.allowPrivatePages || previous?.search?.allowPrivateAddresses,
+      }
+    : previous.search;
+  const settings: ProviderSettings = { provider, search };
+  if (provider === 'openai') {
+    const modelGiven = MODEL_FLAGS.some(given);
+    if (previous?.modelConfig && !modelGiven) settings.modelConfig = previous.modelConfig;
+    else if (previous?.modelConfig && !given('models-config')) settings.modelConfig = await modelConfigFromArgs(options, previous.modelConfig);
+    else {
+      if (options.model === undefined && options.modelsConfig === undefined) {
+        throw new UsageError('--provider openai needs a model: add --model <name> (e.g. --model gpt-4o-mini, or --model llama3.1 for Ollama), or --models-config <file.json>');
+      }
+      settings.modelConfig = await modelConfigFromArgs(options);
+    }
+  } else if (provider === 'vscode-lm') {
+    throw new UsageError('this run used VS Code\'s language models, which only VS Code can reach: resume it there, or add --provider openai (or offline)');
+  }
+  return settings;
+}
+
+const MODEL_FLAGS = ['base-url', 'model', 'models-config', 'budget-usd', 'budget-tokens'];
+
+/** run.json's provider settings, read defensively: the file is ours, but may be from another version. */
+function storedSettings(stored: Readonly<Record<string, unknown>>): Partial<ProviderSettings> {
+  const provider = typeof stored.provider === 'string' && (PROVIDER_IDS as readonly string[]).includes(stored.provider) ? (stored.provider as ProviderId) : undefined;
+  const search = stored.search as ProviderSettings['search'] | undefined;
+  const modelConfig = stored.modelConfig as ModelConfig | undefined;
+  return {
+    provider,
+    ...(search && typeof search === 'object' && typeof search.backend === 'string' && { search }),
+    ...(modelConfig && typeof modelConfig === 'object' && { modelConfig: parseModelConfig(modelConfig, 'the run\'s recorded model settings (run.json)') }),
+  };
 }

@@ -17,6 +17,6 @@ export { costOf } from './pricing';
 export { locateQuote } from '../quote-match';
 export { redact } from '../redact';
 export { DEFAULT_OPENAI_BASE_URL, modelConfigFromSettings, type ModelSettings } from './settings-config';
-export { sourcesFromSearchBackend, type SourceLibrary, type SourceSearchOptions, type SourceText } from './source-library';
+export { type SourceLibrary, type SourceSearchOptions, type SourceText } from './source-library';
 export type { ModelChoice } from './task-meter';
 export { createWorkspaceSources, type WorkspaceSourcesOptions } from './workspace-sources';

@@ -74,6 +74,7 @@ export function createOpenAIResearchProvider(options: OpenAIProviderOptions): Op
     prices: config.prices,
     budget: config.budget,
     label,
+    id: 'openai',
     temperature: config.temperature,
     planningRetry: { ...options.planningRetry, maxRetryAfterMs: config.maxRateLimitWaitSeconds * 1000 },
   });

@@ -69,7 +69,7 @@ describe('CLI with --provider openai (built CLI against the fault server)', func
     const cases: [string[], RegExp, NodeJS.ProcessEnv?][] = [
       [['q', '--provider', 'openai', '--base-url', server.url], /needs a model: add --model/],
       [['q', '--provider', 'openai', '--model', 'm', '--base-url', 'not a url'], /is not a URL/],
-      [['q', '--provider', 'openai', '--model', 'gpt-4o-mini'], /needs an API key: set the OPENAI_API_KEY environment variable/],
+      [['q', '--provider', 'openai', '--model', 'gpt-4o-mini'], /needs an API key: in VS Code run "Research: Set API Key" and choose "api.openai.com"; in a terminal set the OPENAI_API_KEY environment variable/],
       [['q', '--provider', 'openai', '--model', 'm', '--api-key', KEY], /never given on the command line/],
       [['q', '--model', 'm'], /needs a model provider: add --provider openai/],
     ];
