@@ -120,7 +120,8 @@ async function sourcesFor(options: CreateProviderOptions, root: string, outputFo
 }
 
 /**
- * Each endpoint's key, looked up once: SecretStorage under the endpoint's name, then its `apiKeyEnv`,
+ * Each endpoint's key, looked up once: SecretStorage under the endpoint's name, then under "openai",
+ * then its `apiKeyEnv`,
  * else the variable named after it (RESEARCH_<NAME>_API_KEY) and OPENAI_API_KEY. An endpoint with no
  * key gets none (a local server needs none; api.openai.com is refused with what to set).
  */
@@ -128,7 +129,10 @@ async function endpointKeys(config: ModelConfig, keys: KeySources): Promise<Map<
   const found = new Map<EndpointConfig, string | undefined>();
   for (const endpoint of config.endpoints) {
     const name = endpointName(endpoint);
-    const stored = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) ? (await keys.secretGet?.(secretStorageKey(name)))?.trim() : undefined;
+    // An unnamed endpoint is named by its host (and port), which is no key name: "openai" serves them all.
+    const names = [...(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) && name !== 'openai' ? [name] : []), 'openai'];
+    let stored: string | undefined;
+    for (const n of names) stored ||= (await keys.secretGet?.(secretStorageKey(n)))?.trim();
     const envVars = endpoint.apiKeyEnv ? [endpoint.apiKeyEnv] : [apiKeyEnvVar(name), DEFAULT_KEY_ENV];
     const fromEnv = envVars.map((v) => keys.env?.[v]?.trim()).find((v) => v);
     found.set(endpoint, stored || fromEnv || undefined);
