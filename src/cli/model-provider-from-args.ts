@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { errorMessage, UsageError } from '../core/errors';
 import { parseModelConfig, type ModelConfig } from '../providers/model/model-config';
-import { PROVIDER_IDS, type ProviderId, type ProviderSettings } from '../providers/create-provider';
+import { recordedProviderSettings, type ProviderId, type ProviderSettings } from '../providers/create-provider';
 import type { CliOptions } from './args';
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -50,7 +50,7 @@ export async function modelConfigFromArgs(options: CliOptions, recorded?: ModelC
  */
 export async function providerSettingsFromArgs(options: CliOptions, stored?: Readonly<Record<string, unknown>>): Promise<ProviderSettings> {
   const given = (name: string) => options.explicit.has(name);
-  const previous = stored ? storedSettings(stored) : undefined;
+  const previous = stored ? recordedProviderSettings(stored) : undefined;
   const provider = (given('provider') ? options.provider : previous?.provider ?? options.provider) as ProviderId;
   const search = given('search') || given('searxng-url') || given('allow-private-pages') || !previous?.search
     ? {
@@ -77,15 +77,3 @@ export async function providerSettingsFromArgs(options: CliOptions, stored?: Rea
 }
 
 const MODEL_FLAGS = ['base-url', 'model', 'models-config', 'budget-usd', 'budget-tokens'];
-
-/** run.json's provider settings, read defensively: the file is ours, but may be from another version. */
-function storedSettings(stored: Readonly<Record<string, unknown>>): Partial<ProviderSettings> {
-  const provider = typeof stored.provider === 'string' && (PROVIDER_IDS as readonly string[]).includes(stored.provider) ? (stored.provider as ProviderId) : undefined;
-  const search = stored.search as ProviderSettings['search'] | undefined;
-  const modelConfig = stored.modelConfig as ModelConfig | undefined;
-  return {
-    provider,
-    ...(search && typeof search === 'object' && typeof search.backend === 'string' && { search }),
-    ...(modelConfig && typeof modelConfig === 'object' && { modelConfig: parseModelConfig(modelConfig, 'the run\'s recorded model settings (run.json)') }),
-  };
-}

@@ -4,7 +4,7 @@ import type { ResearchProvider } from '../core/provider';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/research';
 import { apiKeyEnvVar, type KeySources, secretStorageKey } from './api-keys';
 import type { ChatModel } from './model/chat-model';
-import { endpointName, type EndpointConfig, type ModelConfig } from './model/model-config';
+import { endpointName, parseModelConfig, type EndpointConfig, type ModelConfig } from './model/model-config';
 import { createModelProvider } from './model/model-provider';
 import { modelConfigFromSettings, type ModelSettings } from './model/settings-config';
 import type { SourceLibrary } from './model/source-library';
@@ -12,7 +12,7 @@ import { createWorkspaceSources } from './model/workspace-sources';
 import { createOfflineProvider } from './offline';
 import { createOpenAIResearchProvider, DEFAULT_KEY_ENV } from './openai';
 import { redact } from './redact';
-import { createWebSearchBackend, createWebSources, type SearchBackendName } from './web';
+import { createWebSearchBackend, createWebSources, SEARCH_BACKENDS, type SearchBackendName } from './web';
 
 export const PROVIDER_IDS = ['offline', 'openai', 'vscode-lm'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
@@ -154,4 +154,22 @@ function recordedSettings(settings: ProviderSettings, config?: ModelConfig): Rec
   const json = JSON.stringify({ provider: settings.provider, ...(config && { modelConfig: config }), ...(search && { search }), ...(settings.lm && { lm: settings.lm }) });
   // Belt and braces: a URL with credentials or a key-like token typed into a setting is not kept.
   return JSON.parse(redact(json)) as Record<string, unknown>;
+}
+
+/**
+ * run.json's provider settings (RunSettings.provider; or just its `providerId` for runs recorded
+ * before), read defensively — the file is ours, but may come from another version or be edited.
+ * What is missing or unknown is left out; the caller fills it from its own settings.
+ */
+export function recordedProviderSettings(recorded: Readonly<Record<string, unknown>>): Partial<ProviderSettings> {
+  const provider = typeof recorded.provider === 'string' && (PROVIDER_IDS as readonly string[]).includes(recorded.provider) ? (recorded.provider as ProviderId) : undefined;
+  const search = recorded.search as ProviderSettings['search'] | undefined;
+  const modelConfig = recorded.modelConfig as ModelConfig | undefined;
+  const lm = recorded.lm as ProviderSettings['lm'] | undefined;
+  return {
+    ...(provider && { provider }),
+    ...(search && typeof search === 'object' && (SEARCH_BACKENDS as readonly string[]).includes(search.backend) && { search }),
+    ...(modelConfig && typeof modelConfig === 'object' && { modelConfig: parseModelConfig(modelConfig, "the run's recorded model settings (run.json)") }),
+    ...(lm && typeof lm === 'object' && { lm }),
+  };
 }
