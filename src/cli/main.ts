@@ -14,7 +14,7 @@ import { createProviderFromSettings } from '../providers/create-provider';
 import { formatUsd } from '../core/report';
 import { parseCliArgs, USAGE, type CliOptions } from './args';
 import { formatHistory } from './history';
-import { providerSettingsFromArgs } from './model-provider-from-args';
+import { providerSettingsFromArgs } from './provider-from-args';
 import { ProgressBar } from './progress-bar';
 
 export const EXIT = { done: 0, failed: 1, usage: 2, cancelled: 130 } as const;

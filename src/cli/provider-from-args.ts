@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { errorMessage, UsageError } from '../core/errors';
 import { parseModelConfig, type ModelConfig } from '../providers/model/model-config';
+import { DEFAULT_OPENAI_BASE_URL } from '../providers/model/settings-config';
 import { recordedProviderSettings, type ProviderId, type ProviderSettings } from '../providers/create-provider';
 import type { CliOptions } from './args';
-
-const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
 /**
  * The model configuration the command line describes: `--models-config` if given, with `--base-url`
@@ -30,7 +29,7 @@ export async function modelConfigFromArgs(options: CliOptions, recorded?: ModelC
   const config: Record<string, unknown> = { ...base };
   if (options.model !== undefined && recorded) delete config.roles; // --model names every role again
   if (options.baseUrl !== undefined || config.endpoints === undefined) {
-    config.endpoints = [{ baseUrl: options.baseUrl ?? OPENAI_BASE_URL }];
+    config.endpoints = [{ baseUrl: options.baseUrl ?? DEFAULT_OPENAI_BASE_URL }];
   }
   if (options.model !== undefined) config.model = options.model;
   if (options.budgetUsd !== undefined || options.budgetTokens !== undefined) {
