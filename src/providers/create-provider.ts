@@ -86,7 +86,6 @@ export async function createProviderFromSettings(options: CreateProviderOptions)
         config,
         sources,
         keyFor: (endpoint) => keys.get(endpoint),
-        howToSetKey: (endpoint) => howToSetKey(endpointName(endpoint), endpoint.apiKeyEnv ?? DEFAULT_KEY_ENV),
         fetch: options.fetch,
       });
       return Object.assign(provider, { settings: recordedSettings(settings, config) });
@@ -138,10 +137,6 @@ async function endpointKeys(config: ModelConfig, keys: KeySources): Promise<Map<
     found.set(endpoint, stored || fromEnv || undefined);
   }
   return found;
-}
-
-function howToSetKey(name: string, envVar: string): string {
-  return `in VS Code run "Research: Set API Key" and choose "${name}"; in a terminal set the ${envVar} environment variable`;
 }
 
 /** The settings as run.json keeps them: the parsed model configuration (it holds no keys, only the names of variables), no test hooks. */

@@ -1,8 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fencedBlocks, scriptedModel } from './scripted-model';
 import type { ChatBody } from './fault-server';
-import { callKind } from './scripted-model';
+import { callKind, fencedBlocks, scriptedModel } from './scripted-model';
 
 /**
  * A tiny web on 127.0.0.1 for web-research tests: a page server and a SearXNG stand-in whose every

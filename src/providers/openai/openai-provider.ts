@@ -27,7 +27,7 @@ export interface OpenAIResearchProvider extends ModelProvider {
 }
 
 export function defaultHowToSetKey(endpoint: EndpointConfig): string {
-  return `set it with "Research: Set API Key" in VS Code, or in the ${endpoint.apiKeyEnv ?? DEFAULT_KEY_ENV} environment variable for the command line`;
+  return `in VS Code run "Research: Set API Key" and choose "${endpointName(endpoint)}"; in a terminal set the ${endpoint.apiKeyEnv ?? DEFAULT_KEY_ENV} environment variable`;
 }
 
 /**

@@ -4,35 +4,17 @@
  * that gives orders gets no fabricated quote into the evidence; a resumed run keeps its provider.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseCliArgs } from '../../../src/cli/args';
+import { repo, runModelCli } from '../../support/run-cli';
 import { startFaultServer, type FaultServer } from '../../support/fault-server';
 import { isCall, scriptedModel } from '../../support/scripted-model';
 import { FABRICATED, obedientModel, startTinyWeb, type TinyWeb } from '../../support/web-fixture';
 
-const repo = path.resolve(__dirname, '../../..');
-const cli = path.join(repo, 'dist', 'cli.js');
 const KEY = 'sk-test-SECRET-5w-cli-4321';
-
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const { OPENAI_API_KEY: _drop, ...rest } = process.env;
-    const child = spawn(process.execPath, [cli, ...args], { cwd: repo, env: { ...rest, INIT_CWD: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -78,7 +60,7 @@ describe('CLI with --provider openai --search searxng (built CLI, loopback serve
   const webArgs = () => ['--dir', dir, '--provider', 'openai', '--base-url', server.url, '--model', 'm', '--search', 'searxng', '--searxng-url', web.searxng, '--allow-private-pages'];
 
   it('writes a report whose quotes link to the pages and to their stored copies; the key is nowhere', async () => {
-    const { code, stdout, stderr } = await runCli(['How many lanterns does the ferry need?', ...webArgs()], { OPENAI_API_KEY: KEY });
+    const { code, stdout, stderr } = await runModelCli(['How many lanterns does the ferry need?', ...webArgs()], { OPENAI_API_KEY: KEY });
     assert.equal(code, 0, stderr);
     const reportPath = stdout.trim().split('\n').pop()!;
     const report = readFileSync(reportPath, 'utf8');
@@ -93,7 +75,7 @@ describe('CLI with --provider openai --search searxng (built CLI, loopback serve
 
   it('a page that says "ignore previous instructions" gets no fabricated quote into the evidence', async () => {
     server.respondWith(obedientModel());
-    const { code, stdout, stderr } = await runCli(['How many lanterns does the ferry need?', ...webArgs()], { OPENAI_API_KEY: KEY });
+    const { code, stdout, stderr } = await runModelCli(['How many lanterns does the ferry need?', ...webArgs()], { OPENAI_API_KEY: KEY });
     assert.equal(code, 0, stderr);
     const report = readFileSync(stdout.trim().split('\n').pop()!, 'utf8');
     const evidence = report.slice(report.indexOf('## Evidence'), report.indexOf('## Sources'));
@@ -105,7 +87,7 @@ describe('CLI with --provider openai --search searxng (built CLI, loopback serve
 
   it('--resume rebuilds the provider and web search the run used, and says so', async () => {
     server.queueFor(isCall('synthesize'), { kind: 'status', status: 400, message: 'bad request' });
-    const first = await runCli(['How many lanterns does the ferry need?', ...webArgs()], { OPENAI_API_KEY: KEY });
+    const first = await runModelCli(['How many lanterns does the ferry need?', ...webArgs()], { OPENAI_API_KEY: KEY });
     assert.equal(first.code, 1, first.stderr);
     const runId = path.basename(path.dirname(first.stdout.trim().split('\n').pop()!));
     const run = JSON.parse(readFileSync(path.join(dir, '.research', runId, 'run.json'), 'utf8')) as { providerId: string; options: { provider: Record<string, unknown> } };
@@ -113,7 +95,7 @@ describe('CLI with --provider openai --search searxng (built CLI, loopback serve
     assert.ok(!JSON.stringify(run).includes(KEY));
     const searchesBefore = web.searches.length;
 
-    const resumed = await runCli(['--dir', dir, '--resume', runId], { OPENAI_API_KEY: KEY });
+    const resumed = await runModelCli(['--dir', dir, '--resume', runId], { OPENAI_API_KEY: KEY });
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stderr, /resuming with OpenAI-compatible \(127\.0\.0\.1:\d+: m\)/);
     assert.doesNotMatch(resumed.stderr, /continues with "offline"/);
