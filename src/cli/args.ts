@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors';
 import { checkBaseUrl } from '../providers/openai/api-key';
+import { SEARCH_BACKENDS, type SearchBackendName } from '../providers/web';
 
 export const USAGE = `Usage: npm run research -- "<question>" [options]
 
@@ -18,7 +19,8 @@ Options:
   --max-retries <n>     retries after a retryable error (default: 2)
   --max-tasks <n>       refuse plans with more tasks than this (default: 2000)
   --provider <name>     who does the work: offline (default) or openai
-  --resume <run-id>     continue an interrupted run of --dir without redoing finished tasks
+  --resume <run-id>     continue an interrupted run of --dir without redoing finished tasks, with
+                        the provider, models and search it used (options given again override them)
   --history             list the runs of --dir: question, date, outcome, tasks, cost
   -h, --help            show this help
 
@@ -30,6 +32,13 @@ Models (--provider openai: OpenAI, or any OpenAI-compatible server such as Ollam
   --budget-tokens <n>   the same, in tokens
   The key is read from the OPENAI_API_KEY environment variable (never from the command line, which
   shell history keeps); a local server that needs no key works without it.
+
+Web search (with --provider openai; the model reads the pages, every quote is checked against them):
+  --search <backend>    where searches look: workspace (default), searxng or brave
+  --searxng-url <url>   your SearXNG instance, e.g. http://localhost:8080 (with --search searxng)
+  --allow-private-pages also read pages on this machine or a private network (an intranet)
+  The Brave key is read from the BRAVE_API_KEY environment variable. Pages are stored with the run
+  in <dir>/.research/<run-id>/sources/, and the report links each quote to the page and the copy.
 
 Exit codes: 0 done, 1 the run failed or was partial, 2 bad usage or invalid plan, 130 cancelled (Ctrl-C).`;
 
@@ -50,6 +59,10 @@ export interface CliOptions {
   modelsConfig?: string;
   budgetUsd?: number;
   budgetTokens?: number;
+  /** --search: workspace, searxng or brave; undefined when not given. */
+  search?: SearchBackendName;
+  searxngUrl?: string;
+  allowPrivatePages: boolean;
   help: boolean;
   /** Run id to continue (--resume). */
   resume?: string;
@@ -62,7 +75,7 @@ export interface CliOptions {
 export const PROVIDERS = ['offline', 'openai'] as const;
 
 /** Options that only a model provider uses. */
-const MODEL_OPTIONS = ['base-url', 'model', 'models-config', 'budget-usd', 'budget-tokens'] as const;
+const MODEL_OPTIONS = ['base-url', 'model', 'models-config', 'budget-usd', 'budget-tokens', 'searxng-url'] as const;
 
 function positive(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -112,6 +125,9 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
         'models-config': { type: 'string' },
         'budget-usd': { type: 'string' },
         'budget-tokens': { type: 'string' },
+        search: { type: 'string' },
+        'searxng-url': { type: 'string' },
+        'allow-private-pages': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         resume: { type: 'string' },
         history: { type: 'boolean', default: false },
@@ -127,11 +143,21 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
   if (!(PROVIDERS as readonly string[]).includes(provider)) {
     throw new UsageError(`unknown provider "${provider}": available: ${PROVIDERS.join(', ')}`);
   }
-  if (provider === 'offline') {
+  const search = values.search;
+  if (search !== undefined && !(SEARCH_BACKENDS as readonly string[]).includes(search)) {
+    throw new UsageError(`--search "${search}" is not one of ${SEARCH_BACKENDS.join(', ')}`);
+  }
+  if (values['searxng-url'] !== undefined && search !== 'searxng') throw new UsageError('--searxng-url goes with --search searxng');
+  if (search === 'searxng' && values['searxng-url'] === undefined) {
+    throw new UsageError('--search searxng needs --searxng-url <url>, e.g. --searxng-url http://localhost:8080');
+  }
+  // A resume takes the provider from run.json, so model options may come without --provider there.
+  if (provider === 'offline' && values.resume === undefined) {
     const given = MODEL_OPTIONS.filter((name) => values[name] !== undefined);
     if (given.length > 0) throw new UsageError(`--${given[0]} needs a model provider: add --provider openai`);
+    if (search !== undefined && search !== 'workspace') throw new UsageError(`--search ${search} needs a model to read the pages: add --provider openai`);
   }
-  if (provider === 'openai' && values.model === undefined && values['models-config'] === undefined) {
+  if (provider === 'openai' && values.model === undefined && values['models-config'] === undefined && values.resume === undefined) {
     throw new UsageError('--provider openai needs a model: add --model <name> (e.g. --model gpt-4o-mini, or --model llama3.1 for Ollama), or --models-config <file.json>');
   }
   if (values.model !== undefined && values.model.trim() === '') throw new UsageError('--model must not be empty');
@@ -152,6 +178,9 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     modelsConfig: values['models-config'] === undefined ? undefined : resolve(cwd, values['models-config']),
     budgetUsd: positive('budget-usd', values['budget-usd']),
     budgetTokens: positive('budget-tokens', values['budget-tokens']),
+    search: search as SearchBackendName | undefined,
+    searxngUrl: values['searxng-url'] === undefined ? undefined : checkBaseUrl(values['searxng-url'], '--searxng-url'),
+    allowPrivatePages: values['allow-private-pages'] ?? false,
     help: values.help ?? false,
     resume: values.resume,
     history: values.history ?? false,

@@ -7,11 +7,14 @@ import type { ResearchProvider } from '../core/provider';
 import { listRuns } from '../core/journal/history';
 import { research, DEFAULT_OUTPUT_FOLDER, type ResearchResult } from '../core/research';
 import { resumeResearch, RunAlreadyCompletedError } from '../core/resume';
-import { createOfflineProvider } from '../providers/offline';
+import { findRunDir } from '../core/journal/history';
+import { readRunMeta } from '../core/journal/run-meta';
+import { newRunId } from '../core/run-id';
+import { createProviderFromSettings } from '../providers/create-provider';
 import { formatUsd } from '../core/report';
 import { parseCliArgs, USAGE, type CliOptions } from './args';
 import { formatHistory } from './history';
-import { modelProviderFromArgs } from './model-provider-from-args';
+import { providerSettingsFromArgs } from './provider-from-args';
 import { ProgressBar } from './progress-bar';
 
 export const EXIT = { done: 0, failed: 1, usage: 2, cancelled: 130 } as const;
@@ -62,9 +65,15 @@ async function run(options: CliOptions): Promise<number> {
   });
   process.on('SIGTERM', () => controller.abort());
 
-  const provider = options.provider === 'openai' ? await modelProviderFromArgs(options, root, process.env) : createOfflineProvider({ root });
+  // The run id is chosen here so that the provider knows the run's folder (web pages are stored there).
+  const runId = options.resume ?? newRunId();
+  const runDir = options.resume !== undefined ? findRunDir(root, DEFAULT_OUTPUT_FOLDER, runId) : path.join(root, DEFAULT_OUTPUT_FOLDER, runId);
+  const recorded = options.resume !== undefined ? readRunMeta(runDir) : undefined;
+  const settings = await providerSettingsFromArgs(options, recorded?.options.provider ?? (recorded ? { provider: recorded.providerId } : undefined));
+  const provider = await createProviderFromSettings({ settings, root, runDir, keys: { env: process.env } });
+  if (options.resume !== undefined && !options.json) process.stderr.write(`research: resuming with ${provider.label}\n`);
   try {
-    return await researchAndReport(options, root, plan, provider, controller.signal, bus);
+    return await researchAndReport(options, root, plan, provider, controller.signal, bus, runId);
   } catch (error) {
     if (error instanceof RunAlreadyCompletedError) {
       // Nothing left to do is not a failure: say so, and give the report as a finished run would.
@@ -107,6 +116,7 @@ async function researchAndReport(
   provider: ResearchProvider,
   signal: AbortSignal,
   bus: EventBus,
+  runId: string,
 ): Promise<number> {
   const result: ResearchResult =
     options.resume !== undefined
@@ -116,6 +126,7 @@ async function researchAndReport(
     root,
     provider,
     plan,
+    runId,
     outFile: options.out,
     concurrency: options.concurrency,
     taskTimeoutMs: options.timeoutSeconds * 1000,

@@ -34,6 +34,11 @@ export interface ResearchProvider {
   readonly id: string;
   /** Human-readable, e.g. "offline (workspace files, extractive)". */
   readonly label: string;
+  /**
+   * What the provider was built from, as plain data without keys (e.g. base URL, models, search
+   * backend): kept in run.json so that resuming the run can build the same provider again.
+   */
+  readonly settings?: Readonly<Record<string, unknown>>;
   plan(question: string, context: PlanningContext): Promise<Plan>;
   /** Returns the new plan: tasks kept by id keep their results; new ids are added; missing ids are dropped. */
   replan(request: ReplanRequest, context: PlanningContext): Promise<Plan>;

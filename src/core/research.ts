@@ -141,6 +141,7 @@ function openSession(
         maxRetries: options.retry?.maxRetries,
         maxTasks: run.maxTasks,
         outputFolder: options.outputFolder,
+        ...(options.provider.settings !== undefined && { provider: options.provider.settings }),
       },
       onNotice: warn,
     });

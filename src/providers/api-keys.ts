@@ -63,9 +63,3 @@ export async function resolveApiKeyWithOrigin(name: string, sources: KeySources)
 export function missingKeyMessage(name: string, envVar = apiKeyEnvVar(name)): string {
   return `No API key for "${name}": in VS Code run "Research: Set API Key" and choose "${name}"; in a terminal set ${envVar}.`;
 }
-
-/** `text` with every occurrence of `key` replaced, for messages that might quote a server's echo. */
-export function redactKey(text: string, key: string | undefined): string {
-  if (!key || key.length < 4) return text;
-  return text.split(key).join('[redacted]');
-}

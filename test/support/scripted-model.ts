@@ -23,8 +23,9 @@ export function validPlan(searches = 2): string {
 /** The fenced data blocks of a prompt: id and text. */
 export function fencedBlocks(text: string): { id: string; text: string }[] {
   const blocks: { id: string; text: string }[] = [];
-  const re = /<<<(DATA-[0-9a-f]+) (\S+) \|[^\n]*>>>\n([\s\S]*?)\n<<<END \1 \2>>>/g;
-  for (const m of text.matchAll(re)) blocks.push({ id: m[2], text: m[3] });
+  // See src/providers/fence.ts: a SOURCE header, Title/URL lines, a backtick fence, END OF SOURCE.
+  const re = /^SOURCE (\S+) — [^\n]*\n(?:(?:Title|URL): [^\n]*\n)*(`{3,})text\n([\s\S]*?)\n\2\nEND OF SOURCE \1$/gm;
+  for (const m of text.matchAll(re)) blocks.push({ id: m[1], text: m[3] });
   return blocks;
 }
 

@@ -40,6 +40,8 @@ export interface RunSettings {
   maxRetries?: number;
   maxTasks?: number;
   outputFolder?: string;
+  /** What the provider was built from (ResearchProvider.settings), so a resume can rebuild it. No keys. */
+  provider?: Readonly<Record<string, unknown>>;
 }
 
 export function writeRunMeta(runDir: string, meta: RunMeta): void {

@@ -13,7 +13,7 @@ export function registerRunHistory(
   log: vscode.LogOutputChannel,
   hooks: { onDispatcher?: (dispatcher: Dispatcher) => void } = {},
 ): void {
-  const resume = new ResumeCommand(log, hooks.onDispatcher);
+  const resume = new ResumeCommand(log, hooks.onDispatcher, context.secrets);
   const history = new HistoryCommand(log, (runId) => resume.run(runId));
   context.subscriptions.push(
     vscode.commands.registerCommand('research.resume', (runId?: unknown) => resume.run(runId)),

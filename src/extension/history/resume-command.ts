@@ -3,7 +3,9 @@ import { findRunDir, listRuns, type RunInfo } from '../../core/journal/history';
 import { resumeResearch, RunAlreadyCompletedError } from '../../core/resume';
 import type { Dispatcher } from '../../core/dispatcher';
 import type { RunOutcome } from '../../core/events';
-import { createOfflineProvider } from '../../providers/offline';
+import { readRunMeta } from '../../core/journal/run-meta';
+import { createProviderFromSettings, recordedProviderSettings, type ProviderSettings } from '../../providers/create-provider';
+import { createVscodeLmChatModel } from '../lm/vscode-lm-chat-model';
 import { runWithProgress, showReport, showRunError } from '../run-with-progress';
 import { readSettings } from '../settings';
 import { describeRun } from './run-labels';
@@ -30,6 +32,8 @@ export class ResumeCommand {
   constructor(
     private readonly log: vscode.LogOutputChannel,
     private readonly onDispatcher?: (dispatcher: Dispatcher) => void,
+    /** `context.secrets`, for the keys of a run that used a model; without it keys come from the environment only. */
+    private readonly secrets?: vscode.SecretStorage,
   ) {}
 
   async run(runIdArgument?: unknown): Promise<ResumeResult | undefined> {
@@ -48,9 +52,20 @@ export class ResumeCommand {
     this.resuming.add(runId);
     try {
       // An unknown or malformed id is said at once, without flashing a progress notification first.
-      findRunDir(folder.uri.fsPath, outputFolder, runId);
-      this.log.info(`resuming run ${runId} in ${folder.uri.fsPath}`);
-      const provider = createOfflineProvider({ root: folder.uri.fsPath, outputFolder });
+      const runDir = findRunDir(folder.uri.fsPath, outputFolder, runId);
+      // The run continues with the provider it was started with (run.json keeps its settings, no keys).
+      const recorded = readRunMeta(runDir);
+      const settings: ProviderSettings = { provider: 'offline', ...recordedProviderSettings(recorded?.options.provider ?? (recorded ? { provider: recorded.providerId } : {})) };
+      const secrets = this.secrets;
+      const provider = await createProviderFromSettings({
+        settings,
+        root: folder.uri.fsPath,
+        outputFolder,
+        runDir,
+        keys: { secretGet: secrets ? (key) => secrets.get(key) : undefined, env: process.env },
+        chatModelForLm: settings.provider === 'vscode-lm' ? createVscodeLmChatModel(settings.lm ?? {}) : undefined,
+      });
+      this.log.info(`resuming run ${runId} in ${folder.uri.fsPath} with ${provider.label}`);
       try {
         const result = await runWithProgress(this.log, 'Research (resumed)', (bus, signal) =>
           resumeResearch({ runId, root: folder.uri.fsPath, provider, outputFolder, bus, signal, onNotice: (m) => this.log.info(m), onDispatcher: this.onDispatcher }),

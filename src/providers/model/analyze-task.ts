@@ -3,7 +3,7 @@ import type { TaskContext, TaskResult } from '../../core/executor';
 import type { TaskSpec } from '../../core/plan';
 import type { Finding } from '../../core/sources';
 import { EvidenceList, type ModelAnalysisData } from './evidence';
-import { newFence } from './fence';
+import { SOURCE_FENCE } from '../fence';
 import { askForJson } from './json-answer';
 import { analyzeMessages } from './prompts';
 import type { ModelChoice, TaskMeter } from './task-meter';
@@ -34,7 +34,7 @@ export async function runModelAnalyze(task: TaskSpec, context: TaskContext, deps
     data.gaps.push('no evidence was found to analyse');
     return { summary: `no evidence to analyse${missing.length ? `; no result from ${missing.join(', ')}` : ''}`, findings: [], data };
   }
-  const fence = newFence();
+  const fence = SOURCE_FENCE;
   const messages = analyzeMessages(context.question, task, evidence.numbered(), fence);
   const choice = deps.choose(estimateTokens(messages.map((m) => m.content).join('\n')));
   context.progress(`Comparing ${evidence.findings.length} quotes with ${choice.model}`);

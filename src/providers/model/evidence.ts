@@ -67,6 +67,8 @@ export class EvidenceList {
 }
 
 export function sourceLabel(finding: Finding): string {
-  const { path, startLine, endLine } = finding.source;
+  const { path, startLine, endLine, url, title } = finding.source;
+  // A web page is named by its title and URL, not by where the run stored its copy.
+  if (url !== undefined) return `${title ? `${title} · ` : ''}${url}`;
   return `${path} lines ${startLine}${endLine !== startLine ? `–${endLine}` : ''}`;
 }

@@ -26,6 +26,8 @@ export interface ModelProviderOptions {
   budget?: Budget;
   /** Shown in the report header, e.g. "OpenAI-compatible (local: llama3.1)". */
   label: string;
+  /** The provider's id, e.g. "openai" or "vscode-lm" (run.json keeps it). Default "model". */
+  id?: string;
   temperature?: number;
   /** Sources read by each search. Default 6. */
   sourcesPerSearch?: number;
@@ -101,7 +103,7 @@ export function createModelProvider(options: ModelProviderOptions): ModelProvide
   };
 
   return {
-    id: 'model',
+    id: options.id ?? 'model',
     label: options.label,
     budget,
     plan: (question, context) => plan(planMessages(question, context.maxTasks), context, question),

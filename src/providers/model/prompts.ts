@@ -1,7 +1,7 @@
 import type { ReplanRequest } from '../../core/provider';
 import type { TaskSpec } from '../../core/plan';
 import type { ChatMessage } from './chat-model';
-import type { Fence } from './fence';
+import type { Fence } from '../fence';
 
 /**
  * What the models are asked. Each system prompt opens with a fixed sentence (exported) so that tests
@@ -56,6 +56,8 @@ export interface NumberedSource {
   id: string;
   label: string;
   text: string;
+  /** The page, for web sources. */
+  url?: string;
 }
 
 export function extractMessages(question: string, task: TaskSpec, sources: readonly NumberedSource[], fence: Fence): ChatMessage[] {
@@ -66,7 +68,7 @@ export function extractMessages(question: string, task: TaskSpec, sources: reado
     },
     {
       role: 'user',
-      content: `Question: ${question}\nThis search covers: ${task.facet ?? task.description}\n\nSources:\n${sources.map((s) => fence.wrap(s.id, s.label, s.text)).join('\n\n')}`,
+      content: `Question: ${question}\nThis search covers: ${task.facet ?? task.description}\n\nSources:\n${sources.map((s) => fence.wrap(s.id, s.label, s.text, s.url)).join('\n\n')}`,
     },
   ];
 }

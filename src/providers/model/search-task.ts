@@ -3,10 +3,10 @@ import type { TaskContext, TaskResult } from '../../core/executor';
 import type { TaskSpec } from '../../core/plan';
 import type { Finding } from '../../core/sources';
 import { findingKey, type ModelSearchData } from './evidence';
-import { newFence } from './fence';
+import { SOURCE_FENCE } from '../fence';
 import { askForJson } from './json-answer';
 import { extractMessages } from './prompts';
-import { locateQuote } from './quote-locate';
+import { locateQuote } from '../quote-match';
 import type { SourceLibrary } from './source-library';
 import type { ModelChoice, TaskMeter } from './task-meter';
 import { estimateTokens } from './token-estimate';
@@ -43,8 +43,13 @@ export async function runModelSearch(task: TaskSpec, context: TaskContext, deps:
   if (sources.length === 0) {
     return { summary: `no source matched “${query}”`, findings: [], data };
   }
-  const fence = newFence();
-  const numbered = sources.map((s, i) => ({ id: `s${i + 1}`, label: `${s.title} (${s.ref.path} lines ${s.ref.startLine}–${s.ref.endLine})`, text: s.text }));
+  const fence = SOURCE_FENCE;
+  const numbered = sources.map((s, i) => ({
+    id: `s${i + 1}`,
+    label: s.ref.url !== undefined ? s.title : `${s.title} (${s.ref.path} lines ${s.ref.startLine}–${s.ref.endLine})`,
+    text: s.text,
+    url: s.ref.url,
+  }));
   const messages = extractMessages(context.question, task, numbered, fence);
   const choice = deps.choose(estimateTokens(messages.map((m) => m.content).join('\n')));
   context.progress(`Reading ${sources.length} sources with ${choice.model}`);
@@ -63,7 +68,8 @@ export async function runModelSearch(task: TaskSpec, context: TaskContext, deps:
       data.unverified++;
       continue;
     }
-    const finding: Finding = { source: located.ref, quote: located.quote, score: sources[index].score, facet };
+    // Located in the text the library gave, which for a web page is its stored copy: verified.
+    const finding: Finding = { source: located.ref, quote: located.quote, score: sources[index].score, facet, ...(located.ref.url !== undefined && { verified: true }) };
     if (seen.has(findingKey(finding))) continue;
     seen.add(findingKey(finding));
     findings.push(finding);

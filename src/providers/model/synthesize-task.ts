@@ -2,7 +2,7 @@ import type { TaskContext, TaskResult } from '../../core/executor';
 import type { TaskSpec } from '../../core/plan';
 import type { ReportDraft, ReportSection } from '../../core/sources';
 import { EvidenceList, readAnalysis, type ModelSearchData } from './evidence';
-import { newFence } from './fence';
+import { SOURCE_FENCE } from '../fence';
 import { synthesizeMessages } from './prompts';
 import type { SourceLibrary } from './source-library';
 import type { ModelChoice, TaskMeter } from './task-meter';
@@ -61,7 +61,7 @@ export async function runModelSynthesize(task: TaskSpec, context: TaskContext, d
     return { summary: 'no evidence to write from', draft };
   }
 
-  const fence = newFence();
+  const fence = SOURCE_FENCE;
   const messages = synthesizeMessages(context.question, evidence.numbered(), points, missing, fence);
   const choice = deps.choose(estimateTokens(messages.map((m) => m.content).join('\n')));
   context.progress(`Writing the report with ${choice.model}`);

@@ -3,7 +3,7 @@ import { DEFAULT_OUTPUT_FOLDER } from '../../core/research';
 import type { Finding } from '../../core/sources';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES } from '../offline';
 import { SharedBuild } from '../offline/shared-build';
-import { readSourceLines } from '../offline/verify-quote';
+import { quoteMatches, readSourceLines } from '../offline/verify-quote';
 import { buildCorpus, type Corpus } from '../offline/workspace-corpus';
 import type { SourceLibrary } from './source-library';
 
@@ -49,10 +49,7 @@ export function createWorkspaceSources(options: WorkspaceSourcesOptions): Source
       // Read each file once per provider: the index may be older than the file.
       if (!files.has(finding.source.path)) files.set(finding.source.path, readSourceLines(root, finding.source.path));
       const lines = await files.get(finding.source.path);
-      if (!lines) return false;
-      const { startLine, endLine } = finding.source;
-      if (startLine < 1 || endLine < startLine || endLine > lines.length) return false;
-      return lines.slice(startLine - 1, endLine).join('\n').includes(finding.quote);
+      return lines !== undefined && quoteMatches(lines, finding, 'within');
     },
     dispose() {
       corpus.reset();

@@ -88,7 +88,7 @@ export function parseWrittenReport(markdown: string, evidence: readonly Finding[
       heading: 'Evidence',
       blocks: cited.map((finding): ReportBlock => {
         const language = languageForPath(finding.source.path);
-        return { kind: 'quote', text: finding.quote, source: finding.source, ...(language ? { language } : {}) };
+        return { kind: 'quote', text: finding.quote, source: finding.source, ...(language ? { language } : {}), ...(finding.verified !== undefined && { verified: finding.verified }) };
       }),
     });
   }

@@ -30,10 +30,15 @@ export async function readSourceLines(root: string, path: string): Promise<strin
   }
 }
 
-export function quoteMatches(lines: readonly string[], finding: Finding): boolean {
+/**
+ * Whether the finding's quote is its lines startLine..endLine: exactly (`whole`, the offline
+ * provider's whole-passage quotes) or a verbatim span within them (`within`, quotes a model picked).
+ */
+export function quoteMatches(lines: readonly string[], finding: Finding, mode: 'whole' | 'within' = 'whole'): boolean {
   const { startLine, endLine } = finding.source;
   if (!Number.isInteger(startLine) || !Number.isInteger(endLine) || startLine < 1 || endLine < startLine || endLine > lines.length) {
     return false;
   }
-  return lines.slice(startLine - 1, endLine).join('\n') === finding.quote;
+  const text = lines.slice(startLine - 1, endLine).join('\n');
+  return mode === 'whole' ? text === finding.quote : text.includes(finding.quote);
 }

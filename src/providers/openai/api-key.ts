@@ -21,7 +21,8 @@ export function needsApiKey(baseUrl: string): boolean {
  * The key to send to an endpoint: the one configured, or the placeholder for a server that needs
  * none. For a host known to need a key, a missing key is a usage error that says where keys come from.
  */
-export function resolveApiKey(options: { endpoint: string; baseUrl: string; key?: string; howToSet: string }): string {
+/** Named apart from ../api-keys resolveApiKey, which finds a key; this decides what to send when there is none. */
+export function endpointKeyOrPlaceholder(options: { endpoint: string; baseUrl: string; key?: string; howToSet: string }): string {
   const key = options.key?.trim();
   if (key) return key;
   if (needsApiKey(options.baseUrl)) {

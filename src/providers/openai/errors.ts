@@ -2,7 +2,7 @@ import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai'
 import { errorMessage, PermanentError, RateLimitedError, RetryableError } from '../../core/errors';
 import { isRetryable, retryAfterMs } from '../../core/retry';
 import { RequestRejectedError } from '../model/chat-errors';
-import { serverDetail } from '../model/redact';
+import { serverDetail } from '../redact';
 
 export interface ErrorContext {
   /** The endpoint's name, as the person configured it. */

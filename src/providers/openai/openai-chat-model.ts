@@ -13,7 +13,7 @@ const SDK_TIMEOUT_MS = 60 * 60 * 1000;
 
 export interface OpenAIClientOptions {
   baseUrl: string;
-  /** The key, or the placeholder for servers that need none (see resolveApiKey). */
+  /** The key, or the placeholder for servers that need none (see endpointKeyOrPlaceholder). */
   apiKey: string;
   /** For tests and proxies. */
   fetch?: typeof fetch;

@@ -5,7 +5,7 @@ import { endpointName, rolesOf, type EndpointConfig, type ModelConfig } from '..
 import { createModelProvider, type ModelProvider } from '../model/model-provider';
 import { routeModel } from '../model/model-router';
 import type { SourceLibrary } from '../model/source-library';
-import { resolveApiKey } from './api-key';
+import { endpointKeyOrPlaceholder } from './api-key';
 import { createOpenAIClient, OpenAIChatModel } from './openai-chat-model';
 
 export const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
@@ -27,7 +27,7 @@ export interface OpenAIResearchProvider extends ModelProvider {
 }
 
 export function defaultHowToSetKey(endpoint: EndpointConfig): string {
-  return `set it with "Research: Set API Key" in VS Code, or in the ${endpoint.apiKeyEnv ?? DEFAULT_KEY_ENV} environment variable for the command line`;
+  return `in VS Code run "Research: Set API Key" and choose "${endpointName(endpoint)}"; in a terminal set the ${endpoint.apiKeyEnv ?? DEFAULT_KEY_ENV} environment variable`;
 }
 
 /**
@@ -41,7 +41,7 @@ export function createOpenAIResearchProvider(options: OpenAIProviderOptions): Op
   const endpoints = config.endpoints.map((endpoint) => {
     const name = endpointName(endpoint);
     const howToSetKey = howTo(endpoint);
-    const key = resolveApiKey({ endpoint: name, baseUrl: endpoint.baseUrl, key: options.keyFor(endpoint), howToSet: howToSetKey });
+    const key = endpointKeyOrPlaceholder({ endpoint: name, baseUrl: endpoint.baseUrl, key: options.keyFor(endpoint), howToSet: howToSetKey });
     const client = createOpenAIClient({ baseUrl: endpoint.baseUrl, apiKey: key, fetch: options.fetch });
     const models = new Map<string, ChatModel>();
     return {
@@ -74,6 +74,7 @@ export function createOpenAIResearchProvider(options: OpenAIProviderOptions): Op
     prices: config.prices,
     budget: config.budget,
     label,
+    id: 'openai',
     temperature: config.temperature,
     planningRetry: { ...options.planningRetry, maxRetryAfterMs: config.maxRateLimitWaitSeconds * 1000 },
   });

@@ -1,6 +1,6 @@
 import { PermanentError, RetryableError } from '../../core/errors';
 import { retryAfterMs } from '../../core/retry';
-import { redactKey } from '../api-keys';
+import { redact } from '../redact';
 
 /**
  * What the web backends share: HTTP failures turned into the dispatcher's error classes, and bodies
@@ -35,7 +35,7 @@ export async function httpError(
   /** A key the server might echo back in its explanation: replaced before it reaches the message. */
   secret?: string,
 ): Promise<Error> {
-  const detail = redactKey(await bodyExcerpt(response), secret);
+  const detail = redact(await bodyExcerpt(response), [secret]);
   const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
   const hint = hints[response.status] ?? hints.default;
   const message = `${service} answered ${status} for ${printableUrl(response.url)}${detail ? `: ${detail}` : ''}${hint ? `. ${hint}` : ''}`;

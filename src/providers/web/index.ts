@@ -13,6 +13,7 @@ import { createSearxngBackend } from './searxng';
 export { createBraveBackend, BRAVE_BASE_URL } from './brave';
 export { createSearxngBackend } from './searxng';
 export { fetchPage, DEFAULT_MAX_PAGE_BYTES, DEFAULT_PAGE_TIMEOUT_MS, type FetchedPage, type PageFetchOptions } from './page-fetcher';
+export { createWebSources, type WebSourcesOptions } from './web-sources';
 export { SourceStore, fetchAndStore, sourcesDirectory, type FetchAndStoreResult } from './source-store';
 export {
   verifyCitation,
@@ -26,7 +27,7 @@ export {
   type VerifiedCitation,
   type UnverifiedCitation,
 } from './verify-citations';
-export { fenceSource, UNTRUSTED_DATA_RULE, type FencedSource } from './fence';
+export { fenceSource, UNTRUSTED_DATA_RULE, type FencedSource } from '../fence';
 
 /** `research.search.backend`. */
 export const SEARCH_BACKENDS = ['workspace', 'searxng', 'brave'] as const;

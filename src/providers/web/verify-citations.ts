@@ -1,10 +1,14 @@
 import type { Finding, ReportBlock, ReportDraft } from '../../core/sources';
+import { findParts, lineAt, MIN_QUOTE_CHARS, normalizeForMatch, quoteParts, type Normalized } from '../quote-match';
 import type { StoredSource } from './search-backend';
 import type { SourceStore } from './source-store';
 
+export { MIN_QUOTE_CHARS } from '../quote-match';
+
 /**
  * Checks that every quote a model cites is in the stored text of the source it names. A quote passes
- * when, after normalising both sides, it occurs in that text:
+ * when, after normalising both sides (see ../quote-match, shared with workspace quotes), it occurs in
+ * that text:
  *
  * - Unicode compatibility forms folded (NFKC), so ligatures and full-width letters match;
  * - curly quotes and primes → straight quotes; en/em dashes, minus and hyphen variants → `-`;
@@ -61,9 +65,6 @@ export interface SourceLookup {
   get(id: string): StoredSource | undefined;
   list(): StoredSource[];
 }
-
-/** Shortest quote (or part of an elided quote) that counts, in normalised characters. */
-export const MIN_QUOTE_CHARS = 12;
 
 export function verifyCitation(cited: CitedQuote, sources: SourceLookup): CitationCheck {
   const parts = quoteParts(cited.quote);
@@ -163,86 +164,9 @@ function oneLine(text: string): string {
   return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
 }
 
-// ---- normalisation with a map back to the original text ----
-
-interface Normalized {
-  text: string;
-  /** For each character of `text`: where the original character that produced it starts and ends. */
-  starts: number[];
-  ends: number[];
-}
-
-const FOLD: Record<string, string> = {
-  '\u2018': "'", '\u2019': "'", '\u201a': "'", '\u201b': "'", '\u2032': "'", '\u00b4': "'", '`': "'",
-  '\u201c': '"', '\u201d': '"', '\u201e': '"', '\u201f': '"', '\u2033': '"', '\u00ab': '"', '\u00bb': '"',
-  '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2015': '-', '\u2212': '-',
-  '\u2026': '...',
-};
-const DROP = /[\u00ad\u200b-\u200d\u2060\ufeff]/;
-
-export function normalizeForMatch(original: string): Normalized {
-  const out: Normalized = { text: '', starts: [], ends: [] };
-  let pendingSpace = false;
-  let offset = 0;
-  for (const ch of original) {
-    const start = offset;
-    offset += ch.length;
-    if (DROP.test(ch)) continue;
-    if (/\s/.test(ch)) {
-      pendingSpace = out.text.length > 0;
-      continue;
-    }
-    let folded = ch.normalize('NFKC');
-    folded = [...folded].map((c) => FOLD[c] ?? c).join('').toLowerCase();
-    if (folded === '') continue;
-    if (pendingSpace) {
-      out.text += ' ';
-      out.starts.push(start);
-      out.ends.push(start);
-      pendingSpace = false;
-    }
-    for (const c of folded) {
-      out.text += c;
-      out.starts.push(start);
-      out.ends.push(offset);
-    }
-  }
-  return out;
-}
-
-/** The normalised parts of a quote, split at ellipses, without surrounding quote marks. */
-export function quoteParts(quote: string): string[] {
-  let text = normalizeForMatch(quote).text;
-  // Quote marks around the whole quote are the model's, not the source's.
-  while (text.length >= 2 && /^["']/.test(text) && text.endsWith(text[0]!)) text = text.slice(1, -1).trim();
-  return text
-    .split(/\s*(?:\[\s*\.\.\.\s*\]|\.\.\.)\s*/)
-    .map((p) => p.trim())
-    .filter((p) => p !== '');
-}
-
 const cache = new WeakMap<StoredSource, Normalized>();
 function normalizedSource(source: StoredSource): Normalized {
   let n = cache.get(source);
   if (!n) cache.set(source, (n = normalizeForMatch(source.text)));
   return n;
-}
-
-/** Original [start, end) offsets of each part, found in order; undefined when one is missing. */
-function findParts(source: Normalized, parts: readonly string[]): Array<[number, number]> | undefined {
-  const spans: Array<[number, number]> = [];
-  let from = 0;
-  for (const part of parts) {
-    const at = source.text.indexOf(part, from);
-    if (at < 0) return undefined;
-    spans.push([source.starts[at]!, source.ends[at + part.length - 1]!]);
-    from = at + part.length;
-  }
-  return spans;
-}
-
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }

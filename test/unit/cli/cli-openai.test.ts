@@ -1,31 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { repo, runModelCli } from '../../support/run-cli';
 import { startFaultServer, type FaultServer } from '../../support/fault-server';
 import { callKind, scriptedModel } from '../../support/scripted-model';
 
-const repo = path.resolve(__dirname, '../../..');
-const cli = path.join(repo, 'dist', 'cli.js');
 const KEY = 'sk-test-SECRET-1234';
-
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const { OPENAI_API_KEY: _drop, ...rest } = process.env;
-    const child = spawn(process.execPath, [cli, ...args], { cwd: repo, env: { ...rest, INIT_CWD: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('CLI with --provider openai (built CLI against the fault server)', function () {
   this.timeout(60_000);
@@ -44,7 +26,7 @@ describe('CLI with --provider openai (built CLI against the fault server)', func
 
   it('researches end to end with OPENAI_API_KEY, shows tokens, and keeps the key out of output, events and report', async () => {
     server.queue({ kind: 'status', status: 503 }, { kind: 'status', status: 429, retryAfterMs: '10' });
-    const run = await runCli(['How fast does the kettle boil?', '--dir', dir, '--provider', 'openai', '--base-url', server.url, '--model', 'm', '--json'], {
+    const run = await runModelCli(['How fast does the kettle boil?', '--dir', dir, '--provider', 'openai', '--base-url', server.url, '--model', 'm', '--json'], {
       OPENAI_API_KEY: KEY,
     });
     assert.equal(run.code, 0, run.stderr);
@@ -60,7 +42,7 @@ describe('CLI with --provider openai (built CLI against the fault server)', func
   });
 
   it('prints tokens on the progress output', async () => {
-    const run = await runCli(['How fast does the kettle boil?', '--dir', dir, '--provider', 'openai', '--base-url', server.url, '--model', 'm'], { OPENAI_API_KEY: KEY });
+    const run = await runModelCli(['How fast does the kettle boil?', '--dir', dir, '--provider', 'openai', '--base-url', server.url, '--model', 'm'], { OPENAI_API_KEY: KEY });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /Tokens: \d+ in, \d+ out/);
   });
@@ -69,12 +51,12 @@ describe('CLI with --provider openai (built CLI against the fault server)', func
     const cases: [string[], RegExp, NodeJS.ProcessEnv?][] = [
       [['q', '--provider', 'openai', '--base-url', server.url], /needs a model: add --model/],
       [['q', '--provider', 'openai', '--model', 'm', '--base-url', 'not a url'], /is not a URL/],
-      [['q', '--provider', 'openai', '--model', 'gpt-4o-mini'], /needs an API key: set the OPENAI_API_KEY environment variable/],
+      [['q', '--provider', 'openai', '--model', 'gpt-4o-mini'], /needs an API key: in VS Code run "Research: Set API Key" and choose "api.openai.com"; in a terminal set the OPENAI_API_KEY environment variable/],
       [['q', '--provider', 'openai', '--model', 'm', '--api-key', KEY], /never given on the command line/],
       [['q', '--model', 'm'], /needs a model provider: add --provider openai/],
     ];
     for (const [args, message, env] of cases) {
-      const run = await runCli([...args, '--dir', dir], env);
+      const run = await runModelCli([...args, '--dir', dir], env);
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
       assert.match(run.stderr, message);
       assert.ok(!run.stderr.includes(KEY));
@@ -85,11 +67,11 @@ describe('CLI with --provider openai (built CLI against the fault server)', func
   it('reads endpoints, roles and a budget from --models-config', async () => {
     const config = path.join(dir, 'models.json');
     writeFileSync(config, JSON.stringify({ endpoints: [{ name: 'local', baseUrl: server.url }], roles: { planner: 'p', researcher: 'r', writer: 'w' } }));
-    const run = await runCli(['How fast does the kettle boil?', '--dir', dir, '--provider', 'openai', '--models-config', config]);
+    const run = await runModelCli(['How fast does the kettle boil?', '--dir', dir, '--provider', 'openai', '--models-config', config]);
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual([...new Set(server.requests.map((r) => r.body.model))].sort(), ['p', 'r', 'w']);
     writeFileSync(config, JSON.stringify({ endpoints: [{ baseUrl: server.url, apiKey: KEY }], model: 'm' }));
-    const refused = await runCli(['q', '--dir', dir, '--provider', 'openai', '--models-config', config]);
+    const refused = await runModelCli(['q', '--dir', dir, '--provider', 'openai', '--models-config', config]);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /API keys never go in configuration/);
     assert.ok(!refused.stderr.includes(KEY));

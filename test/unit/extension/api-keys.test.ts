@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { PermanentError } from '../../../src/core/errors';
-import { apiKeyEnvVar, missingKeyMessage, redactKey, resolveApiKey, resolveApiKeyWithOrigin, secretStorageKey, validateKeyName } from '../../../src/providers/api-keys';
+import { apiKeyEnvVar, missingKeyMessage, resolveApiKey, resolveApiKeyWithOrigin, secretStorageKey, validateKeyName } from '../../../src/providers/api-keys';
+import { redact } from '../../../src/providers/redact';
 import { createWebSearchBackend } from '../../../src/providers/web';
 
 const KEY = 'sk-test-9f8e7d6c5b4a';
@@ -51,7 +52,7 @@ describe('API keys', () => {
     assert.equal(validateKeyName(' my-endpoint '), 'my-endpoint');
     assert.throws(() => validateKeyName('a b'), /not a usable key name/);
     assert.equal(secretStorageKey('brave'), 'research.apiKey.brave');
-    assert.equal(redactKey(`invalid key ${KEY}!`, KEY), 'invalid key [redacted]!');
+    assert.equal(redact(`invalid key ${KEY}!`, [KEY]), 'invalid key [redacted]!');
   });
 
   it('the workspace backend needs no web backend; searxng needs its URL', async () => {

@@ -6,8 +6,8 @@ import { parseJsonObject } from '../../../src/providers/model/json-answer';
 import { parseModelConfig } from '../../../src/providers/model/model-config';
 import { routeModel } from '../../../src/providers/model/model-router';
 import { costOf } from '../../../src/providers/model/pricing';
-import { locateQuote } from '../../../src/providers/model/quote-locate';
-import { redact } from '../../../src/providers/model/redact';
+import { locateQuote } from '../../../src/providers/quote-match';
+import { redact } from '../../../src/providers/redact';
 import { modelConfigFromSettings } from '../../../src/providers/model/settings-config';
 import { parseWrittenReport } from '../../../src/providers/model/written-report';
 
@@ -87,6 +87,18 @@ describe('model provider parts', () => {
     it('rejects paraphrases and quotes too short to prove anything', () => {
       assert.equal(locateQuote(source, 'The kettle heats water in ninety seconds.'), undefined);
       assert.equal(locateQuote(source, 'kettle'), undefined);
+    });
+
+    it('forgives what the web check forgives (case, curly quotes, dashes), keeps a web ref, and spans an elided quote in the source’s words', () => {
+      const page = { ref: { path: '.research/r/sources/s1.txt', startLine: 1, endLine: 3, url: 'https://example.org/k', title: 'Kettles' }, text: 'It’s fast — the kettle boils water.\nNothing else.\nIt keeps tea warm for an hour.' };
+      assert.deepEqual(locateQuote(page, "it's fast - THE KETTLE boils water."), {
+        ref: { ...page.ref, startLine: 1, endLine: 1 },
+        quote: 'It’s fast — the kettle boils water.',
+      });
+      const elided = locateQuote(page, 'the kettle boils water ... keeps tea warm for an hour');
+      assert.deepEqual(elided?.ref, { ...page.ref, startLine: 1, endLine: 3 });
+      assert.equal(elided?.quote, 'the kettle boils water.\nNothing else.\nIt keeps tea warm for an hour');
+      assert.equal(locateQuote(page, 'the kettle boils water ... tea'), undefined, 'each elided part must prove something');
     });
   });
 

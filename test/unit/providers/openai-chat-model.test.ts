@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PermanentError, RateLimitedError, RetryableError, UsageError } from '../../../src/core/errors';
 import { isRateLimited, isRetryable, retryAfterMs } from '../../../src/core/retry';
-import { createOpenAIClient, NO_KEY_PLACEHOLDER, OpenAIChatModel, resolveApiKey } from '../../../src/providers/openai';
+import { createOpenAIClient, NO_KEY_PLACEHOLDER, OpenAIChatModel, endpointKeyOrPlaceholder } from '../../../src/providers/openai';
 import { startFaultServer, type FaultServer } from '../../support/fault-server';
 import { until } from '../helpers';
 
@@ -132,8 +132,8 @@ describe('OpenAI-compatible ChatModel (real openai SDK against a loopback server
   });
 
   it('a local server without a key gets a placeholder; api.openai.com without one is a usage error', () => {
-    assert.equal(resolveApiKey({ endpoint: 'ollama', baseUrl: 'http://127.0.0.1:11434/v1', howToSet: 'x' }), NO_KEY_PLACEHOLDER);
-    assert.equal(resolveApiKey({ endpoint: 'x', baseUrl: 'https://api.openai.com/v1', key: KEY, howToSet: 'x' }), KEY);
-    assert.throws(() => resolveApiKey({ endpoint: 'openai', baseUrl: 'https://api.openai.com/v1', howToSet: 'set OPENAI_API_KEY' }), (e: Error) => e instanceof UsageError && /OPENAI_API_KEY/.test(e.message));
+    assert.equal(endpointKeyOrPlaceholder({ endpoint: 'ollama', baseUrl: 'http://127.0.0.1:11434/v1', howToSet: 'x' }), NO_KEY_PLACEHOLDER);
+    assert.equal(endpointKeyOrPlaceholder({ endpoint: 'x', baseUrl: 'https://api.openai.com/v1', key: KEY, howToSet: 'x' }), KEY);
+    assert.throws(() => endpointKeyOrPlaceholder({ endpoint: 'openai', baseUrl: 'https://api.openai.com/v1', howToSet: 'set OPENAI_API_KEY' }), (e: Error) => e instanceof UsageError && /OPENAI_API_KEY/.test(e.message));
   });
 });

@@ -6,7 +6,7 @@ import { renderReport, type ReportInput } from '../../../src/core/report';
 import type { ReportDraft } from '../../../src/core/sources';
 import { computeStatistics } from '../../../src/core/stats';
 import type { TaskSnapshot } from '../../../src/core/task';
-import { fenceSource, UNTRUSTED_DATA_RULE } from '../../../src/providers/web/fence';
+import { fenceSource, UNTRUSTED_DATA_RULE } from '../../../src/providers/fence';
 import { SourceStore, sourcesDirectory } from '../../../src/providers/web/source-store';
 import { citationBlock, citationFinding, verifyCitation, verifyCitations, verifyDraftQuotes } from '../../../src/providers/web/verify-citations';
 import { planOf, task } from '../helpers';
