@@ -1,11 +1,20 @@
 import * as vscode from 'vscode';
 import { errorMessage, UsageError } from '../core/errors';
+import type { Dispatcher } from '../core/dispatcher';
 import { EventBus, type RunOutcome } from '../core/events';
 import { PlanValidationError } from '../core/plan';
 import { validateQuestion } from '../core/question';
 import { research } from '../core/research';
 import { createOfflineProvider } from '../providers/offline';
 import { readSettings } from './settings';
+
+// TEMPORARY until RunManager lands: lets the progress panel's stand-in source follow the runs this
+// command starts (src/extension/webview/temporary-run-source.ts).
+export interface RunObserver {
+  started(run: { bus: EventBus; question: string; root: string; providerLabel: string; concurrency: number; cancel(): void }): void;
+  attached(dispatcher: Dispatcher): void;
+  finished(reportPath: string): Promise<void>;
+}
 
 export interface StartResult {
   runId: string;
@@ -21,7 +30,10 @@ export interface StartResult {
 export class StartCommand {
   private running?: AbortController;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly observer?: RunObserver,
+  ) {}
 
   async run(questionArgument?: unknown): Promise<StartResult | undefined> {
     const folder = vscode.workspace.workspaceFolders?.[0];
@@ -69,6 +81,8 @@ export class StartCommand {
     bus.on('log', (e) => this.log[e.level](e.message));
     bus.on('task:state', (e) => this.log.info(`${e.taskId}: ${e.from} → ${e.to}${e.reason ? ` (${e.reason})` : ''}`));
     this.log.info(`research started over ${folder.uri.fsPath}: ${question}`);
+    const provider = createOfflineProvider({ root: folder.uri.fsPath, outputFolder: settings.outputFolder });
+    this.observer?.started({ bus, question, root: folder.uri.fsPath, providerLabel: provider.label, concurrency: settings.concurrency, cancel: () => controller.abort() });
 
     try {
       const result = await vscode.window.withProgress(
@@ -90,17 +104,19 @@ export class StartCommand {
           return research({
             question,
             root: folder.uri.fsPath,
-            provider: createOfflineProvider({ root: folder.uri.fsPath, outputFolder: settings.outputFolder }),
+            provider,
             outputFolder: settings.outputFolder,
             concurrency: settings.concurrency,
             taskTimeoutMs: settings.taskTimeoutMs,
             retry: { maxRetries: settings.maxRetries },
             signal: controller.signal,
             bus,
+            onDispatcher: (dispatcher) => this.observer?.attached(dispatcher),
           });
         },
       );
       this.log.info(`research ${result.outcome}: ${result.reportPath}`);
+      await this.observer?.finished(result.reportPath);
       const reportUri = vscode.Uri.file(result.reportPath);
       const document = await vscode.workspace.openTextDocument(reportUri);
       await vscode.window.showTextDocument(document, { preview: false });

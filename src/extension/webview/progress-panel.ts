@@ -1,0 +1,224 @@
+import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
+import type { RunViewSnapshot } from '../../core/run-view';
+import { buildPanelHtml, createNonce, PANEL_TITLE } from './html';
+import { classifyLink, hasSchemeOrHost } from './link-target';
+import { pageMessageSchema, type HostMessage, type PageMessage } from './protocol';
+import type { RunManagerApi } from './run-source';
+import { resolveSourceFile } from './source-link';
+
+export const PROGRESS_VIEW_TYPE = 'research.progress';
+export const SHOW_PROGRESS_COMMAND = 'research.showProgress';
+
+/** Where the page's script and styles live; the webview may load nothing else. */
+function resourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
+  return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media', 'webview')];
+}
+
+function panelOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  // No retainContextWhenHidden: a hidden panel is torn down and rebuilt from its saved state, which
+  // costs nothing while hidden; the host posts the latest snapshot when it is shown again.
+  return { enableScripts: true, localResourceRoots: resourceRoots(extensionUri) };
+}
+
+/**
+ * "Research: Show Progress": one panel that follows the current run — counts, graph, timeline and,
+ * at the end, the rendered report — and comes back after the window reloads.
+ */
+export function registerProgressPanel(context: vscode.ExtensionContext, runs: RunManagerApi, log?: vscode.LogOutputChannel): vscode.Disposable {
+  let current: ProgressPanel | undefined;
+  const adopt = (panel: vscode.WebviewPanel): ProgressPanel => {
+    current?.dispose();
+    const created = new ProgressPanel(panel, context.extensionUri, runs, log);
+    created.onDidDispose(() => {
+      if (current === created) current = undefined;
+    });
+    current = created;
+    return created;
+  };
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(SHOW_PROGRESS_COMMAND, () => {
+      if (current) {
+        current.reveal();
+        return;
+      }
+      adopt(vscode.window.createWebviewPanel(PROGRESS_VIEW_TYPE, PANEL_TITLE, vscode.ViewColumn.Active, panelOptions(context.extensionUri)));
+    }),
+    vscode.window.registerWebviewPanelSerializer(PROGRESS_VIEW_TYPE, {
+      // The page restores its own picture from getState; the host only wires it up again.
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+        panel.webview.options = panelOptions(context.extensionUri);
+        adopt(panel);
+      },
+    }),
+    { dispose: () => current?.dispose() },
+  );
+}
+
+/** One open panel: its HTML, the messages both ways, and what the person asks for. */
+export class ProgressPanel {
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly disposed = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposed.event;
+  /** Version last posted to the page that is loaded now; reset when the page reloads. */
+  private postedVersion: number | undefined;
+  private isDisposed = false;
+
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly runs: RunManagerApi,
+    private readonly log?: vscode.LogOutputChannel,
+  ) {
+    panel.title = PANEL_TITLE;
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'research.svg');
+    panel.webview.html = this.html();
+    this.subscriptions.push(
+      panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+      runs.onDidChange((snapshot) => this.post(snapshot)),
+      panel.onDidChangeViewState(() => {
+        if (panel.visible && this.runs.snapshot) this.post(this.runs.snapshot);
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
+    this.panel.dispose();
+    this.disposed.fire();
+    this.disposed.dispose();
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    return buildPanelHtml({
+      cspSource: webview.cspSource,
+      nonce: createNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'progress.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'webview', 'progress.css')).toString(),
+    });
+  }
+
+  /** Posts the snapshot if the page can receive it and has not seen this version. */
+  private post(snapshot: RunViewSnapshot): void {
+    // A hidden page is torn down; it asks again with `ready` when it comes back.
+    if (this.isDisposed || !this.panel.visible || snapshot.version === this.postedVersion) return;
+    this.postedVersion = snapshot.version;
+    this.send({ type: 'snapshot', snapshot });
+  }
+
+  private send(message: HostMessage): void {
+    this.panel.webview.postMessage(message).then(
+      (delivered) => {
+        if (!delivered && message.type === 'snapshot') this.postedVersion = undefined;
+      },
+      () => undefined,
+    );
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const parsed = pageMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.log?.warn(`progress panel: ignored an invalid message (${parsed.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ')})`);
+      return;
+    }
+    try {
+      await this.handle(parsed.data);
+    } catch (error) {
+      this.log?.error(`progress panel: ${parsed.data.type} failed: ${errorMessage(error)}`);
+      void vscode.window.showErrorMessage(`Research: ${errorMessage(error)}`);
+    }
+  }
+
+  private async handle(message: PageMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready': {
+        // A freshly loaded page (first open, shown again, reloaded) has seen nothing from this host.
+        this.postedVersion = undefined;
+        const snapshot = this.runs.snapshot;
+        if (snapshot) this.post(snapshot);
+        else this.send({ type: 'idle' });
+        return;
+      }
+      case 'cancelRun':
+        this.runs.cancelRun();
+        return;
+      case 'cancelTask':
+        if (this.knowsTask(message.taskId)) this.runs.cancelTask(message.taskId);
+        return;
+      case 'retryTask':
+        if (this.knowsTask(message.taskId)) this.runs.retryTask(message.taskId);
+        return;
+      case 'replan': {
+        const instruction = await vscode.window.showInputBox({
+          title: 'Research: Replan',
+          prompt: 'What should the rest of the run do differently? Finished tasks are kept.',
+          placeHolder: 'e.g. also look at how timeouts are configured',
+          ignoreFocusOut: true,
+          validateInput: (value) => (value.trim() === '' ? 'Say what to change.' : undefined),
+        });
+        if (instruction !== undefined) await this.runs.replan(instruction.trim());
+        return;
+      }
+      case 'openReport':
+        await this.runs.openReport();
+        return;
+      case 'openSource':
+        await this.openSource(message.path, message.startLine, message.endLine);
+        return;
+      case 'openExternal':
+        await this.openExternal(message.url);
+        return;
+    }
+  }
+
+  private knowsTask(taskId: string): boolean {
+    const known = this.runs.snapshot?.tasks.some((task) => task.id === taskId) ?? false;
+    if (!known) this.log?.warn(`progress panel: no task "${taskId}" in the current run`);
+    return known;
+  }
+
+  /** Opens a cited file at its lines — only inside the workspace, resolved against the report. */
+  private async openSource(linkPath: string, startLine?: number, endLine?: number): Promise<void> {
+    const reportPath = this.runs.snapshot?.reportPath;
+    if (!reportPath) return;
+    const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    // The page already decoded the link; the host does not trust it and checks again.
+    if (hasSchemeOrHost(linkPath)) {
+      this.log?.warn(`progress panel: refused to open ${JSON.stringify(linkPath)}: not a relative path`);
+      return;
+    }
+    const resolved = await resolveSourceFile(linkPath, reportPath, roots);
+    if (!resolved.ok) {
+      this.log?.warn(`progress panel: refused to open ${JSON.stringify(linkPath)}: ${resolved.why}`);
+      void vscode.window.showWarningMessage(`Research: not opened — ${resolved.why}.`);
+      return;
+    }
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(resolved.file));
+    let selection: vscode.Range | undefined;
+    if (startLine !== undefined) {
+      const last = Math.max(0, document.lineCount - 1);
+      const from = Math.min(startLine - 1, last);
+      const to = Math.min((endLine ?? startLine) - 1, last);
+      selection = new vscode.Range(from, 0, to, document.lineAt(to).text.length);
+    }
+    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true, selection });
+  }
+
+  private async openExternal(url: string): Promise<void> {
+    const target = classifyLink(url);
+    if (target.kind !== 'external') {
+      this.log?.warn(`progress panel: refused to open ${JSON.stringify(url)}: ${target.kind === 'none' ? target.why : 'not a web address'}`);
+      return;
+    }
+    // VS Code asks the person before opening a domain they have not trusted.
+    await vscode.env.openExternal(vscode.Uri.parse(target.url, true));
+  }
+}
