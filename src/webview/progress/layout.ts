@@ -34,9 +34,11 @@ export function layoutGraph(tasks: readonly LayoutTask[]): GraphLayout {
   graph.setGraph({ rankdir: 'LR', nodesep: 10, ranksep: 36, edgesep: 6, marginx: MARGIN, marginy: MARGIN });
   graph.setDefaultEdgeLabel(() => ({}));
   const ids = new Set(tasks.map((task) => task.id));
-  for (const task of tasks) graph.setNode(task.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
-  for (const task of tasks) {
-    for (const dependency of task.dependsOn) {
+  // dagre orders each rank opposite to the order nodes and edges were added: adding them in reverse
+  // draws the plan's order top-down (search-1 above search-2).
+  for (const task of [...tasks].reverse()) graph.setNode(task.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
+  for (const task of [...tasks].reverse()) {
+    for (const dependency of [...task.dependsOn].reverse()) {
       if (ids.has(dependency) && dependency !== task.id) graph.setEdge(dependency, task.id);
     }
   }
