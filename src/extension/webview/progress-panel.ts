@@ -10,6 +10,19 @@ import { resolveSourceFile } from './source-link';
 export const PROGRESS_VIEW_TYPE = 'research.progress';
 export const SHOW_PROGRESS_COMMAND = 'research.showProgress';
 
+/**
+ * What "Research: Show Progress" resolves to, once the panel's page has loaded and been sent the
+ * current run (or after a few seconds without that): lets tests and other extensions wait for it.
+ */
+export interface ShowProgressResult {
+  /** The page loaded (its script ran under the CSP) and said it is listening. */
+  ready: boolean;
+  /** The snapshot version the page drew from its saved state before the host said anything. */
+  restoredVersion?: number;
+}
+
+const READY_TIMEOUT_MS = 15_000;
+
 /** Where the page's script and styles live; the webview may load nothing else. */
 function resourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media', 'webview')];
@@ -37,12 +50,10 @@ export function registerProgressPanel(context: vscode.ExtensionContext, runs: Ru
     return created;
   };
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(SHOW_PROGRESS_COMMAND, () => {
-      if (current) {
-        current.reveal();
-        return;
-      }
-      adopt(vscode.window.createWebviewPanel(PROGRESS_VIEW_TYPE, PANEL_TITLE, vscode.ViewColumn.Active, panelOptions(context.extensionUri)));
+    vscode.commands.registerCommand(SHOW_PROGRESS_COMMAND, (): Promise<ShowProgressResult> => {
+      const panel = current ?? adopt(vscode.window.createWebviewPanel(PROGRESS_VIEW_TYPE, PANEL_TITLE, vscode.ViewColumn.Active, panelOptions(context.extensionUri)));
+      panel.reveal();
+      return panel.whenReady(READY_TIMEOUT_MS);
     }),
     vscode.window.registerWebviewPanelSerializer(PROGRESS_VIEW_TYPE, {
       // The page restores its own picture from getState; the host only wires it up again.
@@ -63,6 +74,9 @@ export class ProgressPanel {
   /** Version last posted to the page that is loaded now; reset when the page reloads. */
   private postedVersion: number | undefined;
   private isDisposed = false;
+  /** Set by the page's `ready`, cleared when the panel is hidden (which tears the page down). */
+  private pageStatus: ShowProgressResult | undefined;
+  private readonly readyWaiters = new Set<(status: ShowProgressResult) => void>();
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -77,7 +91,8 @@ export class ProgressPanel {
       panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       runs.onDidChange((snapshot) => this.post(snapshot)),
       panel.onDidChangeViewState(() => {
-        if (panel.visible && this.runs.snapshot) this.post(this.runs.snapshot);
+        if (!panel.visible) this.pageStatus = undefined;
+        else if (this.runs.snapshot) this.post(this.runs.snapshot);
       }),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -87,9 +102,24 @@ export class ProgressPanel {
     this.panel.reveal();
   }
 
+  /** Resolves once the page has loaded and been sent the current run, or `{ ready: false }` after `timeoutMs`. */
+  whenReady(timeoutMs: number): Promise<ShowProgressResult> {
+    if (this.pageStatus && this.panel.visible) return Promise.resolve(this.pageStatus);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done({ ready: false }), timeoutMs);
+      const done = (status: ShowProgressResult) => {
+        clearTimeout(timer);
+        this.readyWaiters.delete(done);
+        resolve(status);
+      };
+      this.readyWaiters.add(done);
+    });
+  }
+
   dispose(): void {
     if (this.isDisposed) return;
     this.isDisposed = true;
+    for (const waiter of [...this.readyWaiters]) waiter({ ready: false });
     for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
     this.panel.dispose();
     this.disposed.fire();
@@ -145,6 +175,8 @@ export class ProgressPanel {
         const snapshot = this.runs.snapshot;
         if (snapshot) this.post(snapshot);
         else this.send({ type: 'idle' });
+        this.pageStatus = { ready: true, restoredVersion: message.restoredVersion };
+        for (const waiter of [...this.readyWaiters]) waiter(this.pageStatus);
         return;
       }
       case 'cancelRun':

@@ -110,7 +110,8 @@ export type HostMessage = z.output<typeof hostMessageSchema>;
 const line = z.int().check(z.gte(1), z.lte(10_000_000));
 
 export const pageMessageSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('ready') }),
+  /** The page is listening; `restoredVersion`: the snapshot it drew from its saved state, if any. */
+  z.strictObject({ type: z.literal('ready'), restoredVersion: z.optional(count) }),
   z.strictObject({ type: z.literal('cancelRun') }),
   z.strictObject({ type: z.literal('cancelTask'), taskId }),
   z.strictObject({ type: z.literal('retryTask'), taskId }),

@@ -116,4 +116,4 @@ new ResizeObserver(() => {
 }).observe(byId('timeline'));
 
 if (snapshot) draw();
-post({ type: 'ready' });
+post({ type: 'ready', restoredVersion: snapshot?.version });

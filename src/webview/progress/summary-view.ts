@@ -31,8 +31,11 @@ export class SummaryView {
 
     const live = snapshot.status !== 'ended' && !stale;
     this.cancelRun.disabled = !live || snapshot.status === 'cancelling';
+    // Once the run is over, cancelling means nothing and the report is what is left to do.
+    this.cancelRun.hidden = snapshot.status === 'ended';
     this.replan.disabled = !live || snapshot.status !== 'running';
     this.openReport.disabled = stale || snapshot.reportPath === undefined;
+    this.openReport.classList.toggle('secondary', snapshot.status !== 'ended');
 
     const total = snapshot.tasks.length;
     const settled = snapshot.tasks.reduce((n, task) => n + (isTerminalState(task.state) ? 1 : 0), 0);

@@ -33,7 +33,7 @@ export class TimelineView {
     const left = withLabels ? LABEL_WIDTH : 8;
     const chart = Math.max(100, width - left - 12);
     const start = snapshot.startedAt;
-    const end = Math.max(start + 1000, snapshot.endedAt ?? now);
+    const end = Math.max(start + 100, snapshot.endedAt ?? now);
     const x = (t: number) => left + ((Math.min(Math.max(t, start), end) - start) / (end - start)) * chart;
     const height = AXIS_HEIGHT + rows.length * rowHeight + 4;
 
@@ -42,10 +42,9 @@ export class TimelineView {
     const step = tickStep(end - start);
     for (let t = 0; t <= end - start; t += step) {
       const tx = x(start + t);
-      axis.append(
-        s('line', { x1: tx, x2: tx, y1: AXIS_HEIGHT - 4, y2: height, class: 'tick' }),
-        s('text', { x: tx + 3, y: AXIS_HEIGHT - 8, class: 'tick-label' }, formatDuration(t)),
-      );
+      axis.append(s('line', { x1: tx, x2: tx, y1: AXIS_HEIGHT - 4, y2: height, class: 'tick' }));
+      // A label too close to the right edge would be cut off.
+      if (tx + 48 <= width) axis.append(s('text', { x: tx + 3, y: AXIS_HEIGHT - 8, class: 'tick-label' }, formatDuration(t)));
     }
     svg.append(axis);
 
@@ -78,7 +77,7 @@ function firstStart(task: PanelTask): number {
 
 /** A round tick interval giving at most about eight ticks. */
 export function tickStep(durationMs: number): number {
-  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200].map((seconds) => seconds * 1000);
+  const steps = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200].map((seconds) => seconds * 1000);
   return steps.find((step) => durationMs / step <= 8) ?? Math.ceil(durationMs / 8 / 3_600_000) * 3_600_000;
 }
 

@@ -205,3 +205,14 @@ describe('progress panel views', () => {
     });
   });
 });
+
+describe('timeline ticks', () => {
+  it('picks a round interval giving at most eight ticks', async () => {
+    const { tickStep } = await import('../../../src/webview/progress/timeline-view');
+    assert.equal(tickStep(300), 50);
+    assert.equal(tickStep(3_000), 500);
+    assert.equal(tickStep(65_000), 10_000);
+    assert.equal(tickStep(3 * 3_600_000), 1_800_000);
+    assert.equal(tickStep(100 * 3_600_000), 13 * 3_600_000);
+  });
+});
