@@ -8,7 +8,7 @@
  * Writes progress-running-dark.png (12 tasks mid-run), progress-report-dark.png (12 tasks, ended, with
  * the report), progress-running-light.png and progress-500-light.png / -dark.png (a 500-task run).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -39,8 +39,17 @@ function pick(snapshots: RunViewSnapshot[], wanted: (s: RunViewSnapshot) => bool
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'progress-shots-'));
   try {
-    const twelve = await runTwelveTasks(repo, join(work, 'twelve/report.md'));
-    const big = await runSimulated(repo, join(work, 'big/report.md'), 500);
+    // Research a copy of the sources in a folder with the project's name, so that no path of the
+    // machine that took the pictures shows in them.
+    const folder = join(work, 'research-dispatcher');
+    cpSync(join(repo, 'src'), join(folder, 'src'), { recursive: true });
+    cpSync(join(repo, 'README.md'), join(folder, 'README.md'));
+    const shown = (run: RunViewSnapshot): RunViewSnapshot => ({ ...run, root: '~/research-dispatcher' });
+    const twelve = await runTwelveTasks(folder, join(folder, '.research/twelve/report.md'));
+    const big = await runSimulated(folder, join(folder, '.research/big/report.md'), 500);
+    twelve.final = shown(twelve.final);
+    twelve.snapshots = twelve.snapshots.map(shown);
+    big.snapshots = big.snapshots.map(shown);
     const midTwelve = pick(twelve.snapshots, (s) => s.counts.COMPLETED >= 5 && s.counts.RUNNING + s.counts.RETRYING >= 2);
     const midBig = pick(big.snapshots, (s) => s.counts.COMPLETED >= 200);
 
