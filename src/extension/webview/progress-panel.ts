@@ -220,7 +220,10 @@ export class ProgressPanel {
   /** Opens a cited file at its lines — only inside the workspace, resolved against the report. */
   private async openSource(linkPath: string, startLine?: number, endLine?: number): Promise<void> {
     const reportPath = this.runs.snapshot?.reportPath;
-    if (!reportPath) return;
+    if (!reportPath) {
+      this.log?.warn(`progress panel: cannot open ${JSON.stringify(linkPath)}: the current run has no report to resolve it against`);
+      return;
+    }
     const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
     // The page already decoded the link; the host does not trust it and checks again.
     if (hasSchemeOrHost(linkPath)) {

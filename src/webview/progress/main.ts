@@ -20,8 +20,11 @@ const restored = pageStateSchema.safeParse(host.getState() ?? {});
 let snapshot: PanelSnapshot | undefined = restored.success ? restored.data.snapshot : undefined;
 let selected: string | undefined = restored.success ? restored.data.selectedTaskId : undefined;
 let savedAt: number | undefined = restored.success ? restored.data.savedAt : undefined;
-/** The host has not (yet) confirmed it still has the restored run. */
-let stale = snapshot !== undefined && snapshot.status !== 'ended';
+/**
+ * The restored run is not in this window any more (the host said `idle` after a reload): its clock
+ * stops and its buttons go. Until the host answers, the restored picture is drawn as it was.
+ */
+let stale = false;
 
 const summary = new SummaryView();
 const select = (taskId: string): void => {
@@ -94,6 +97,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = parsed.data;
   if (message.type === 'idle') {
     // No run in this window (e.g. after a reload): keep showing the restored one, marked as such.
+    stale = snapshot !== undefined && snapshot.status !== 'ended';
     schedule();
     return;
   }
