@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../../core/errors';
 import type { RunViewSnapshot } from '../../core/run-view';
 import { buildPanelHtml, createNonce, PANEL_TITLE } from './html';
-import { classifyLink, hasSchemeOrHost } from './link-target';
-import { pageMessageSchema, type HostMessage, type PageMessage } from './protocol';
+import { PageMessageHandler, type PanelEffects } from './page-messages';
+import type { HostMessage } from './protocol';
 import type { RunManagerApi } from './run-source';
-import { resolveSourceFile } from './source-link';
 
 export const PROGRESS_VIEW_TYPE = 'research.progress';
 export const SHOW_PROGRESS_COMMAND = 'research.showProgress';
@@ -77,6 +75,7 @@ export class ProgressPanel {
   /** Set by the page's `ready`, cleared when the panel is hidden (which tears the page down). */
   private pageStatus: ShowProgressResult | undefined;
   private readonly readyWaiters = new Set<(status: ShowProgressResult) => void>();
+  private readonly messages: PageMessageHandler;
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -84,11 +83,12 @@ export class ProgressPanel {
     private readonly runs: RunManagerApi,
     private readonly log?: vscode.LogOutputChannel,
   ) {
+    this.messages = new PageMessageHandler(runs, this.effects());
     panel.title = PANEL_TITLE;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'research.svg');
     panel.webview.html = this.html();
     this.subscriptions.push(
-      panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+      panel.webview.onDidReceiveMessage((message: unknown) => void this.messages.receive(message)),
       runs.onDidChange((snapshot) => this.post(snapshot)),
       panel.onDidChangeViewState(() => {
         if (!panel.visible) this.pageStatus = undefined;
@@ -126,6 +126,46 @@ export class ProgressPanel {
     this.disposed.dispose();
   }
 
+  private effects(): PanelEffects {
+    const log = this.log;
+    return {
+      pageReady: (restoredVersion) => {
+        // A freshly loaded page (first open, shown again, reloaded) has seen nothing from this host.
+        this.postedVersion = undefined;
+        const snapshot = this.runs.snapshot;
+        if (snapshot) this.post(snapshot);
+        else this.send({ type: 'idle' });
+        this.pageStatus = { ready: true, restoredVersion };
+        for (const waiter of [...this.readyWaiters]) waiter(this.pageStatus);
+      },
+      askReplanInstruction: async () =>
+        vscode.window.showInputBox({
+          title: 'Research: Replan',
+          prompt: 'What should the rest of the run do differently? Finished tasks are kept.',
+          placeHolder: 'e.g. also look at how timeouts are configured',
+          ignoreFocusOut: true,
+          validateInput: (value) => (value.trim() === '' ? 'Say what to change.' : undefined),
+        }),
+      workspaceRoots: () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+      openFile: async (file, startLine, endLine) => {
+        const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+        let selection: vscode.Range | undefined;
+        if (startLine !== undefined) {
+          const last = Math.max(0, document.lineCount - 1);
+          const from = Math.min(startLine - 1, last);
+          const to = Math.min((endLine ?? startLine) - 1, last);
+          selection = new vscode.Range(from, 0, to, document.lineAt(to).text.length);
+        }
+        await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true, selection });
+      },
+      openExternal: async (url) => {
+        await vscode.env.openExternal(vscode.Uri.parse(url, true));
+      },
+      showWarning: (message) => void vscode.window.showWarningMessage(message),
+      log: { warn: (message) => log?.warn(message), error: (message) => log?.error(message) },
+    };
+  }
+
   private html(): string {
     const webview = this.panel.webview;
     return buildPanelHtml({
@@ -151,109 +191,5 @@ export class ProgressPanel {
       },
       () => undefined,
     );
-  }
-
-  private async receive(raw: unknown): Promise<void> {
-    const parsed = pageMessageSchema.safeParse(raw);
-    if (!parsed.success) {
-      this.log?.warn(`progress panel: ignored an invalid message (${parsed.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ')})`);
-      return;
-    }
-    try {
-      await this.handle(parsed.data);
-    } catch (error) {
-      this.log?.error(`progress panel: ${parsed.data.type} failed: ${errorMessage(error)}`);
-      void vscode.window.showErrorMessage(`Research: ${errorMessage(error)}`);
-    }
-  }
-
-  private async handle(message: PageMessage): Promise<void> {
-    switch (message.type) {
-      case 'ready': {
-        // A freshly loaded page (first open, shown again, reloaded) has seen nothing from this host.
-        this.postedVersion = undefined;
-        const snapshot = this.runs.snapshot;
-        if (snapshot) this.post(snapshot);
-        else this.send({ type: 'idle' });
-        this.pageStatus = { ready: true, restoredVersion: message.restoredVersion };
-        for (const waiter of [...this.readyWaiters]) waiter(this.pageStatus);
-        return;
-      }
-      case 'cancelRun':
-        this.runs.cancelRun();
-        return;
-      case 'cancelTask':
-        if (this.knowsTask(message.taskId)) this.runs.cancelTask(message.taskId);
-        return;
-      case 'retryTask':
-        if (this.knowsTask(message.taskId)) this.runs.retryTask(message.taskId);
-        return;
-      case 'replan': {
-        const instruction = await vscode.window.showInputBox({
-          title: 'Research: Replan',
-          prompt: 'What should the rest of the run do differently? Finished tasks are kept.',
-          placeHolder: 'e.g. also look at how timeouts are configured',
-          ignoreFocusOut: true,
-          validateInput: (value) => (value.trim() === '' ? 'Say what to change.' : undefined),
-        });
-        if (instruction !== undefined) await this.runs.replan(instruction.trim());
-        return;
-      }
-      case 'openReport':
-        await this.runs.openReport();
-        return;
-      case 'openSource':
-        await this.openSource(message.path, message.startLine, message.endLine);
-        return;
-      case 'openExternal':
-        await this.openExternal(message.url);
-        return;
-    }
-  }
-
-  private knowsTask(taskId: string): boolean {
-    const known = this.runs.snapshot?.tasks.some((task) => task.id === taskId) ?? false;
-    if (!known) this.log?.warn(`progress panel: no task "${taskId}" in the current run`);
-    return known;
-  }
-
-  /** Opens a cited file at its lines — only inside the workspace, resolved against the report. */
-  private async openSource(linkPath: string, startLine?: number, endLine?: number): Promise<void> {
-    const reportPath = this.runs.snapshot?.reportPath;
-    if (!reportPath) {
-      this.log?.warn(`progress panel: cannot open ${JSON.stringify(linkPath)}: the current run has no report to resolve it against`);
-      return;
-    }
-    const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-    // The page already decoded the link; the host does not trust it and checks again.
-    if (hasSchemeOrHost(linkPath)) {
-      this.log?.warn(`progress panel: refused to open ${JSON.stringify(linkPath)}: not a relative path`);
-      return;
-    }
-    const resolved = await resolveSourceFile(linkPath, reportPath, roots);
-    if (!resolved.ok) {
-      this.log?.warn(`progress panel: refused to open ${JSON.stringify(linkPath)}: ${resolved.why}`);
-      void vscode.window.showWarningMessage(`Research: not opened — ${resolved.why}.`);
-      return;
-    }
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(resolved.file));
-    let selection: vscode.Range | undefined;
-    if (startLine !== undefined) {
-      const last = Math.max(0, document.lineCount - 1);
-      const from = Math.min(startLine - 1, last);
-      const to = Math.min((endLine ?? startLine) - 1, last);
-      selection = new vscode.Range(from, 0, to, document.lineAt(to).text.length);
-    }
-    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true, selection });
-  }
-
-  private async openExternal(url: string): Promise<void> {
-    const target = classifyLink(url);
-    if (target.kind !== 'external') {
-      this.log?.warn(`progress panel: refused to open ${JSON.stringify(url)}: ${target.kind === 'none' ? target.why : 'not a web address'}`);
-      return;
-    }
-    // VS Code asks the person before opening a domain they have not trusted.
-    await vscode.env.openExternal(vscode.Uri.parse(target.url, true));
   }
 }
