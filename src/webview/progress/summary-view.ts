@@ -34,6 +34,7 @@ export class SummaryView {
     // Once the run is over, cancelling means nothing and the report is what is left to do.
     this.cancelRun.hidden = snapshot.status === 'ended';
     this.replan.disabled = !live || snapshot.status !== 'running';
+    this.replan.hidden = snapshot.status === 'ended';
     this.openReport.disabled = stale || snapshot.reportPath === undefined;
     this.openReport.classList.toggle('secondary', snapshot.status !== 'ended');
 
