@@ -43,6 +43,16 @@ const builds = [
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   },
+  // The progress panel's page script: runs in the webview (a browser), loaded from dist/webview/.
+  {
+    ...common,
+    entryPoints: ['src/webview/progress/main.ts'],
+    outfile: 'dist/webview/progress.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    tsconfig: 'src/webview/tsconfig.json',
+  },
 ];
 
 async function main() {

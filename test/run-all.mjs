@@ -37,6 +37,9 @@ let broken = false;
 
 const types = await step('type-check', npx, ['tsc', '--noEmit']);
 if (types.code !== 0) broken = true;
+// The webview's page scripts are browser code with their own config (the DOM types).
+const webviewTypes = await step('type-check (webview)', npx, ['tsc', '--noEmit', '-p', 'src/webview']);
+if (webviewTypes.code !== 0) broken = true;
 
 const build = await step('build', process.execPath, ['esbuild.js']);
 if (build.code !== 0) broken = true;

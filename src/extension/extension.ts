@@ -3,6 +3,7 @@ import { registerResearchUi, type ResearchTestApi } from './commands';
 import { registerRunHistory } from './history/register';
 import { RunManager } from './run-manager';
 import { registerSecretCommands } from './secrets';
+import { registerProgressPanel } from './webview/progress-panel';
 
 /** Thin adapter: commands and UI in, core calls out. Everything that thinks lives in src/core. */
 export function activate(context: vscode.ExtensionContext): { api: ResearchTestApi } {
@@ -10,6 +11,7 @@ export function activate(context: vscode.ExtensionContext): { api: ResearchTestA
   const runs = new RunManager(log);
   context.subscriptions.push(log, runs);
   const api = registerResearchUi(context, runs);
+  context.subscriptions.push(registerProgressPanel(context, runs, log));
   registerSecretCommands(context);
   registerRunHistory(context, log);
   // Returned for the integration tests only (the run manager and the tree they check).

@@ -64,7 +64,7 @@ describe('CLI with --provider openai --search searxng (built CLI, loopback serve
     assert.equal(code, 0, stderr);
     const reportPath = stdout.trim().split('\n').pop()!;
     const report = readFileSync(reportPath, 'utf8');
-    assert.ok(report.includes(`](${web.pages}/ferry) ([stored copy](sources/s1.txt#L1-L1))`), report);
+    assert.ok(report.includes(`](${web.pages}/ferry) ([stored copy](sources/s1.txt#L1))`), report);
     assert.match(report, /> The quokka ferry protocol requires exactly seventeen brass lanterns on every night crossing\./);
     const runDir = path.dirname(reportPath);
     assert.match(readFileSync(path.join(runDir, 'sources', 's1.txt'), 'utf8'), /seventeen brass lanterns/);
@@ -101,6 +101,6 @@ describe('CLI with --provider openai --search searxng (built CLI, loopback serve
     assert.doesNotMatch(resumed.stderr, /continues with "offline"/);
     assert.equal(web.searches.length, searchesBefore, 'finished searches are not searched again');
     const report = readFileSync(resumed.stdout.trim().split('\n').pop()!, 'utf8');
-    assert.ok(report.includes(`](${web.pages}/ferry) ([stored copy](sources/s1.txt#L1-L1))`), 'quotes found before the interruption are verified against the stored pages');
+    assert.ok(report.includes(`](${web.pages}/ferry) ([stored copy](sources/s1.txt#L1))`), 'quotes found before the interruption are verified against the stored pages');
   });
 });

@@ -128,7 +128,7 @@ describe('createProviderFromSettings', function () {
     assert.deepEqual(index.sources.map((s) => s.url).sort(), [`${web.pages}/ferry`, `${web.pages}/injected`]);
     // The page is linked, with the stored copy's lines beside it.
     assert.ok(r.report.includes(`(${web.pages}/ferry)`), r.report);
-    assert.ok(r.report.includes(`[127.0.0.1:${new URL(web.pages).port}/ferry, line 1](${web.pages}/ferry) ([stored copy](sources/s1.txt#L1-L1))`), 'a citation links the page and the stored lines');
+    assert.ok(r.report.includes(`[127.0.0.1:${new URL(web.pages).port}/ferry, line 1](${web.pages}/ferry) ([stored copy](sources/s1.txt#L1))`), 'a citation links the page and the stored lines');
     assert.match(r.report, /\[Ferry protocol\]\([^)]*\/ferry\) — stored copy \[\.research\/[^\]]+\/sources\/s1\.txt\]\(sources\/s1\.txt\)/);
     assert.match(r.report, /quokka ferry protocol requires exactly seventeen brass lanterns/);
     assert.doesNotMatch(r.report, /Unverified/);

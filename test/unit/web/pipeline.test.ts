@@ -99,7 +99,7 @@ describe('web research path (loopback)', () => {
       startedAt: 0,
     });
     const host = new URL(web.url).host;
-    assert.match(md, new RegExp(`> requires exactly seventeen brass lanterns on every night crossing\\n\\n— \\[${host.replace(/\./g, '\\.')}/ferry, line 1\\]\\(http://${host.replace(/\./g, '\\.')}/ferry\\) \\(\\[stored copy\\]\\(sources/s1\\.txt#L1-L1\\)\\)`));
+    assert.match(md, new RegExp(`> requires exactly seventeen brass lanterns on every night crossing\\n\\n— \\[${host.replace(/\./g, '\\.')}/ferry, line 1\\]\\(http://${host.replace(/\./g, '\\.')}/ferry\\) \\(\\[stored copy\\]\\(sources/s1\\.txt#L1\\)\\)`));
     assert.match(md, /Unverified quote, not shown as evidence \(the quote is not in the text of s1 as it was read\): "The protocol requires ninety brass lanterns on every night crossing\."/);
     assert.match(md, /Unverified quote, not shown as evidence \(the quote is from s2, not from s1, which it cites\)/);
     assert.ok(!/^> .*ninety/m.test(md), 'the injected claim is never a quote');

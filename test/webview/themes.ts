@@ -1,0 +1,80 @@
+/**
+ * The theme variables VS Code gives a webview, for the two default themes — enough of them to look at
+ * the panel outside the editor (test/webview/screenshots.ts). Values of Dark Modern and Light Modern.
+ */
+const shared = {
+  '--vscode-font-family': "-apple-system, BlinkMacSystemFont, 'Segoe WPC', 'Segoe UI', system-ui, 'Ubuntu', 'Droid Sans', sans-serif",
+  '--vscode-font-size': '13px',
+  '--vscode-editor-font-family': "'Droid Sans Mono', 'monospace', monospace",
+};
+
+export const THEMES: Record<'dark' | 'light', Record<string, string>> = {
+  dark: {
+    ...shared,
+    '--vscode-foreground': '#cccccc',
+    '--vscode-descriptionForeground': '#9d9d9d',
+    '--vscode-disabledForeground': 'rgba(204, 204, 204, 0.5)',
+    '--vscode-editor-background': '#1f1f1f',
+    '--vscode-editorWidget-background': '#202020',
+    '--vscode-panel-border': '#2b2b2b',
+    '--vscode-widget-border': '#313131',
+    '--vscode-focusBorder': '#0078d4',
+    '--vscode-progressBar-background': '#0078d4',
+    '--vscode-button-background': '#0078d4',
+    '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-hoverBackground': '#026ec1',
+    '--vscode-button-border': 'rgba(255, 255, 255, 0.07)',
+    '--vscode-button-secondaryBackground': '#313131',
+    '--vscode-button-secondaryForeground': '#cccccc',
+    '--vscode-button-secondaryHoverBackground': '#3c3c3c',
+    '--vscode-textLink-foreground': '#4daafc',
+    '--vscode-textLink-activeForeground': '#4daafc',
+    '--vscode-textBlockQuote-background': '#2b2b2b',
+    '--vscode-textBlockQuote-border': '#616161',
+    '--vscode-textCodeBlock-background': 'rgba(10, 10, 10, 0.4)',
+    '--vscode-list-hoverBackground': '#2a2d2e',
+    '--vscode-charts-foreground': '#cccccc',
+    '--vscode-charts-red': '#f14c4c',
+    '--vscode-charts-blue': '#3794ff',
+    '--vscode-charts-yellow': '#cca700',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-green': '#89d185',
+    '--vscode-charts-purple': '#b180d7',
+  },
+  light: {
+    ...shared,
+    '--vscode-foreground': '#3b3b3b',
+    '--vscode-descriptionForeground': '#3b3b3b',
+    '--vscode-disabledForeground': 'rgba(97, 97, 97, 0.5)',
+    '--vscode-editor-background': '#ffffff',
+    '--vscode-editorWidget-background': '#f8f8f8',
+    '--vscode-panel-border': '#e5e5e5',
+    '--vscode-widget-border': '#e5e5e5',
+    '--vscode-focusBorder': '#005fb8',
+    '--vscode-progressBar-background': '#005fb8',
+    '--vscode-button-background': '#005fb8',
+    '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-hoverBackground': '#0258a8',
+    '--vscode-button-border': 'rgba(0, 0, 0, 0.1)',
+    '--vscode-button-secondaryBackground': '#e5e5e5',
+    '--vscode-button-secondaryForeground': '#3b3b3b',
+    '--vscode-button-secondaryHoverBackground': '#cccccc',
+    '--vscode-textLink-foreground': '#005fb8',
+    '--vscode-textLink-activeForeground': '#005fb8',
+    '--vscode-textBlockQuote-background': '#f8f8f8',
+    '--vscode-textBlockQuote-border': '#e5e5e5',
+    '--vscode-textCodeBlock-background': '#f8f8f8',
+    '--vscode-list-hoverBackground': '#f2f2f2',
+    '--vscode-charts-foreground': '#616161',
+    '--vscode-charts-red': '#e51400',
+    '--vscode-charts-blue': '#1a85ff',
+    '--vscode-charts-yellow': '#bf8803',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-green': '#388a34',
+    '--vscode-charts-purple': '#652d90',
+  },
+};
+
+export function themeCss(theme: keyof typeof THEMES): string {
+  return `html {\n${Object.entries(THEMES[theme]).map(([name, value]) => `  ${name}: ${value};`).join('\n')}\n}\n`;
+}
