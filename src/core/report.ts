@@ -42,7 +42,7 @@ export function renderReport(input: ReportInput): string {
   if (input.outcome !== 'completed') {
     out.push(
       `> **This report is partial.** ${missing.length} of ${input.tasks.length} tasks did not complete` +
-        (synthesized ? '.' : ', and the synthesis did not run: below is the evidence the finished tasks found.') +
+        (synthesized ? '.' : `, and ${synthesisRan(input.tasks) ? 'no synthesis wrote a report' : 'the synthesis did not run'}: below is the evidence the finished tasks found.`) +
         ' See "What is missing" at the end.',
       '',
     );
@@ -190,4 +190,9 @@ function renderStatistics(stats: RunStatistics): string[] {
   }
   if (stats.usage.costUsd > 0) rows.push(['Cost', formatUsd(stats.usage.costUsd)]);
   return ['## Run statistics', '', table(['', ''], rows), ''];
+}
+
+/** Whether a synthesize task completed (simulated plans complete one without writing a draft). */
+function synthesisRan(tasks: readonly TaskSnapshot[]): boolean {
+  return tasks.some((t) => t.spec.kind === 'synthesize' && t.state === 'COMPLETED');
 }

@@ -177,15 +177,15 @@ export const tests = [
       await page.mouse.move(700, 500);
       await screenshot('ui-3-task-cancelled.png');
 
-      // Show Progress: the progress webview where the build has it, the task tree otherwise.
+      // Show Progress: the progress webview, as a person sees it — counts, graph and timeline filled in.
       await runCommand(page, 'Research: Show Progress');
-      await sleep(1000);
-      const webview = page.locator('iframe.webview');
-      if ((await webview.count()) > 0) {
-        await screenshot('ui-4-progress.png');
-      } else {
-        log('TODO: the progress webview is not part of this build; Show Progress revealed the task tree instead');
-      }
+      const panel = progressPanel(page);
+      await waitUntil('the progress panel to show the run\'s counts', async () => /\d+\s*tasks/.test((await panel.locator('#counts').textContent({ timeout: 2_000 }).catch(() => '')) ?? ''), 30_000);
+      const nodes = await panel.locator('#graph [data-task-id], #graph .node, #graph g').count();
+      if (nodes === 0) throw new Error('the progress panel\'s task graph is empty');
+      if ((await panel.locator('#timeline').count()) === 0) throw new Error('the progress panel has no timeline');
+      await page.mouse.move(700, 500);
+      await screenshot('ui-4-progress.png');
 
       step('progress shown');
       await waitUntil('the run to end and its report to open', async () => (await tab(page, 'report.md').count()) > 0, 60_000);
@@ -193,6 +193,18 @@ export const tests = [
       if (!texts.some((t) => /^Cancelled/.test(t))) throw new Error(`no Cancelled group: ${texts.join(' | ')}`);
       await sleep(500);
       await screenshot('ui-5-plan-report.png');
+
+      // Back in the progress panel, the finished run's report is rendered below the timeline.
+      await tab(page, 'Research Progress').first().click();
+      const report = progressPanel(page).locator('#report');
+      await waitUntil('the progress panel to render the report', async () => ((await report.textContent({ timeout: 2_000 }).catch(() => '')) ?? '').includes('Run statistics'), 30_000);
+      await report.scrollIntoViewIfNeeded().catch(() => {});
+      await screenshot('ui-8-progress-report.png');
     },
   },
 ];
+
+/** The progress webview's document: code-server nests it in two iframes. */
+function progressPanel(page) {
+  return page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
+}

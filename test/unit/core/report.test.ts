@@ -47,6 +47,20 @@ describe('report', () => {
     assert.ok(!md.includes('This report is partial'));
   });
 
+  it('when a synthesis completed without writing a report (a simulated plan), says so rather than that it did not run', () => {
+    const md = renderReport(
+      input(
+        [
+          snapshot(s1, { state: 'CANCELLED', reason: 'cancelled by the user' }),
+          snapshot(syn, { result: { summary: 'simulated' } }),
+        ],
+        { outcome: 'partial' },
+      ),
+    );
+    assert.match(md, /1 of 2 tasks did not complete, and no synthesis wrote a report: below is the evidence/);
+    assert.ok(!md.includes('the synthesis did not run'));
+  });
+
   it('when the synthesis did not run, lays out the evidence found and says what is missing', () => {
     const md = renderReport(
       input([
