@@ -31,7 +31,10 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 /**
  * Wait before retry number `retry` (1-based): exponential backoff with full jitter, uniform in
  * [0, min(maxDelay, base·2^(retry-1))], so many failing tasks do not retry in lockstep. When the server
- * said how long to wait, that wait is used (capped), since retrying sooner would just fail again.
+ * said how long to wait, that wait is used (capped), since retrying sooner would just fail again — plus
+ * a jitter of up to half of it (at most `baseDelayMs`): every task refused in one burst is told the same
+ * wait, and without the spread they would all come back at the same instant and be refused again (the
+ * rate-limit storm benchmark showed waves of 429s).
  */
 export function backoffDelay(
   policy: RetryPolicy,
@@ -40,7 +43,8 @@ export function backoffDelay(
   random: () => number = Math.random,
 ): number {
   if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs >= 0) {
-    return Math.min(retryAfterMs, policy.maxRetryAfterMs);
+    const wait = Math.min(retryAfterMs, policy.maxRetryAfterMs);
+    return wait + Math.floor(random() * Math.min(policy.baseDelayMs, wait / 2));
   }
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
   return Math.floor(random() * ceiling);

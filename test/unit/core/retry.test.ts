@@ -12,9 +12,12 @@ describe('retry policy', () => {
     assert.equal(backoffDelay(policy, 3, undefined, () => 0), 0, 'full jitter reaches zero');
   });
 
-  it('honours Retry-After, capped', () => {
+  it('honours Retry-After, capped, never sooner, spread by a jitter of up to half of it (at most baseDelayMs)', () => {
     assert.equal(backoffDelay(policy, 1, 2500, () => 0), 2500);
     assert.equal(backoffDelay(policy, 1, 60_000, () => 0), 5000);
+    assert.equal(backoffDelay(policy, 1, 2500, () => 0.999999), 2599, 'jitter bounded by baseDelayMs');
+    assert.equal(backoffDelay(policy, 1, 100, () => 0.999999), 149, 'jitter bounded by half the wait');
+    assert.equal(backoffDelay(policy, 1, 0, () => 0.999999), 0, 'no wait asked, none added');
   });
 
   it('reads retry-after-ms, Retry-After seconds and Retry-After dates', () => {
