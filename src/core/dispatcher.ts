@@ -493,6 +493,11 @@ export class Dispatcher {
     task.endedAt = Date.now();
     this.transition(task, 'COMPLETED');
     this.bus.emit('task:result', { runId: this.runId, taskId: task.id, result, at: task.endedAt });
+    this.releaseDependents(task);
+  }
+
+  /** One dependency of each waiting dependent is now met; those with none left become ready. */
+  private releaseDependents(task: Task): void {
     for (const dependentId of this.graph.dependentsOf(task.id)) {
       const dependent = this.tasks.get(dependentId)!;
       if (dependent.state !== 'WAITING') continue;
@@ -508,15 +513,7 @@ export class Dispatcher {
   private skip(task: Task, reason: string): void {
     this.cancelOne(task, reason);
     task.skipped = true;
-    for (const dependentId of this.graph.dependentsOf(task.id)) {
-      const dependent = this.tasks.get(dependentId)!;
-      if (dependent.state !== 'WAITING') continue;
-      dependent.unmetDependencies--;
-      if (dependent.unmetDependencies === 0) {
-        this.transition(dependent, 'READY');
-        this.ready.push(dependent);
-      }
-    }
+    this.releaseDependents(task);
   }
 
   private fail(task: Task, reason: string): void {

@@ -1,5 +1,5 @@
 import { PermanentError } from '../../core/errors';
-import type { SearchBackend, SearchHit, SearchOptions } from './search-backend';
+import { type SearchBackend, type SearchHit, type SearchOptions, webHits } from './search-backend';
 import { baseUrl, endpoint, type FetchLike, httpError, networkError, readingBody, readJson } from './http';
 
 export interface BraveOptions {
@@ -77,19 +77,8 @@ export function parseBraveResults(body: unknown, limit: number): SearchHit[] {
   // A query with no web results has no `web` section at all.
   if (results === undefined) return [];
   if (!Array.isArray(results)) throw new PermanentError(`${SERVICE}'s answer has a web section without a results list`);
-  const hits: SearchHit[] = [];
-  const seen = new Set<string>();
-  for (const result of results as Array<Record<string, unknown>>) {
-    if (hits.length >= limit) break;
-    const url = typeof result?.url === 'string' ? result.url : '';
-    if (!/^https?:\/\//i.test(url) || seen.has(url)) continue;
-    seen.add(url);
-    hits.push({
-      url,
-      title: typeof result.title === 'string' && result.title.trim() ? result.title.trim() : url,
-      // Brave marks query terms in descriptions with <strong>; the snippet is a hint, so tags go.
-      snippet: typeof result.description === 'string' ? result.description.replace(/<[^>]*>/g, '').trim() : '',
-    });
-  }
-  return hits;
+  return webHits(results as unknown[], limit, (result) =>
+    // Brave marks query terms in descriptions with <strong>; the snippet is a hint, so tags go.
+    typeof result.description === 'string' ? result.description.replace(/<[^>]*>/g, '').trim() : '',
+  );
 }

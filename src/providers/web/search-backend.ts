@@ -32,3 +32,22 @@ export interface StoredSource {
   text: string;
   fetchedAt: number;
 }
+
+/**
+ * The http(s) hits of an engine's result list, deduplicated by URL, at most `limit`, in the engine's
+ * order. `snippetOf` reads the engine's own snippet field. Anything else (relative, `javascript:`,
+ * missing URLs) is dropped: a hit is only worth fetching if it is a web page.
+ */
+export function webHits(results: readonly unknown[], limit: number, snippetOf: (result: Record<string, unknown>) => string): SearchHit[] {
+  const hits: SearchHit[] = [];
+  const seen = new Set<string>();
+  for (const item of results) {
+    if (hits.length >= limit) break;
+    const result = (item ?? {}) as Record<string, unknown>;
+    const url = typeof result.url === 'string' ? result.url : '';
+    if (!/^https?:\/\//i.test(url) || seen.has(url)) continue;
+    seen.add(url);
+    hits.push({ url, title: typeof result.title === 'string' && result.title.trim() ? result.title.trim() : url, snippet: snippetOf(result) });
+  }
+  return hits;
+}

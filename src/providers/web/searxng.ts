@@ -1,5 +1,5 @@
 import { PermanentError } from '../../core/errors';
-import type { SearchBackend, SearchHit, SearchOptions } from './search-backend';
+import { type SearchBackend, type SearchHit, type SearchOptions, webHits } from './search-backend';
 import { baseUrl, endpoint, type FetchLike, httpError, networkError, readingBody, readJson } from './http';
 
 export interface SearxngOptions {
@@ -47,18 +47,7 @@ export function createSearxngBackend(options: SearxngOptions): SearchBackend {
 export function parseSearxngResults(body: unknown, limit: number): SearchHit[] {
   const results = (body as { results?: unknown } | null)?.results;
   if (!Array.isArray(results)) throw new PermanentError(`${SERVICE}'s answer has no results list; is ${SETTING} a SearXNG instance?`);
-  const hits: SearchHit[] = [];
-  const seen = new Set<string>();
-  for (const result of results as Array<Record<string, unknown>>) {
-    if (hits.length >= limit) break;
-    const url = typeof result?.url === 'string' ? result.url : '';
-    if (!/^https?:\/\//i.test(url) || seen.has(url)) continue;
-    seen.add(url);
-    hits.push({
-      url,
-      title: typeof result.title === 'string' && result.title.trim() ? result.title.trim() : url,
-      snippet: typeof result.content === 'string' ? result.content.trim() : '',
-    });
-  }
-  return hits;
+  return webHits(results as unknown[], limit, (result) =>
+    typeof result.content === 'string' ? result.content.trim() : '',
+  );
 }
