@@ -1,10 +1,6 @@
-import { resolve } from 'node:path';
-import { DEFAULT_OUTPUT_FOLDER } from '../../core/research';
 import type { Finding } from '../../core/sources';
-import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES } from '../offline';
-import { SharedBuild } from '../offline/shared-build';
+import { sharedWorkspaceCorpus } from '../offline';
 import { quoteMatches, readSourceLines } from '../offline/verify-quote';
-import { buildCorpus, type Corpus } from '../offline/workspace-corpus';
 import type { SourceLibrary } from './source-library';
 
 /** So that one long file cannot take every source of a search. */
@@ -22,14 +18,7 @@ export interface WorkspaceSourcesOptions {
  * .gitignore rules, same passages). Quotes are verified against the file as it is now.
  */
 export function createWorkspaceSources(options: WorkspaceSourcesOptions): SourceLibrary {
-  const root = resolve(options.root);
-  const corpusOptions = {
-    root,
-    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
-    maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES,
-    outputFolder: options.outputFolder ?? DEFAULT_OUTPUT_FOLDER,
-  };
-  const corpus = new SharedBuild<Corpus>((signal, progress) => buildCorpus(corpusOptions, signal, progress));
+  const { root, corpus } = sharedWorkspaceCorpus(options);
   const files = new Map<string, Promise<string[] | undefined>>();
   return {
     id: 'workspace',

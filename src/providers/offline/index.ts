@@ -28,7 +28,12 @@ export interface OfflineProviderOptions {
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_FILES = 20_000;
 
-export function createOfflineProvider(options: OfflineProviderOptions): ResearchProvider {
+/**
+ * The folder's corpus (walk, .gitignore rules, passages, BM25 index), built on first use and shared by
+ * every search that asks for it meanwhile. The offline provider and model research over the workspace
+ * both read the folder through it.
+ */
+export function sharedWorkspaceCorpus(options: OfflineProviderOptions): { root: string; corpus: SharedBuild<Corpus> } {
   const root = resolve(options.root);
   const corpusOptions = {
     root,
@@ -36,9 +41,13 @@ export function createOfflineProvider(options: OfflineProviderOptions): Research
     maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES,
     outputFolder: options.outputFolder ?? DEFAULT_OUTPUT_FOLDER,
   };
+  return { root, corpus: new SharedBuild<Corpus>((signal, progress) => buildCorpus(corpusOptions, signal, progress)) };
+}
+
+export function createOfflineProvider(options: OfflineProviderOptions): ResearchProvider {
   // Built on the first search and kept for the provider's life: every search of a run, and of later
   // runs with the same provider, reads the same snapshot of the workspace.
-  const corpus = new SharedBuild<Corpus>((signal, progress) => buildCorpus(corpusOptions, signal, progress));
+  const { root, corpus } = sharedWorkspaceCorpus(options);
 
   return {
     id: 'offline',
