@@ -80,6 +80,8 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
   private run?: Run;
   /** True while a run's provider is being built: a second Start or Resume must not slip in. */
   private preparing = false;
+  /** The error shown when the last Start or Resume could not build its provider (tests cannot read notifications). */
+  lastStartError?: string;
   private readonly changeEmitter = new vscode.EventEmitter<RunViewSnapshot>();
   readonly onDidChange = this.changeEmitter.event;
   private readonly statusBar: vscode.StatusBarItem;
@@ -328,11 +330,13 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
     const { folder, settings, runId } = launch;
     let provider: ResearchProvider;
     this.preparing = true;
+    this.lastStartError = undefined;
     try {
       provider = await createProviderForRun(this.context, folder.uri, { outputFolder: settings.outputFolder, runDir: launch.runDir, settings: launch.providerSettings });
     } catch (error) {
+      this.lastStartError = `Research: ${errorMessage(error)}`;
       this.log.error(`research not started: ${errorMessage(error)}`);
-      void vscode.window.showErrorMessage(`Research: ${errorMessage(error)}`);
+      void vscode.window.showErrorMessage(this.lastStartError);
       return undefined;
     } finally {
       this.preparing = false;
