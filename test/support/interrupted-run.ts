@@ -4,15 +4,16 @@ import * as path from 'node:path';
 /**
  * Writes what a run killed after its first task leaves behind in `dir` (`<root>/<outputFolder>/<runId>`):
  * a journal with no end whose last line is torn, and a run.json saying "running" with the offline
- * provider. Its plan: "first" (completed before the crash), then "second" (running when it crashed).
+ * provider. Its plan: "first" (completed before the crash), then "second" (running when it crashed;
+ * it takes `secondTaskMs` when run again).
  */
-export function plantInterruptedRun(root: string, dir: string, runId: string, question = 'What did the interrupted run find?'): void {
+export function plantInterruptedRun(root: string, dir: string, runId: string, question = 'What did the interrupted run find?', secondTaskMs = 1): void {
   fs.mkdirSync(dir, { recursive: true });
   const plan = {
     question,
     tasks: [
       { id: 'first', kind: 'search', description: 'finished before the crash', dependsOn: [], priority: 5, simulate: { ms: 1, failTimes: 0 } },
-      { id: 'second', kind: 'synthesize', description: 'running when it crashed', dependsOn: ['first'], priority: 5, simulate: { ms: 1, failTimes: 0 } },
+      { id: 'second', kind: 'synthesize', description: 'running when it crashed', dependsOn: ['first'], priority: 5, simulate: { ms: secondTaskMs, failTimes: 0 } },
     ],
   };
   const at = Date.now() - 60_000;
