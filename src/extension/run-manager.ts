@@ -50,10 +50,9 @@ interface Launch {
   readonly question: string;
   /** The concurrency the run starts with (a resumed run keeps its own unless told otherwise). */
   readonly concurrency: number;
+  readonly kind: 'start' | 'resume';
   /** Resume: the provider settings recorded in run.json; start: undefined (the research.* settings). */
   readonly providerSettings?: ProviderSettings;
-  /** The progress notification's title. */
-  readonly title: string;
   /** Runs the research with the shared machinery: research() or resumeResearch(). */
   go(hooks: { provider: ResearchProvider; bus: EventBus; signal: AbortSignal; onDispatcher: (dispatcher: Dispatcher) => void }): Promise<ResearchResult>;
 }
@@ -168,7 +167,7 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
       runDir: path.join(folder.uri.fsPath, settings.outputFolder, runId),
       question,
       concurrency: settings.concurrency,
-      title: 'Research',
+      kind: 'start',
       go: ({ provider, bus, signal, onDispatcher }) =>
         research({
           question,
@@ -222,7 +221,7 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
       question,
       concurrency: recorded?.options.concurrency ?? settings.concurrency,
       providerSettings,
-      title: 'Research (resumed)',
+      kind: 'resume',
       go: ({ provider, bus, signal, onDispatcher }) =>
         resumeResearch({ runId, root, provider, outputFolder: settings.outputFolder, bus, signal, onDispatcher, onNotice: (m) => this.log.info(m) }),
     });
@@ -328,6 +327,8 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
    */
   private async launch(launch: Launch): Promise<StartResult | undefined> {
     const { folder, settings, runId } = launch;
+    // Checked again: a run may have started while the question or the run to resume was being asked for.
+    if (await this.refuseWhileRunning()) return undefined;
     let provider: ResearchProvider;
     this.preparing = true;
     this.lastStartError = undefined;
@@ -350,11 +351,11 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
     this.logEvents(bus);
     model.onChange(() => this.scheduleFlush());
     this.flush();
-    this.log.info(`research ${runId} ${launch.providerSettings ? 'resumed' : 'started'} over ${folder.uri.fsPath} with ${provider.label}: ${launch.question}`);
+    this.log.info(`research ${runId} ${launch.kind === 'resume' ? 'resumed' : 'started'} over ${folder.uri.fsPath} with ${provider.label}: ${launch.question}`);
 
     try {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: launch.title, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: launch.kind === 'resume' ? 'Research (resumed)' : 'Research', cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => this.cancelRun());
           let settled = 0;
@@ -365,7 +366,7 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
             progress.report({ increment: ((done - settled) * 100) / snap.tasks.length, message: `${done}/${snap.tasks.length} tasks done` });
             settled = done;
           });
-          progress.report({ message: launch.providerSettings ? 'resuming…' : 'planning…' });
+          progress.report({ message: launch.kind === 'resume' ? 'resuming…' : 'planning…' });
           try {
             return await launch.go({ provider, bus, signal: run.controller.signal, onDispatcher: (dispatcher) => (run.dispatcher = dispatcher) });
           } finally {
