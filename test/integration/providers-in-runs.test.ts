@@ -111,10 +111,13 @@ describe('Runs with providers, and resumed runs, in the run manager', function (
     await waitFor('the resumed task to run', () => research.runs.snapshot?.runId === runId && research.runs.snapshot.tasks.find((t) => t.id === 'second')?.state === 'RUNNING');
     assert.equal(research.runs.isRunning, true);
 
-    // The refusal is a notification with buttons; clearing the notifications answers it.
-    const refused = vscode.commands.executeCommand('research.resume', otherId);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await vscode.commands.executeCommand('notifications.clearAll');
+    // The refusal is a notification with buttons; clearing the notifications answers it (once it is shown).
+    let settled = false;
+    const refused = Promise.resolve(vscode.commands.executeCommand('research.resume', otherId)).finally(() => (settled = true));
+    for (let i = 0; i < 40 && !settled; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
     assert.equal(await refused, undefined);
     assert.equal(research.runs.snapshot?.runId, runId, 'the other run replaced the one in progress');
     assert.ok(!fs.readFileSync(path.join(outputRoot(), otherId, 'journal.jsonl'), 'utf8').includes('"resume"'), 'the other run was resumed');
