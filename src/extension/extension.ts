@@ -8,12 +8,12 @@ import { registerProgressPanel } from './webview/progress-panel';
 /** Thin adapter: commands and UI in, core calls out. Everything that thinks lives in src/core. */
 export function activate(context: vscode.ExtensionContext): { api: ResearchTestApi } {
   const log = vscode.window.createOutputChannel('Research Dispatcher', { log: true });
-  const runs = new RunManager(log);
+  const runs = new RunManager(log, context);
   context.subscriptions.push(log, runs);
   const api = registerResearchUi(context, runs);
   context.subscriptions.push(registerProgressPanel(context, runs, log));
   registerSecretCommands(context);
-  registerRunHistory(context, log);
+  registerRunHistory(context, log, runs);
   // Returned for the integration tests only (the run manager and the tree they check).
   return { api };
 }

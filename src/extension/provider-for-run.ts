@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import { UsageError } from '../core/errors';
 import type { ResearchProvider } from '../core/provider';
 import { createProviderFromSettings, PROVIDER_IDS, type ProviderId, type ProviderSettings } from '../providers/create-provider';
+import { lmSelector, noModelError } from './lm/lm-translate';
 import { createVscodeLmChatModel } from './lm/vscode-lm-chat-model';
 import { readWebSettings } from './web-settings';
 
@@ -8,9 +10,13 @@ import { readWebSettings } from './web-settings';
 export function readProviderSettings(scope?: vscode.ConfigurationScope): ProviderSettings {
   const config = vscode.workspace.getConfiguration('research', scope);
   const web = readWebSettings(scope);
-  const provider = config.get<string>('provider', 'offline');
+  const provider = config.get<string>('provider', 'offline') || 'offline';
+  // A typo must not quietly fall back to offline research: say which setting to fix.
+  if (!(PROVIDER_IDS as readonly string[]).includes(provider)) {
+    throw new UsageError(`the setting research.provider is "${provider}", which is not a provider: use one of ${PROVIDER_IDS.join(', ')}`);
+  }
   return {
-    provider: (PROVIDER_IDS as readonly string[]).includes(provider) ? (provider as ProviderId) : 'offline',
+    provider: provider as ProviderId,
     model: {
       openaiBaseUrl: config.get<string>('openai.baseUrl'),
       models: { planner: config.get<string>('models.planner'), researcher: config.get<string>('models.researcher'), writer: config.get<string>('models.writer') },
@@ -30,12 +36,13 @@ export function readProviderSettings(scope?: vscode.ConfigurationScope): Provide
  * `runDir` is `<folder>/<outputFolder>/<runId>` — choose the run id first (newRunId) and pass it to
  * research() too — so that web pages are stored with the run.
  */
-export function createProviderForRun(
+export async function createProviderForRun(
   context: vscode.ExtensionContext,
   folder: vscode.Uri,
   run: { outputFolder: string; runDir: string; settings?: ProviderSettings },
 ): Promise<ResearchProvider> {
   const settings = run.settings ?? readProviderSettings(folder);
+  if (settings.provider === 'vscode-lm') await requireLanguageModel(settings.lm ?? {});
   return createProviderFromSettings({
     settings,
     root: folder.fsPath,
@@ -44,4 +51,14 @@ export function createProviderForRun(
     keys: { secretGet: (key) => context.secrets.get(key), env: process.env },
     chatModelForLm: settings.provider === 'vscode-lm' ? createVscodeLmChatModel({ ...settings.lm, access: context.languageModelAccessInformation }) : undefined,
   });
+}
+
+/**
+ * The model is otherwise looked up at the first request, after planning started: with none that
+ * matches, say so (and which settings choose it) before a run starts, rather than fail every task.
+ */
+async function requireLanguageModel(lm: { vendor?: string; family?: string }): Promise<void> {
+  const selector = lmSelector(lm);
+  const [model] = await vscode.lm.selectChatModels(selector);
+  if (!model) throw noModelError(selector, await vscode.lm.selectChatModels());
 }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Dispatcher } from '../core/dispatcher';
 import { errorMessage, UsageError } from '../core/errors';
@@ -6,13 +7,18 @@ import { EventBus, type RunOutcome } from '../core/events';
 import { DEFAULT_MAX_TASKS, PlanValidationError } from '../core/plan';
 import type { ResearchProvider } from '../core/provider';
 import { validateQuestion } from '../core/question';
-import { research } from '../core/research';
+import { research, type ResearchResult } from '../core/research';
+import { findRunDir, listRuns } from '../core/journal/history';
+import { readRunMeta } from '../core/journal/run-meta';
+import { resumeResearch, RunAlreadyCompletedError } from '../core/resume';
 import { newRunId } from '../core/run-id';
 import type { RunViewSnapshot } from '../core/run-view';
 import { RunViewModel } from '../core/run-view-model';
 import type { TaskSnapshot } from '../core/task';
 import { isTerminal } from '../core/task-state';
-import { createOfflineProvider } from '../providers/offline';
+import { recordedProviderSettings, type ProviderSettings } from '../providers/create-provider';
+import { pickRunToResume } from './history/resume-command';
+import { createProviderForRun } from './provider-for-run';
 import { readSettings, type ResearchSettings } from './settings';
 
 /** What the views (task tree, progress webview, status bar) use of the run manager. */
@@ -28,11 +34,27 @@ export interface RunManagerApi {
   openReport(): Promise<void>;
 }
 
-/** What `research.start` resolves to (undefined when nothing was started). */
+/** What `research.start` and `research.resume` resolve to (undefined when nothing was started). */
 export interface StartResult {
   runId: string;
   reportUri: vscode.Uri;
   outcome: RunOutcome;
+}
+
+/** What differs between starting a run and resuming one; everything else is the same path. */
+interface Launch {
+  readonly folder: vscode.WorkspaceFolder;
+  readonly settings: ResearchSettings;
+  readonly runId: string;
+  readonly runDir: string;
+  readonly question: string;
+  /** The concurrency the run starts with (a resumed run keeps its own unless told otherwise). */
+  readonly concurrency: number;
+  readonly kind: 'start' | 'resume';
+  /** Resume: the provider settings recorded in run.json; start: undefined (the research.* settings). */
+  readonly providerSettings?: ProviderSettings;
+  /** Runs the research with the shared machinery: research() or resumeResearch(). */
+  go(hooks: { provider: ResearchProvider; bus: EventBus; signal: AbortSignal; onDispatcher: (dispatcher: Dispatcher) => void }): Promise<ResearchResult>;
 }
 
 /** How often, at most, views hear of changes: 10 times a second keeps a 500-task run smooth. */
@@ -55,6 +77,10 @@ interface Run {
  */
 export class RunManager implements RunManagerApi, vscode.Disposable {
   private run?: Run;
+  /** True while a run's provider is being built: a second Start or Resume must not slip in. */
+  private preparing = false;
+  /** The error shown when the last Start or Resume could not build its provider (tests cannot read notifications). */
+  lastStartError?: string;
   private readonly changeEmitter = new vscode.EventEmitter<RunViewSnapshot>();
   readonly onDidChange = this.changeEmitter.event;
   private readonly statusBar: vscode.StatusBarItem;
@@ -64,7 +90,11 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
   private lastFiredVersion = -1;
   private readonly contextKeys = new Map<string, boolean>();
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    /** For the provider: keys from SecretStorage, consent to VS Code's language models. */
+    private readonly context: vscode.ExtensionContext,
+  ) {
     this.statusBar = vscode.window.createStatusBarItem('research.status', vscode.StatusBarAlignment.Left, 50);
     this.statusBar.name = 'Research';
     this.statusBar.command = 'research.showProgress';
@@ -86,7 +116,7 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
   }
 
   get isRunning(): boolean {
-    return this.run !== undefined && !this.run.ended;
+    return this.preparing || (this.run !== undefined && !this.run.ended);
   }
 
   /** The dispatcher's full picture of a task (inputs, result, findings), for the task document. */
@@ -108,18 +138,8 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
    * none is given). Without an argument, asks for the question.
    */
   async start(argument?: unknown): Promise<StartResult | undefined> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder) {
-      const choice = await vscode.window.showErrorMessage('Research needs a folder: it reads the files of the open folder.', 'Open Folder');
-      if (choice === 'Open Folder') await vscode.commands.executeCommand('vscode.openFolder');
-      return undefined;
-    }
-    if (this.isRunning) {
-      const choice = await vscode.window.showWarningMessage('A research run is already in progress.', 'Show It', 'Cancel It');
-      if (choice === 'Cancel It') this.cancelRun();
-      if (choice === 'Show It') await vscode.commands.executeCommand('research.tasks.focus');
-      return undefined;
-    }
+    const folder = await this.folderForRun('Research needs a folder: it reads the files of the open folder.');
+    if (!folder || (await this.refuseWhileRunning())) return undefined;
     const { question: given, plan } = parseStartArgument(argument);
     const raw =
       given ??
@@ -138,7 +158,73 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
       void vscode.window.showErrorMessage(`Research: ${errorMessage(error)}`);
       return undefined;
     }
-    return this.research(folder, question, plan);
+    const settings = readSettings(folder.uri);
+    const runId = newRunId();
+    return this.launch({
+      folder,
+      settings,
+      runId,
+      runDir: path.join(folder.uri.fsPath, settings.outputFolder, runId),
+      question,
+      concurrency: settings.concurrency,
+      kind: 'start',
+      go: ({ provider, bus, signal, onDispatcher }) =>
+        research({
+          question,
+          plan,
+          runId,
+          root: folder.uri.fsPath,
+          provider,
+          outputFolder: settings.outputFolder,
+          concurrency: settings.concurrency,
+          taskTimeoutMs: settings.taskTimeoutMs,
+          retry: { maxRetries: settings.maxRetries },
+          signal,
+          bus,
+          onDispatcher,
+        }),
+    });
+  }
+
+  /**
+   * "Research: Resume": continues an interrupted (or cancelled, partial, failed) run of the workspace
+   * without redoing its finished tasks, with the provider it was started with (run.json keeps its
+   * settings, never keys) and its own concurrency, timeout and retries. Takes the run id (the
+   * history, the offer after a reload, tests) or asks with a QuickPick of the runs that can be resumed.
+   * The resumed run is shown like a new one: tree, progress panel, status bar, Cancel and Replan.
+   */
+  async resume(runIdArgument?: unknown): Promise<StartResult | undefined> {
+    const folder = await this.folderForRun('Research: open the folder whose run you want to resume.');
+    if (!folder || (await this.refuseWhileRunning())) return undefined;
+    const settings = readSettings(folder.uri);
+    const root = folder.uri.fsPath;
+    const runId = typeof runIdArgument === 'string' ? runIdArgument : await pickRunToResume(root, settings.outputFolder);
+    if (runId === undefined) return undefined;
+    let runDir: string;
+    let providerSettings: ProviderSettings;
+    let recorded: ReturnType<typeof readRunMeta>;
+    try {
+      // An unknown or malformed id is said at once, without flashing a progress notification first.
+      runDir = findRunDir(root, settings.outputFolder, runId);
+      recorded = readRunMeta(runDir);
+      providerSettings = { provider: 'offline', ...recordedProviderSettings(recorded?.options.provider ?? (recorded ? { provider: recorded.providerId } : {})) };
+    } catch (error) {
+      this.showError(error);
+      return undefined;
+    }
+    const question = recorded?.question ?? listRuns(root, settings.outputFolder).find((r) => r.runId === runId)?.question ?? '';
+    return this.launch({
+      folder,
+      settings,
+      runId,
+      runDir,
+      question,
+      concurrency: recorded?.options.concurrency ?? settings.concurrency,
+      providerSettings,
+      kind: 'resume',
+      go: ({ provider, bus, signal, onDispatcher }) =>
+        resumeResearch({ runId, root, provider, outputFolder: settings.outputFolder, bus, signal, onDispatcher, onNotice: (m) => this.log.info(m) }),
+    });
   }
 
   cancelRun(): void {
@@ -216,17 +302,48 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
 
   // ---------------------------------------------------------------- the run
 
-  private async research(folder: vscode.WorkspaceFolder, question: string, plan: unknown): Promise<StartResult | undefined> {
-    const settings = readSettings(folder.uri);
+  /** The open folder, or undefined after offering to open one. */
+  private async folderForRun(message: string): Promise<vscode.WorkspaceFolder | undefined> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (folder) return folder;
+    const choice = await vscode.window.showErrorMessage(message, 'Open Folder');
+    if (choice === 'Open Folder') await vscode.commands.executeCommand('vscode.openFolder');
+    return undefined;
+  }
+
+  /** One run at a time (Start and Resume alike): says so, offering to show or cancel the one in progress. */
+  private async refuseWhileRunning(): Promise<boolean> {
+    if (!this.isRunning) return false;
+    const choice = await vscode.window.showWarningMessage('A research run is already in progress.', 'Show It', 'Cancel It');
+    if (choice === 'Cancel It') this.cancelRun();
+    if (choice === 'Show It') await vscode.commands.executeCommand('research.tasks.focus');
+    return true;
+  }
+
+  /**
+   * The one path of every run, started or resumed: build the provider (a missing key, model or setting
+   * is said before anything starts), then the event bus into the RunViewModel and the log, the views,
+   * the progress notification, the report opened at the end, errors shown, the provider disposed.
+   */
+  private async launch(launch: Launch): Promise<StartResult | undefined> {
+    const { folder, settings, runId } = launch;
+    // Checked again: a run may have started while the question or the run to resume was being asked for.
+    if (await this.refuseWhileRunning()) return undefined;
     let provider: ResearchProvider;
+    this.preparing = true;
+    this.lastStartError = undefined;
     try {
-      provider = createProvider(settings, folder);
+      provider = await createProviderForRun(this.context, folder.uri, { outputFolder: settings.outputFolder, runDir: launch.runDir, settings: launch.providerSettings });
     } catch (error) {
-      void vscode.window.showErrorMessage(`Research: ${errorMessage(error)}`);
+      this.lastStartError = `Research: ${errorMessage(error)}`;
+      this.log.error(`research not started: ${errorMessage(error)}`);
+      void vscode.window.showErrorMessage(this.lastStartError);
       return undefined;
+    } finally {
+      this.preparing = false;
     }
-    const runId = newRunId();
-    const model = new RunViewModel({ runId, question, root: folder.uri.fsPath, providerLabel: provider.label, concurrency: settings.concurrency });
+    const previous = this.run;
+    const model = new RunViewModel({ runId, question: launch.question, root: folder.uri.fsPath, providerLabel: provider.label, concurrency: launch.concurrency });
     const run: Run = { model, controller: new AbortController(), folder, provider, ended: false };
     this.run = run;
     const bus = new EventBus((error) => this.log.error(`a progress handler failed: ${errorMessage(error)}`));
@@ -234,11 +351,11 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
     this.logEvents(bus);
     model.onChange(() => this.scheduleFlush());
     this.flush();
-    this.log.info(`research ${runId} started over ${folder.uri.fsPath} with ${provider.label}: ${question}`);
+    this.log.info(`research ${runId} ${launch.kind === 'resume' ? 'resumed' : 'started'} over ${folder.uri.fsPath} with ${provider.label}: ${launch.question}`);
 
     try {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Research', cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: launch.kind === 'resume' ? 'Research (resumed)' : 'Research', cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => this.cancelRun());
           let settled = 0;
@@ -249,22 +366,9 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
             progress.report({ increment: ((done - settled) * 100) / snap.tasks.length, message: `${done}/${snap.tasks.length} tasks done` });
             settled = done;
           });
-          progress.report({ message: 'planning…' });
+          progress.report({ message: launch.kind === 'resume' ? 'resuming…' : 'planning…' });
           try {
-            return await research({
-              question,
-              plan,
-              runId,
-              root: folder.uri.fsPath,
-              provider,
-              outputFolder: settings.outputFolder,
-              concurrency: settings.concurrency,
-              taskTimeoutMs: settings.taskTimeoutMs,
-              retry: { maxRetries: settings.maxRetries },
-              signal: run.controller.signal,
-              bus,
-              onDispatcher: (dispatcher) => (run.dispatcher = dispatcher),
-            });
+            return await launch.go({ provider, bus, signal: run.controller.signal, onDispatcher: (dispatcher) => (run.dispatcher = dispatcher) });
           } finally {
             listener.dispose();
           }
@@ -274,22 +378,36 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
       const reportUri = vscode.Uri.file(result.reportPath);
       model.setReport(result.reportPath, await readFile(result.reportPath, 'utf8'));
       this.endRun(run);
-      const document = await vscode.workspace.openTextDocument(reportUri);
-      await vscode.window.showTextDocument(document, { preview: false });
+      await showDocument(reportUri);
       if (result.outcome !== 'completed') {
         void vscode.window.showWarningMessage(`Research ${result.outcome === 'cancelled' ? 'was cancelled' : 'finished with gaps'}: the report says what is missing.`);
       }
       return { runId: result.runId, reportUri, outcome: result.outcome };
     } catch (error) {
-      const message = errorMessage(error);
-      this.log.error(`research failed: ${message}`);
-      model.addNotice('error', message);
+      if (error instanceof RunAlreadyCompletedError) {
+        // Nothing ran: the views go back to what they showed, and the finished run's report opens.
+        this.endRun(run);
+        this.run = previous;
+        this.flush();
+        const reportUri = vscode.Uri.file(error.reportPath);
+        await showDocument(reportUri).catch(() => undefined);
+        void vscode.window.showInformationMessage(`Research: run ${error.runId} had already completed; its report is open.`);
+        return { runId: error.runId, reportUri, outcome: 'completed' };
+      }
+      model.addNotice('error', errorMessage(error));
       if (model.status !== 'ended') model.end(run.controller.signal.aborted ? 'cancelled' : 'failed');
       this.endRun(run);
-      const prefix = error instanceof UsageError || error instanceof PlanValidationError ? 'Research' : 'Research failed';
-      void vscode.window.showErrorMessage(`${prefix}: ${message}`);
+      this.showError(error);
       return undefined;
     }
+  }
+
+  /** Usage errors say what to fix; others are failures. */
+  private showError(error: unknown): void {
+    const message = errorMessage(error);
+    this.log.error(`research failed: ${message}`);
+    const prefix = error instanceof UsageError || error instanceof PlanValidationError ? 'Research' : 'Research failed';
+    void vscode.window.showErrorMessage(`${prefix}: ${message}`);
   }
 
   private endRun(run: Run): void {
@@ -393,16 +511,6 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
   }
 }
 
-/** Who does the work, from the `research.provider` setting. */
-function createProvider(settings: ResearchSettings, folder: vscode.WorkspaceFolder): ResearchProvider {
-  switch (settings.provider) {
-    case 'offline':
-      return createOfflineProvider({ root: folder.uri.fsPath, outputFolder: settings.outputFolder });
-    default:
-      throw new UsageError(`the provider "${settings.provider}" (setting research.provider) is not available; use "offline"`);
-  }
-}
-
 function parseStartArgument(argument: unknown): { question?: string; plan?: unknown } {
   if (typeof argument === 'string') return { question: argument };
   if (argument && typeof argument === 'object' && !(argument instanceof vscode.Uri)) {
@@ -412,4 +520,9 @@ function parseStartArgument(argument: unknown): { question?: string; plan?: unkn
     return { ...(text !== undefined ? { question: text } : {}), ...(plan !== undefined ? { plan } : {}) };
   }
   return {};
+}
+
+async function showDocument(uri: vscode.Uri): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document, { preview: false });
 }

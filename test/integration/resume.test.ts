@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { plantInterruptedRun } from '../support/interrupted-run';
 
 const EXTENSION_ID = 'research-dispatcher.research-dispatcher';
 
@@ -18,41 +19,8 @@ function outputRoot(): string {
 
 /** Writes what a run killed after its first task leaves behind. */
 function leaveInterruptedRun(runId: string): string {
-  const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
   const dir = path.join(outputRoot(), runId);
-  fs.mkdirSync(dir, { recursive: true });
-  const plan = {
-    question: 'What did the interrupted run find?',
-    tasks: [
-      { id: 'first', kind: 'search', description: 'finished before the crash', dependsOn: [], priority: 5, simulate: { ms: 1, failTimes: 0 } },
-      { id: 'second', kind: 'synthesize', description: 'running when it crashed', dependsOn: ['first'], priority: 5, simulate: { ms: 1, failTimes: 0 } },
-    ],
-  };
-  const at = Date.now() - 60_000;
-  const records = [
-    { v: 1, type: 'run:start', runId, question: plan.question, plan, at },
-    { v: 1, type: 'task:state', taskId: 'first', from: 'READY', to: 'RUNNING', attempt: 1, at },
-    { v: 1, type: 'task:state', taskId: 'first', from: 'RUNNING', to: 'COMPLETED', attempt: 1, at },
-    { v: 1, type: 'task:result', taskId: 'first', result: { summary: 'found before the crash' }, at },
-    { v: 1, type: 'task:state', taskId: 'second', from: 'READY', to: 'RUNNING', attempt: 1, at },
-  ];
-  // The last line is torn, as a kill in the middle of a write leaves it.
-  fs.writeFileSync(path.join(dir, 'journal.jsonl'), `${records.map((r) => JSON.stringify(r)).join('\n')}\n{"v":1,"type":"task:sta`);
-  fs.writeFileSync(
-    path.join(dir, 'run.json'),
-    JSON.stringify({
-      version: 1,
-      runId,
-      question: plan.question,
-      root,
-      reportPath: path.join(dir, 'report.md'),
-      providerId: 'offline',
-      providerLabel: 'offline (workspace files, extractive)',
-      startedAt: at,
-      options: {},
-      status: 'running',
-    }),
-  );
+  plantInterruptedRun(vscode.workspace.workspaceFolders![0]!.uri.fsPath, dir, runId);
   return dir;
 }
 

@@ -1,23 +1,19 @@
 import * as vscode from 'vscode';
-import type { Dispatcher } from '../../core/dispatcher';
+import type { RunManager } from '../run-manager';
 import { HistoryCommand } from './history-command';
 import { offerToResumeInterrupted } from './offer-resume';
-import { ResumeCommand } from './resume-command';
 
 /**
- * Research: Resume, Research: Show History, and the offer to resume a run a reload interrupted.
- * `hooks.onDispatcher` receives the dispatcher of each resumed run (for the task tree and webview).
+ * Research: Resume, Research: Show History, and the offer to resume a run a reload interrupted. Every
+ * resume goes through the run manager, so a resumed run shows in the tree, the progress panel and the
+ * status bar, and Cancel, Replan and Cancel Task reach it.
  */
-export function registerRunHistory(
-  context: vscode.ExtensionContext,
-  log: vscode.LogOutputChannel,
-  hooks: { onDispatcher?: (dispatcher: Dispatcher) => void } = {},
-): void {
-  const resume = new ResumeCommand(log, hooks.onDispatcher, context.secrets);
-  const history = new HistoryCommand(log, (runId) => resume.run(runId));
+export function registerRunHistory(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, runs: RunManager): void {
+  const resume = (runId?: unknown) => runs.resume(runId);
+  const history = new HistoryCommand(log, resume);
   context.subscriptions.push(
-    vscode.commands.registerCommand('research.resume', (runId?: unknown) => resume.run(runId)),
+    vscode.commands.registerCommand('research.resume', resume),
     vscode.commands.registerCommand('research.showHistory', () => history.run()),
   );
-  offerToResumeInterrupted(context, (runId) => resume.run(runId));
+  offerToResumeInterrupted(context, resume);
 }
