@@ -23,8 +23,15 @@ export function createStub(): Stub {
     if (key === 'dispose') return () => undefined;
     return child(key);
   };
+  // What the extension's code assigns to a stub (e.g. a static field, or `name` on an error class): a
+  // function's own `name` is read-only, so assignments are kept here instead of on the target.
+  const assigned = new Map<PropertyKey, unknown>();
   return new Proxy(function stub() {} as unknown as Stub, {
-    get: (target, key) => (key === 'prototype' ? target.prototype : special(key)),
+    get: (target, key) => (key === 'prototype' ? target.prototype : assigned.has(key) ? assigned.get(key) : special(key)),
+    set: (_target, key, value) => {
+      assigned.set(key, value);
+      return true;
+    },
     apply: () => createStub(),
     // An instance of the caller's class (so subclasses of vscode.TreeItem keep their methods) whose
     // missing properties are stubs.

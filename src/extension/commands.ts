@@ -116,7 +116,6 @@ export function registerResearchUi(context: vscode.ExtensionContext, runs: RunMa
       await vscode.window.showTextDocument(document, { preview: true, preserveFocus: true });
     }),
   );
-  registerShowProgressFallback(context);
   return { runs, taskTree, treeView: treeView as vscode.TreeView<unknown> };
 }
 
@@ -153,17 +152,4 @@ async function startFromPlan(runs: RunManager, argument?: unknown): Promise<unkn
   return runs.start({ plan });
 }
 
-/**
- * The status-bar item opens "Research: Show Progress", which the progress webview registers. Where
- * that webview is not part of the build, the command reveals the task tree instead. Checked after
- * activation, so that it never clashes with the real command whatever the registration order.
- */
-function registerShowProgressFallback(context: vscode.ExtensionContext): void {
-  void vscode.commands.getCommands(true).then((commands) => {
-    if (commands.includes('research.showProgress')) return;
-    context.subscriptions.push(
-      vscode.commands.registerCommand('research.showProgress', () => vscode.commands.executeCommand(`${TASKS_VIEW}.focus`)),
-    );
-  });
-}
 
