@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { findCycle } from './graph-algorithms';
 
 /** The kinds of work a research plan is made of. */

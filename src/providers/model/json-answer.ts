@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ChatMessage, ChatResponse } from './chat-model';
 
 /** A model's answer that stayed invalid after the one repair request. */

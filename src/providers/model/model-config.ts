@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from '../../core/errors';
 import { TASK_KINDS } from '../../core/plan';
 

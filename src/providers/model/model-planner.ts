@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlanValidationError, validatePlan, type Plan, type TaskSpec } from '../../core/plan';
 import type { ReplanRequest } from '../../core/provider';
 import type { ChatMessage } from './chat-model';
