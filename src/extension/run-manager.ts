@@ -21,18 +21,10 @@ import { pickRunToResume } from './history/resume-command';
 import { createProviderForRun } from './provider-for-run';
 import { readSettings, type ResearchSettings } from './settings';
 
+import type { RunManagerApi } from './webview/run-source';
+
 /** What the views (task tree, progress webview, status bar) use of the run manager. */
-export interface RunManagerApi {
-  /** The current or most recent run's picture; undefined before any run this session. */
-  readonly snapshot: RunViewSnapshot | undefined;
-  /** Fires (coalesced, at most ~10 times/s) with the new snapshot whenever it changes. */
-  readonly onDidChange: vscode.Event<RunViewSnapshot>;
-  cancelRun(): void;
-  cancelTask(taskId: string): void;
-  retryTask(taskId: string): void;
-  replan(instruction: string): Promise<void>;
-  openReport(): Promise<void>;
-}
+export type { RunManagerApi };
 
 /** What `research.start` and `research.resume` resolve to (undefined when nothing was started). */
 export interface StartResult {

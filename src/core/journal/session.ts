@@ -5,21 +5,14 @@ import type { Disposable, EventBus } from '../events';
 import type { Plan } from '../plan';
 import { acquireRunLock, type RunLock } from './lock';
 import { JOURNAL_FILE } from './records';
-import { RUN_META_VERSION, writeRunMeta, type RunMeta, type RunSettings } from './run-meta';
+import { RUN_META_VERSION, writeRunMeta, type RunMeta } from './run-meta';
 import { JournalWriter } from './writer';
 
-export interface NewSessionParams {
+/** What a new run's session is opened with: the facts `run.json` starts with, and where to keep them. */
+export type NewSessionParams = Pick<RunMeta, 'runId' | 'question' | 'root' | 'reportPath' | 'providerId' | 'providerLabel' | 'startedAt' | 'options'> & {
   runDir: string;
-  runId: string;
-  question: string;
-  root: string;
-  reportPath: string;
-  providerId: string;
-  providerLabel: string;
-  startedAt: number;
-  options: RunSettings;
   onNotice?: (message: string) => void;
-}
+};
 
 /**
  * What makes a run survive: its lock, its journal and its `run.json`, from the moment its plan is
