@@ -179,8 +179,11 @@ export const tests = [
 
       // Show Progress: the progress webview, as a person sees it — counts, graph and timeline filled in.
       await runCommand(page, 'Research: Show Progress');
-      const panel = progressPanel(page);
-      await waitUntil('the progress panel to show the run\'s counts', async () => /\d+\s*tasks/.test((await panel.locator('#counts').textContent({ timeout: 2_000 }).catch(() => '')) ?? ''), 30_000);
+      let panel;
+      await waitUntil('the progress panel to show the run\'s counts', async () => {
+        panel = await showProgressTab(page);
+        return panel !== undefined && /\d+\s*tasks/.test((await panel.locator('#counts').textContent({ timeout: 2_000 }).catch(() => '')) ?? '');
+      }, 30_000);
       const nodes = await panel.locator('#graph [data-task-id], #graph .node, #graph g').count();
       if (nodes === 0) throw new Error('the progress panel\'s task graph is empty');
       if ((await panel.locator('#timeline').count()) === 0) throw new Error('the progress panel has no timeline');
@@ -195,16 +198,30 @@ export const tests = [
       await screenshot('ui-5-plan-report.png');
 
       // Back in the progress panel, the finished run's report is rendered below the timeline.
-      await tab(page, 'Research Progress').first().click();
-      const report = progressPanel(page).locator('#report');
-      await waitUntil('the progress panel to render the report', async () => ((await report.textContent({ timeout: 2_000 }).catch(() => '')) ?? '').includes('Run statistics'), 30_000);
+      let report;
+      await waitUntil('the progress panel to render the report', async () => {
+        report = (await showProgressTab(page))?.locator('#report');
+        return report !== undefined && ((await report.textContent({ timeout: 2_000 }).catch(() => '')) ?? '').includes('Run statistics');
+      }, 30_000);
       await report.scrollIntoViewIfNeeded().catch(() => {});
       await screenshot('ui-8-progress-report.png');
     },
   },
 ];
 
-/** The progress webview's document: code-server nests it in two iframes. */
-function progressPanel(page) {
-  return page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
+/**
+ * The progress webview's document, or undefined while it is not shown. code-server nests each webview
+ * in two iframes, and the Markdown preview is a webview too, so the panel is found by its content.
+ */
+async function progressPanel(page) {
+  for (const frame of page.frames()) {
+    if ((await frame.locator('#counts').count().catch(() => 0)) > 0) return frame;
+  }
+  return undefined;
+}
+
+/** Brings the progress panel's tab to the front (the report may have opened over it) and reads it. */
+async function showProgressTab(page) {
+  await tab(page, 'Research Progress').first().click({ timeout: 2_000 }).catch(() => {});
+  return progressPanel(page);
 }
