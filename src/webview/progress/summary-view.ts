@@ -24,7 +24,8 @@ export class SummaryView {
       ' · ',
       h('span', {}, snapshot.providerLabel),
       ' · ',
-      h('span', { title: snapshot.root }, snapshot.root),
+      // The folder's name, as VS Code's own title bar shows it; the whole path is in the tooltip.
+      h('span', { title: snapshot.root }, folderName(snapshot.root)),
       ' · ',
       h('span', { class: 'muted' }, `run ${snapshot.runId}`),
     );
@@ -93,4 +94,9 @@ function statusText(snapshot: PanelSnapshot, stale: boolean): string {
   if (snapshot.status === 'ended') return snapshot.outcome ?? 'ended';
   if (stale) return `${snapshot.status} when the window reloaded`;
   return snapshot.status;
+}
+
+/** The last segment of a folder path, whichever separator the host's platform uses. */
+export function folderName(folder: string): string {
+  return folder.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || folder;
 }

@@ -6,7 +6,7 @@ import { DetailsView } from '../../../src/webview/progress/details-view';
 import { GRAPH_LIMIT, GraphView } from '../../../src/webview/progress/graph-view';
 import { createReportRenderer } from '../../../src/webview/progress/report-render';
 import { messageForLink, ReportView } from '../../../src/webview/progress/report-view';
-import { SummaryView } from '../../../src/webview/progress/summary-view';
+import { folderName, SummaryView } from '../../../src/webview/progress/summary-view';
 import { TimelineView } from '../../../src/webview/progress/timeline-view';
 import { panelDom } from './dom-env';
 import { researchShaped, snapshotOf, taskView } from './fixtures';
@@ -214,5 +214,13 @@ describe('timeline ticks', () => {
     assert.equal(tickStep(65_000), 10_000);
     assert.equal(tickStep(3 * 3_600_000), 1_800_000);
     assert.equal(tickStep(100 * 3_600_000), 13 * 3_600_000);
+  });
+});
+
+describe('progress page: the folder', () => {
+  it('shows the folder by its name, whatever the separator, keeping a bare name as it is', () => {
+    assert.equal(folderName('/home/me/projects/harbour'), 'harbour');
+    assert.equal(folderName('C:\\work\\harbour\\'), 'harbour');
+    assert.equal(folderName('harbour'), 'harbour');
   });
 });
