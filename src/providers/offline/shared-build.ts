@@ -5,6 +5,11 @@ interface Pending<T> {
   promise: Promise<T>;
   controller: AbortController;
   listeners: Set<ProgressListener>;
+  /**
+   * The first and the latest progress so far, replayed to a caller that joins late so that its task
+   * shows where the build stands (the full history can be hundreds of messages).
+   */
+  history: [message: string, fraction?: number][];
   waiters: number;
   settled: boolean;
 }
@@ -28,6 +33,7 @@ export class SharedBuild<T> {
     signal.throwIfAborted();
     const pending = this.pending ?? this.start();
     pending.waiters++;
+    for (const [message, fraction] of pending.history) progress(message, fraction);
     pending.listeners.add(progress);
     try {
       return await untilAborted(pending.promise, signal);
@@ -51,10 +57,13 @@ export class SharedBuild<T> {
   private start(): Pending<T> {
     const controller = new AbortController();
     const listeners = new Set<ProgressListener>();
+    const history: [string, number?][] = [];
     const broadcast: ProgressListener = (message, fraction) => {
+      if (history.length === 2) history.pop();
+      history.push([message, fraction]);
       for (const listener of listeners) listener(message, fraction);
     };
-    const pending: Pending<T> = { promise: undefined as never, controller, listeners, waiters: 0, settled: false };
+    const pending: Pending<T> = { promise: undefined as never, controller, listeners, history, waiters: 0, settled: false };
     const settle = () => {
       pending.settled = true;
       if (this.pending === pending) this.pending = undefined;

@@ -68,3 +68,26 @@ describe('offline shared index build', () => {
     assert.equal(await build.get(new AbortController().signal, noProgress), 'ok');
   });
 });
+
+describe('SharedBuild progress for late callers', () => {
+  it('replays the first and the latest progress to a caller that joins a build under way', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const build = new SharedBuild<number>(async (_signal, progress) => {
+      progress('Reading');
+      progress('Reading: 10 so far');
+      progress('Indexing', 0.5);
+      await gate;
+      return 7;
+    });
+    const early: string[] = [];
+    const first = build.get(new AbortController().signal, (m) => early.push(m));
+    await new Promise((resolve) => setImmediate(resolve));
+    const late: [string, number?][] = [];
+    const second = build.get(new AbortController().signal, (m, f) => late.push([m, f]));
+    release();
+    assert.deepEqual(await Promise.all([first, second]), [7, 7]);
+    assert.deepEqual(early, ['Reading', 'Reading: 10 so far', 'Indexing']);
+    assert.deepEqual(late, [['Reading', undefined], ['Indexing', 0.5]]);
+  });
+});
