@@ -6,27 +6,62 @@ export const builtCli = path.join(repo, 'dist', 'cli.js');
 
 export interface CliRun {
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
+export interface CliRunOptions {
+  /** Default: the repository. */
+  cwd?: string;
+  /** Added to (and overriding) the test process's environment. */
+  env?: NodeJS.ProcessEnv;
+  /** Variables of the test process's environment the CLI must not see. */
+  dropEnv?: readonly string[];
+  /** Called with each complete stdout line; may act on the run while it goes (kill it, send Ctrl-C). */
+  onStdoutLine?: (line: string, child: ReturnType<typeof spawn>) => void;
+  /** The CLI is killed after this long, so a hang fails its test instead of the suite. Default 30 s. */
+  timeoutMs?: number;
+}
+
 /**
- * Runs the built CLI (dist/cli.js) in a clean environment: OPENAI_API_KEY from the developer's shell is
- * dropped, so a test's key is the only one. Killed after 30 s, so a hang fails the test instead of the suite.
+ * Runs the built CLI (dist/cli.js). `INIT_CWD` is cleared so that relative paths resolve against `cwd`,
+ * as they do when a person types the command.
  */
-export function runModelCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+export function runCli(args: readonly string[], options: CliRunOptions = {}): Promise<CliRun> {
+  const inherited = { ...process.env };
+  for (const name of options.dropEnv ?? []) delete inherited[name];
   return new Promise((resolve, reject) => {
-    const { OPENAI_API_KEY: _drop, ...rest } = process.env;
-    const child = spawn(process.execPath, [builtCli, ...args], { cwd: repo, env: { ...rest, INIT_CWD: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [builtCli, ...args], {
+      cwd: options.cwd ?? repo,
+      env: { ...inherited, INIT_CWD: '', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    let partial = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (!options.onStdoutLine) return;
+      partial += chunk;
+      const lines = partial.split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) options.onStdoutLine(line, child);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/**
+ * Runs the built CLI for a model-backed test: OPENAI_API_KEY from the developer's shell is dropped, so
+ * a test's key is the only one.
+ */
+export function runModelCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return runCli(args, { env, dropEnv: ['OPENAI_API_KEY'] });
 }

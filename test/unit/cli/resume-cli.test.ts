@@ -1,41 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { type CliRunOptions, repo, runCli as runBuiltCli } from '../../support/run-cli';
 
-const repo = path.resolve(__dirname, '../../..');
-const cli = path.join(repo, 'dist', 'cli.js');
-
-interface CliRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI; `onStdoutLine` may act on the run while it goes (kill it, send Ctrl-C). */
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}, onStdoutLine?: (line: string, child: ReturnType<typeof spawn>) => void): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: repo, env: { ...process.env, INIT_CWD: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let partial = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      partial += chunk;
-      const lines = partial.split('\n');
-      partial = lines.pop()!;
-      for (const line of lines) onStdoutLine?.(line, child);
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+/** Resumed runs re-run a whole plan: they get longer than the default before they count as hung. */
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}, onStdoutLine?: CliRunOptions['onStdoutLine']) {
+  return runBuiltCli(args, { env, onStdoutLine, timeoutMs: 60_000 });
 }
 
 function tempDir(): string {
