@@ -33,3 +33,26 @@ export interface TaskContext {
  * (see retry.ts). Executors sit behind this interface so tasks can later run on other machines.
  */
 export type TaskExecutor = (task: TaskSpec, context: TaskContext) => Promise<TaskResult>;
+
+/**
+ * Where tasks run when not in this process (workers on other machines, see src/distributed): the
+ * dispatcher keeps the graph, the journal and the retry policy, and hands each attempt to `execute`.
+ */
+export interface TaskTransport {
+  readonly execute: TaskExecutor;
+  /** Releases connections; called once when the run has ended, whatever its outcome. */
+  close(): Promise<void>;
+}
+
+/** What a transport is opened for: one run, with the provider its tasks use. */
+export interface TransportRequest {
+  runId: string;
+  /** The provider's id and settings (never a key) travel with each task; workers build their own. */
+  provider: { id: string; settings?: Readonly<Record<string, unknown>> };
+  /** The folder researched. */
+  root: string;
+  /** Emits the transport's notices (a lost job queued again, no worker for a kind) as `log` events. */
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+export type OpenTransport = (request: TransportRequest) => Promise<TaskTransport>;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Dispatcher } from './dispatcher';
 import { errorMessage, UsageError } from './errors';
 import { EventBus, type RunOutcome } from './events';
-import type { TaskResult } from './executor';
+import type { OpenTransport, TaskResult, TaskTransport } from './executor';
 import { RunSession } from './journal/session';
 import { validatePlan, DEFAULT_MAX_TASKS } from './plan';
 import type { ResearchProvider } from './provider';
@@ -39,6 +39,11 @@ export interface ResearchOptions {
    * be resumed if interrupted. Default true; a folder that cannot be written costs only a warning.
    */
   journal?: boolean;
+  /**
+   * Runs the tasks on workers elsewhere (e.g. BullMQ on Redis) instead of in this process. The
+   * dispatcher, the journal and the report stay here. Default: in-process.
+   */
+  transport?: OpenTransport;
   /** Resume only (see resume.ts): the session of the run being resumed and its completed tasks. */
   resume?: { session: RunSession; completed: ReadonlyMap<string, TaskResult> };
 }
@@ -79,10 +84,11 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   const reportPath = path.resolve(options.outFile ?? path.join(root, options.outputFolder ?? DEFAULT_OUTPUT_FOLDER, runId, 'report.md'));
   const startedAt = Date.now();
 
+  const transport = await openTransport(options, runId, root, bus);
   const dispatcher = new Dispatcher({
     runId,
     plan,
-    executor: withSimulation(options.provider.execute),
+    executor: transport?.execute ?? withSimulation(options.provider.execute),
     concurrency: options.concurrency,
     taskTimeoutMs: options.taskTimeoutMs,
     retry: options.retry,
@@ -95,7 +101,12 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   options.onDispatcher?.(dispatcher);
   const session = options.resume?.session ?? (options.journal === false ? undefined : openSession(options, { runId, root, reportPath, startedAt, question: plan.question, maxTasks }, bus));
   session?.attach(bus, () => dispatcher.plan());
-  const summary = await dispatcher.run();
+  let summary;
+  try {
+    summary = await dispatcher.run();
+  } finally {
+    await transport?.close();
+  }
   if (usageBefore) {
     // The provider's own count includes planning and failed attempts, which no task result carries.
     const after = options.provider.usage!();
@@ -120,6 +131,15 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   await mkdir(path.dirname(reportPath), { recursive: true });
   await writeFile(reportPath, markdown, 'utf8');
   return { runId, outcome: summary.outcome, reportPath, stats: summary.stats, tasks: summary.tasks };
+}
+
+function openTransport(options: ResearchOptions, runId: string, root: string, bus: EventBus): Promise<TaskTransport> | undefined {
+  return options.transport?.({
+    runId,
+    root,
+    provider: { id: options.provider.id, settings: options.provider.settings },
+    log: (level, message) => bus.emit('log', { runId, level, message, at: Date.now() }),
+  });
 }
 
 /** Opens the journal of a new run; a folder that cannot be written makes the run unresumable, not failed. */
