@@ -43,6 +43,13 @@ const builds = [
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   },
+  // `npm run worker`: runs subtasks for dispatchers on other machines, through Redis.
+  {
+    ...common,
+    entryPoints: ['src/cli/worker-main.ts'],
+    outfile: 'dist/worker.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
   // The progress panel's page script: runs in the webview (a browser), loaded from dist/webview/.
   {
     ...common,

@@ -22,6 +22,10 @@ Options:
   --resume <run-id>     continue an interrupted run of --dir without redoing finished tasks, with
                         the provider, models and search it used (options given again override them)
   --history             list the runs of --dir: question, date, outcome, tasks, cost
+  --redis <url>         run the subtasks on workers (npm run worker) through Redis, e.g.
+                        redis://127.0.0.1:6379; the password may come from RESEARCH_REDIS_PASSWORD
+  --redis-grace <seconds>  how long Redis may be unreachable mid-run before the tasks waiting on
+                        it fail and the report is written (default: 30)
   -h, --help            show this help
 
 Models (--provider openai: OpenAI, or any OpenAI-compatible server such as Ollama, LM Studio, vLLM):
@@ -66,6 +70,10 @@ export interface CliOptions {
   help: boolean;
   /** Run id to continue (--resume). */
   resume?: string;
+  /** --redis: run tasks on workers through this Redis (the URL as typed; parse with parseRedisUrl). */
+  redis?: string;
+  /** --redis-grace, in milliseconds. */
+  redisGraceMs: number;
   /** List past runs (--history). */
   history: boolean;
   /** Options typed on the command line, so a resume keeps the run's own settings for the others. */
@@ -131,6 +139,8 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
         help: { type: 'boolean', short: 'h', default: false },
         resume: { type: 'string' },
         history: { type: 'boolean', default: false },
+        redis: { type: 'string' },
+        'redis-grace': { type: 'string' },
       },
     });
   } catch (error) {
@@ -161,6 +171,7 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     throw new UsageError('--provider openai needs a model: add --model <name> (e.g. --model gpt-4o-mini, or --model llama3.1 for Ollama), or --models-config <file.json>');
   }
   if (values.model !== undefined && values.model.trim() === '') throw new UsageError('--model must not be empty');
+  if (values['redis-grace'] !== undefined && values.redis === undefined) throw new UsageError('--redis-grace goes with --redis <url>');
   const question = positionals.join(' ');
   return {
     question: question === '' ? undefined : question,
@@ -184,6 +195,8 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     help: values.help ?? false,
     resume: values.resume,
     history: values.history ?? false,
+    redis: values.redis,
+    redisGraceMs: (positive('redis-grace', values['redis-grace']) ?? 30) * 1000,
     explicit: new Set(Object.keys(values).filter((key) => argv.some((arg) => arg === `--${key}` || arg.startsWith(`--${key}=`)))),
   };
 }

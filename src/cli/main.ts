@@ -16,6 +16,10 @@ import { parseCliArgs, USAGE, type CliOptions } from './args';
 import { formatHistory } from './history';
 import { providerSettingsFromArgs } from './provider-from-args';
 import { ProgressBar } from './progress-bar';
+import type { OpenTransport } from '../core/executor';
+import { checkRedisReachable } from '../distributed/connection';
+import { redisTransport } from '../distributed/redis-transport';
+import { parseRedisUrl } from '../distributed/redis-url';
 
 export const EXIT = { done: 0, failed: 1, usage: 2, cancelled: 130 } as const;
 
@@ -52,6 +56,9 @@ async function run(options: CliOptions): Promise<number> {
   const plan = options.plan !== undefined ? await readPlanFile(options.plan) : undefined;
   if (plan === undefined && options.question === undefined && options.resume === undefined) throw new UsageError('no question given: npm run research -- "your question"');
 
+  // Before planning: a Redis that cannot be reached is a clear error at once, not a run that hangs.
+  const transport = options.redis !== undefined ? await redisTransportFromArgs(options) : undefined;
+
   const bus = new EventBus((error) => process.stderr.write(`research: a progress handler failed: ${errorMessage(error)}\n`));
   if (options.json) bus.onAny((event) => process.stdout.write(`${JSON.stringify(event)}\n`));
   else new ProgressBar(process.stderr, bus);
@@ -73,7 +80,7 @@ async function run(options: CliOptions): Promise<number> {
   const provider = await createProviderFromSettings({ settings, root, runDir, keys: { env: process.env } });
   if (options.resume !== undefined && !options.json) process.stderr.write(`research: resuming with ${provider.label}\n`);
   try {
-    return await researchAndReport(options, root, plan, provider, controller.signal, bus, runId);
+    return await researchAndReport(options, root, plan, provider, controller.signal, bus, runId, transport);
   } catch (error) {
     if (error instanceof RunAlreadyCompletedError) {
       // Nothing left to do is not a failure: say so, and give the report as a finished run would.
@@ -92,8 +99,24 @@ async function run(options: CliOptions): Promise<number> {
   }
 }
 
+/** `--redis <url>`: tasks go to workers through BullMQ on that Redis, checked reachable now. */
+async function redisTransportFromArgs(options: CliOptions): Promise<OpenTransport> {
+  const target = parseRedisUrl(options.redis!);
+  await checkRedisReachable(target);
+  if (!options.json) process.stderr.write(`research: tasks run on workers through ${target.display}\n`);
+  return redisTransport(target, { graceMs: options.redisGraceMs });
+}
+
 /** `--resume <run-id>`: settings typed now win; the others are the run's own. */
-function resumeFromCommandLine(options: CliOptions, runId: string, root: string, provider: ResearchProvider, signal: AbortSignal, bus: EventBus): Promise<ResearchResult> {
+function resumeFromCommandLine(
+  options: CliOptions,
+  runId: string,
+  root: string,
+  provider: ResearchProvider,
+  signal: AbortSignal,
+  bus: EventBus,
+  transport: OpenTransport | undefined,
+): Promise<ResearchResult> {
   const given = (name: string) => options.explicit.has(name);
   return resumeResearch({
     runId,
@@ -105,6 +128,7 @@ function resumeFromCommandLine(options: CliOptions, runId: string, root: string,
     maxTasks: given('max-tasks') ? options.maxTasks : undefined,
     signal,
     bus,
+    transport,
     onNotice: (message) => process.stderr.write(`research: ${message}\n`),
   });
 }
@@ -117,10 +141,11 @@ async function researchAndReport(
   signal: AbortSignal,
   bus: EventBus,
   runId: string,
+  transport: OpenTransport | undefined,
 ): Promise<number> {
   const result: ResearchResult =
     options.resume !== undefined
-      ? await resumeFromCommandLine(options, options.resume, root, provider, signal, bus)
+      ? await resumeFromCommandLine(options, options.resume, root, provider, signal, bus, transport)
       : await research({
     question: options.question ?? '',
     root,
@@ -134,6 +159,7 @@ async function researchAndReport(
     maxTasks: options.maxTasks,
     signal,
     bus,
+    transport,
   });
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ type: 'report', reportPath: result.reportPath, outcome: result.outcome, stats: result.stats })}\n`);

@@ -13,11 +13,14 @@ export async function checkRedisReachable(target: RedisTarget, timeoutMs = CONNE
   const probe = new Redis(target.url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
+    enableReadyCheck: false,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  probe.on('error', () => undefined); // reported below, once
+  // ioredis reports the cause (ECONNREFUSED, ENOTFOUND…) as an event and rejects with "Connection is closed".
+  let cause: unknown;
+  probe.on('error', (error) => (cause ??= error));
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -28,11 +31,11 @@ export async function checkRedisReachable(target: RedisTarget, timeoutMs = CONNE
     ]);
   } catch (error) {
     throw new UsageError(
-      `cannot reach Redis at ${target.display}: ${describeConnectError(error)}. Start Redis there (e.g. \`redis-server --port 6379\`) or give the right URL with --redis (the research.redis.url setting in VS Code).`,
+      `cannot reach Redis at ${target.display}: ${describeConnectError(cause ?? error).replace(/\.$/, '')}. Start Redis there (e.g. \`redis-server --port 6379\`) or give the right URL with --redis (the research.redis.url setting in VS Code).`,
     );
   } finally {
     clearTimeout(timer);
-    probe.disconnect();
+    if (probe.status !== 'end') probe.disconnect();
   }
 }
 
