@@ -1,4 +1,5 @@
 import { RateLimitedError } from '../../core/errors';
+import type { HoldReason, SharedEndpointState } from './shared-endpoint-state';
 import { TokenBucket } from './token-bucket';
 
 export interface EndpointLimits {
@@ -10,7 +11,8 @@ export interface EndpointLimits {
 
 /** A concurrency slot with its token reservation; settle with the real usage, then release. */
 export interface Lease {
-  settle(actualTokens: number): void;
+  /** Local limits settle at once; shared ones reject (retryable) when their store cannot be reached. */
+  settle(actualTokens: number): Promise<void>;
   release(): void;
 }
 
@@ -28,6 +30,11 @@ const MINUTE = 60_000;
  * Time-based holds (pause, per-minute budgets) throw a RateLimitedError carrying the wait, so the task
  * goes to RETRYING, gives its dispatcher slot to other work and comes back when the endpoint can take
  * it. A full set of concurrency slots is waited for in line (FIFO): in-flight requests end soon.
+ *
+ * With a `shared` state (workers on Redis), the per-minute budgets and the 429 pause live there and are
+ * shared by every process using the endpoint: the store decides each request atomically. The
+ * concurrency slots stay per process: the in-flight limit is per worker (ten workers may have ten
+ * times `concurrency` requests in flight), while per-minute limits and 429 pauses are shared.
  */
 export class EndpointLimiter {
   private inFlight = 0;
@@ -35,12 +42,20 @@ export class EndpointLimiter {
   private readonly requests?: TokenBucket;
   private readonly tokens?: TokenBucket;
   private pausedUntil = 0;
+  /**
+   * Shared limits only: until when the store last said to hold, and why. A hint, so picking an endpoint
+   * and showing its status need no round trip; the store has the last word on every request.
+   */
+  private heldUntil = 0;
+  private heldReason: HoldReason = 'rpm';
 
   constructor(
     readonly name: string,
     readonly limits: EndpointLimits,
     private readonly now: () => number = Date.now,
+    private readonly shared?: SharedEndpointState,
   ) {
+    if (shared) return;
     if (limits.requestsPerMinute) this.requests = new TokenBucket(limits.requestsPerMinute, MINUTE, now);
     if (limits.tokensPerMinute) this.tokens = new TokenBucket(limits.tokensPerMinute, MINUTE, now);
   }
@@ -54,14 +69,23 @@ export class EndpointLimiter {
     return this.inFlight;
   }
 
-  /** Milliseconds before a request of `tokens` may start by the time-based limits; 0 means now. */
+  /**
+   * Milliseconds before a request of `tokens` may start by the time-based limits; 0 means now. With
+   * shared limits, what this process last learnt from the store (acquire asks the store itself).
+   */
   holdMs(tokens: number): number {
-    return Math.max(0, this.pausedUntil - this.now(), this.requests?.waitMs(1) ?? 0, this.tokens?.waitMs(tokens) ?? 0);
+    const now = this.now();
+    if (this.shared) return Math.max(0, this.pausedUntil - now, this.heldUntil - now);
+    return Math.max(0, this.pausedUntil - now, this.requests?.waitMs(1) ?? 0, this.tokens?.waitMs(tokens) ?? 0);
   }
 
-  /** After a 429: no request leaves for this endpoint for `ms`. */
-  pause(ms: number): void {
+  /**
+   * After a 429: no request leaves for this endpoint for `ms`. This process holds at once; with shared
+   * limits the pause is also written to the store (rejecting if it cannot be reached), for every process.
+   */
+  async pause(ms: number): Promise<void> {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+    await this.shared?.pause(ms);
   }
 
   async acquire(estimatedTokens: number, signal: AbortSignal, onWait?: (message: string) => void): Promise<Lease> {
@@ -71,17 +95,15 @@ export class EndpointLimiter {
     }
     await this.slot(signal);
     try {
-      // The endpoint may have been paused while this request waited for its slot.
-      this.throwIfHeld(estimatedTokens);
+      // Taken only once a slot is free, so a request waiting in line holds no share of the budgets.
+      await this.take(estimatedTokens);
     } catch (error) {
       this.releaseSlot();
       throw error;
     }
-    this.requests?.take(1);
-    this.tokens?.take(estimatedTokens);
     let released = false;
     return {
-      settle: (actual) => this.tokens?.adjust(estimatedTokens - actual),
+      settle: (actual) => this.settle(estimatedTokens - actual),
       release: () => {
         if (released) return;
         released = true;
@@ -90,16 +112,45 @@ export class EndpointLimiter {
     };
   }
 
+  private async take(tokens: number): Promise<void> {
+    if (!this.shared) {
+      // The endpoint may have been paused while this request waited for its slot.
+      this.throwIfHeld(tokens);
+      this.requests?.take(1);
+      this.tokens?.take(tokens);
+      return;
+    }
+    const result = await this.shared.take(tokens);
+    if (result.taken) return;
+    this.heldUntil = this.now() + result.waitMs;
+    this.heldReason = result.reason;
+    throw this.heldError(result.reason, result.waitMs);
+  }
+
+  private settle(delta: number): Promise<void> {
+    if (!this.shared) {
+      this.tokens?.adjust(delta);
+      return Promise.resolve();
+    }
+    return this.limits.tokensPerMinute && delta !== 0 ? this.shared.adjustTokens(delta) : Promise.resolve();
+  }
+
   private throwIfHeld(tokens: number): void {
     const wait = this.holdMs(tokens);
     if (wait <= 0) return;
+    const reason: HoldReason =
+      this.pausedUntil > this.now() ? 'pause' : this.shared ? this.heldReason : (this.requests?.waitMs(1) ?? 0) > 0 ? 'rpm' : 'tpm';
+    throw this.heldError(reason, wait);
+  }
+
+  private heldError(reason: HoldReason, wait: number): RateLimitedError {
     const why =
-      this.pausedUntil > this.now()
+      reason === 'pause'
         ? 'asked for a pause (429)'
-        : (this.requests?.waitMs(1) ?? 0) > 0
+        : reason === 'rpm'
           ? `is at its limit of ${this.limits.requestsPerMinute} requests per minute`
           : `is at its limit of ${this.limits.tokensPerMinute} tokens per minute`;
-    throw new RateLimitedError(`endpoint "${this.name}" ${why}`, wait);
+    return new RateLimitedError(`endpoint "${this.name}" ${why}${this.shared ? ' (shared by all workers)' : ''}`, wait);
   }
 
   private slot(signal: AbortSignal): Promise<void> {

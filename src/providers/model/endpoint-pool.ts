@@ -3,7 +3,8 @@ import { isRateLimited, retryAfterMs } from '../../core/retry';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat-model';
 import { RequestRejectedError } from './chat-errors';
 import { DEFAULT_HEALTH, EndpointHealth, type HealthOptions } from './endpoint-health';
-import { EndpointLimiter, type EndpointLimits } from './endpoint-limiter';
+import { EndpointLimiter, type EndpointLimits, type Lease } from './endpoint-limiter';
+import type { SharedEndpointState } from './shared-endpoint-state';
 import { estimateTokens } from './token-estimate';
 
 /** One endpoint as the pool sees it: what it serves, its limits, and how to talk to it. */
@@ -12,6 +13,8 @@ export interface PoolEndpoint {
   /** Models it serves; undefined: any model asked for. */
   models?: readonly string[];
   limits: EndpointLimits;
+  /** Its per-minute limits and 429 pause kept where every worker sees them; undefined: this process only. */
+  shared?: SharedEndpointState;
   chatModel(model: string): ChatModel;
 }
 
@@ -62,7 +65,7 @@ export class EndpointPool {
     const health = { ...DEFAULT_HEALTH, ...options.health };
     this.members = endpoints.map((endpoint, order) => ({
       endpoint,
-      limiter: new EndpointLimiter(endpoint.name, endpoint.limits, now),
+      limiter: new EndpointLimiter(endpoint.name, endpoint.limits, now, endpoint.shared),
       health: new EndpointHealth(health, now),
       order,
     }));
@@ -89,23 +92,34 @@ export class EndpointPool {
   private async complete(model: string, request: ChatRequest): Promise<ChatResponse> {
     request.signal.throwIfAborted();
     const tokens = estimateTokens(request.messages.map((m) => m.content).join('\n')) + (request.maxOutputTokens ?? this.defaultOutputTokens);
-    const member = this.pick(model, tokens);
-    const probe = member.health.availability() === 'probe';
-    if (probe) member.health.beginProbe();
-    let lease;
-    try {
-      lease = await member.limiter.acquire(tokens, request.signal, request.onWait);
-    } catch (error) {
-      if (probe) member.health.endProbe();
-      throw error;
+    let member: Member;
+    let probe: boolean;
+    let lease: Lease;
+    for (let tries = 1; ; tries++) {
+      member = this.pick(model, tokens);
+      probe = member.health.availability() === 'probe';
+      if (probe) member.health.beginProbe();
+      try {
+        lease = await member.limiter.acquire(tokens, request.signal, request.onWait);
+        break;
+      } catch (error) {
+        if (probe) member.health.endProbe();
+        // Held by its limits after all (shared limits used up by other workers, or a pause while this
+        // request waited for a slot): its limiter now knows, so another pick avoids it. Bounded: once
+        // none can send, pick itself says how long to wait.
+        if (isRateLimited(error) && tries < this.members.length) continue;
+        throw error;
+      }
     }
     try {
       const response = await member.endpoint.chatModel(model).complete(request);
       member.health.success();
-      lease.settle(response.usage.inputTokens + response.usage.outputTokens);
+      // The answer is in hand (and paid for): a shared store that cannot be reached to settle the
+      // tokens does not fail it. The next acquire asks the store again and fails if it is still away.
+      await lease.settle(response.usage.inputTokens + response.usage.outputTokens).catch(() => undefined);
       return response;
     } catch (error) {
-      this.learn(member, error, request.signal, probe);
+      await this.learn(member, error, request.signal, probe);
       throw error;
     } finally {
       lease.release();
@@ -139,10 +153,12 @@ export class EndpointPool {
   }
 
   /** What a failure says about the endpoint: a 429 pauses it; breakage counts against its health. */
-  private learn(member: Member, error: unknown, signal: AbortSignal, probe: boolean): void {
+  private async learn(member: Member, error: unknown, signal: AbortSignal, probe: boolean): Promise<void> {
     if (isRateLimited(error)) {
       const asked = retryAfterMs(error);
-      member.limiter.pause(Math.min(asked ?? this.defaultPauseMs, this.maxPauseMs));
+      // This process holds at once. If a shared store cannot take the pause, the 429 still goes back
+      // with its wait, and other workers' next acquire fails on the same store instead of sending.
+      await member.limiter.pause(Math.min(asked ?? this.defaultPauseMs, this.maxPauseMs)).catch(() => undefined);
       if (probe) member.health.success(); // it answered: it is up, only busy
       return;
     }
