@@ -34,7 +34,7 @@ export class SharedLimitsUnavailableError extends RetryableError {
  *
  * ARGV: op (take | adjust | pause), requests per minute, tokens per minute (0 = no such limit), amount
  * (take: estimated tokens; adjust: tokens back, negative to charge; pause: milliseconds).
- * Returns {1} when done, or for a refused take {0, wait ms, reason} having changed nothing.
+ * Returns {1, pause in force (ms)} when done, or for a refused take {0, wait ms, reason} having changed nothing.
  * Redis 5 and later (as BullMQ needs) replicate a script's effects, so writes after TIME are allowed.
  */
 const SCRIPT = `
@@ -100,12 +100,12 @@ end
 redis.call('HSET', key, unpack(fields))
 -- Never shorter than it was: a process with other limits for the same endpoint may need it longer.
 redis.call('PEXPIRE', key, math.max(redis.call('PTTL', key), math.ceil(ttl) + 1000))
-return { 1 }
+return { 1, math.ceil(math.max(0, paused - now)) }
 `;
 
 const COMMAND = 'researchEndpointLimits';
 
-type ScriptReply = [number] | [number, number, HoldReason];
+type ScriptReply = [1, number] | [0, number, HoldReason];
 type RunScript = (key: string, op: string, rpm: number, tpm: number, amount: number) => Promise<ScriptReply>;
 
 /**
@@ -169,8 +169,9 @@ class RedisEndpointState implements SharedEndpointState {
     if (this.tpm > 0) await this.run('adjust', delta);
   }
 
-  async pause(ms: number): Promise<void> {
-    await this.run('pause', Math.max(0, ms));
+  async pause(ms: number): Promise<number> {
+    const reply = await this.run('pause', Math.max(0, ms));
+    return Number(reply[1]);
   }
 
   /**

@@ -41,13 +41,14 @@ export class EndpointLimiter {
   private readonly queue: Waiter[] = [];
   private readonly requests?: TokenBucket;
   private readonly tokens?: TokenBucket;
+  /** With shared limits, also the pauses the store told of: they only ever grow, so this is never too long. */
   private pausedUntil = 0;
   /**
-   * Shared limits only: until when the store last said to hold, and why. A hint, so picking an endpoint
-   * and showing its status need no round trip; the store has the last word on every request.
+   * Shared limits only: until when the store last said a per-minute budget is used up. A hint for
+   * choosing among endpoints and for status, never a reason to refuse: other workers may have given
+   * tokens back since, so acquire asks the store.
    */
-  private heldUntil = 0;
-  private heldReason: HoldReason = 'rpm';
+  private budgetHeldUntil = 0;
 
   constructor(
     readonly name: string,
@@ -69,23 +70,31 @@ export class EndpointLimiter {
     return this.inFlight;
   }
 
+  /** Whether its time-based limits live in a shared store (then holdMs is what this process last heard). */
+  get isShared(): boolean {
+    return this.shared !== undefined;
+  }
+
   /**
    * Milliseconds before a request of `tokens` may start by the time-based limits; 0 means now. With
-   * shared limits, what this process last learnt from the store (acquire asks the store itself).
+   * shared limits, what this process last heard from the store: acquire asks the store itself.
    */
   holdMs(tokens: number): number {
     const now = this.now();
-    if (this.shared) return Math.max(0, this.pausedUntil - now, this.heldUntil - now);
+    if (this.shared) return Math.max(0, this.pausedUntil - now, this.budgetHeldUntil - now);
     return Math.max(0, this.pausedUntil - now, this.requests?.waitMs(1) ?? 0, this.tokens?.waitMs(tokens) ?? 0);
   }
 
   /**
    * After a 429: no request leaves for this endpoint for `ms`. This process holds at once; with shared
-   * limits the pause is also written to the store (rejecting if it cannot be reached), for every process.
+   * limits the pause is also written to the store, for every process (rejecting if it cannot be
+   * reached), and this process holds for the pause in force there, which may be longer.
    */
   async pause(ms: number): Promise<void> {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
-    await this.shared?.pause(ms);
+    if (!this.shared) return;
+    const inForce = await this.shared.pause(ms);
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + inForce);
   }
 
   async acquire(estimatedTokens: number, signal: AbortSignal, onWait?: (message: string) => void): Promise<Lease> {
@@ -113,17 +122,21 @@ export class EndpointLimiter {
   }
 
   private async take(tokens: number): Promise<void> {
+    // The endpoint may have been paused while this request waited for its slot.
+    this.throwIfHeld(tokens);
     if (!this.shared) {
-      // The endpoint may have been paused while this request waited for its slot.
-      this.throwIfHeld(tokens);
       this.requests?.take(1);
       this.tokens?.take(tokens);
       return;
     }
     const result = await this.shared.take(tokens);
-    if (result.taken) return;
-    this.heldUntil = this.now() + result.waitMs;
-    this.heldReason = result.reason;
+    if (result.taken) {
+      this.budgetHeldUntil = 0;
+      return;
+    }
+    const until = this.now() + result.waitMs;
+    if (result.reason === 'pause') this.pausedUntil = Math.max(this.pausedUntil, until);
+    else this.budgetHeldUntil = until;
     throw this.heldError(result.reason, result.waitMs);
   }
 
@@ -135,11 +148,11 @@ export class EndpointLimiter {
     return this.limits.tokensPerMinute && delta !== 0 ? this.shared.adjustTokens(delta) : Promise.resolve();
   }
 
+  /** What this process knows for sure holds a request: any hold when local; only a pause when shared. */
   private throwIfHeld(tokens: number): void {
-    const wait = this.holdMs(tokens);
+    const wait = this.shared ? Math.max(0, this.pausedUntil - this.now()) : this.holdMs(tokens);
     if (wait <= 0) return;
-    const reason: HoldReason =
-      this.pausedUntil > this.now() ? 'pause' : this.shared ? this.heldReason : (this.requests?.waitMs(1) ?? 0) > 0 ? 'rpm' : 'tpm';
+    const reason: HoldReason = this.pausedUntil > this.now() ? 'pause' : (this.requests?.waitMs(1) ?? 0) > 0 ? 'rpm' : 'tpm';
     throw this.heldError(reason, wait);
   }
 

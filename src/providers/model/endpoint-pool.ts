@@ -92,11 +92,14 @@ export class EndpointPool {
   private async complete(model: string, request: ChatRequest): Promise<ChatResponse> {
     request.signal.throwIfAborted();
     const tokens = estimateTokens(request.messages.map((m) => m.content).join('\n')) + (request.maxOutputTokens ?? this.defaultOutputTokens);
+    // Endpoints whose limits held this request after all (a pause while it waited for a slot; shared
+    // budgets used up by other workers): each is tried once, then pick says how long to wait.
+    const refused = new Map<Member, RateLimitedError>();
     let member: Member;
     let probe: boolean;
     let lease: Lease;
-    for (let tries = 1; ; tries++) {
-      member = this.pick(model, tokens);
+    for (;;) {
+      member = this.pick(model, tokens, refused);
       probe = member.health.availability() === 'probe';
       if (probe) member.health.beginProbe();
       try {
@@ -104,11 +107,8 @@ export class EndpointPool {
         break;
       } catch (error) {
         if (probe) member.health.endProbe();
-        // Held by its limits after all (shared limits used up by other workers, or a pause while this
-        // request waited for a slot): its limiter now knows, so another pick avoids it. Bounded: once
-        // none can send, pick itself says how long to wait.
-        if (isRateLimited(error) && tries < this.members.length) continue;
-        throw error;
+        if (!(error instanceof RateLimitedError)) throw error;
+        refused.set(member, error);
       }
     }
     try {
@@ -127,7 +127,7 @@ export class EndpointPool {
   }
 
   /** Least loaded among healthy endpoints that can send now; otherwise says how long to wait. */
-  private pick(model: string, tokens: number): Member {
+  private pick(model: string, tokens: number, refused: ReadonlyMap<Member, RateLimitedError>): Member {
     const serving = this.members.filter((m) => !m.endpoint.models || m.endpoint.models.includes(model));
     if (serving.length === 0) {
       throw new PermanentError(`no endpoint serves model "${model}": add it to the "models" of an endpoint, or leave "models" out to allow any`);
@@ -136,12 +136,14 @@ export class EndpointPool {
     // endpoint serving it is out, requests go through anyway and the dispatcher's retries decide.
     const healthy = serving.filter((m) => m.health.availability() !== 'no');
     const available = healthy.length > 0 ? healthy : serving;
-    const ready = available.filter((m) => m.limiter.holdMs(tokens) === 0);
+    const untried = available.filter((m) => !refused.has(m));
+    const ready = untried.filter((m) => m.limiter.holdMs(tokens) === 0);
     if (ready.length === 0) {
-      const wait = Math.min(...available.map((m) => m.limiter.holdMs(tokens)));
-      const names = available.map((m) => `"${m.endpoint.name}"`).join(', ');
-      // A RateLimitedError: the task waits in RETRYING, out of its dispatcher slot, without using up its retries.
-      throw new RateLimitedError(`${available.length === 1 ? 'endpoint' : 'endpoints'} ${names} for model "${model}" cannot take a request yet (rate limit)`, wait);
+      // Shared limits: what this process last heard may be out of date (other workers give tokens
+      // back), so the least held of them is asked; its store decides.
+      const shared = untried.filter((m) => m.limiter.isShared);
+      if (shared.length > 0) return shared.reduce((best, m) => (m.limiter.holdMs(tokens) < best.limiter.holdMs(tokens) ? m : best));
+      throw this.heldError(model, tokens, available, refused);
     }
     // Probing an endpoint that is back from its cooldown comes first: otherwise it would never be tried.
     return ready.reduce((best, m) => {
@@ -150,6 +152,19 @@ export class EndpointPool {
       if (mProbe !== bestProbe) return mProbe ? m : best;
       return m.limiter.load < best.limiter.load || (m.limiter.load === best.limiter.load && m.order < best.order) ? m : best;
     });
+  }
+
+  /**
+   * A RateLimitedError with the shortest wait: the task waits in RETRYING, out of its dispatcher slot,
+   * without using up its retries. A refusal by the limiter itself is passed on as it is: it says why.
+   */
+  private heldError(model: string, tokens: number, available: readonly Member[], refused: ReadonlyMap<Member, RateLimitedError>): RateLimitedError {
+    const waitOf = (m: Member) => Math.max(m.limiter.holdMs(tokens), retryAfterMs(refused.get(m)) ?? 0);
+    const soonest = available.reduce((best, m) => (waitOf(m) < waitOf(best) ? m : best));
+    const own = refused.get(soonest);
+    if (own) return own;
+    const names = available.map((m) => `"${m.endpoint.name}"`).join(', ');
+    return new RateLimitedError(`${available.length === 1 ? 'endpoint' : 'endpoints'} ${names} for model "${model}" cannot take a request yet (rate limit)`, waitOf(soonest));
   }
 
   /** What a failure says about the endpoint: a 429 pauses it; breakage counts against its health. */

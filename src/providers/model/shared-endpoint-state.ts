@@ -17,8 +17,8 @@ export interface SharedEndpointState {
   take(estimatedTokens: number): Promise<TakeResult>;
   /** Once the real usage is known: gives tokens back (positive) or charges more (negative). */
   adjustTokens(delta: number): Promise<void>;
-  /** After a 429: holds every request to the endpoint for `ms`, or longer if a longer pause is set. */
-  pause(ms: number): Promise<void>;
+  /** After a 429: holds every request to the endpoint for `ms`, or longer if a longer pause is set; resolves to the pause in force (ms). */
+  pause(ms: number): Promise<number>;
 }
 
 /**
