@@ -187,6 +187,23 @@ describe('shared endpoint limits (Redis)', function () {
     assert.ok(pool.status()[0].heldMs > 20_000, 'and now it knows "a" is paused');
   });
 
+  it('the pool asks the store again when it last heard an endpoint was used up: another worker may have given tokens back', async () => {
+    const calls: string[] = [];
+    const limits = { concurrency: 4, tokensPerMinute: 1000 };
+    const chat: ChatModel = { id: 'a', complete: async () => (calls.push('a'), { text: 'ok', usage: { inputTokens: 1, outputTokens: 1 }, model: 'm', endpoint: 'a' }) };
+    const pool = new EndpointPool([{ name: 'a', limits, shared: createSharedEndpointLimits(connect())('a', BASE_URL, limits), chatModel: () => chat }]);
+    const other = worker(limits, 'a');
+    const big = await other.acquire(1000, signal);
+    const request: ChatRequest = { messages: [{ role: 'user', content: 'q' }], signal, maxOutputTokens: 100 };
+    const held = await refusal(pool.chatModel('m').complete(request));
+    assert.match(held.message, /tokens per minute/);
+    assert.ok(pool.status()[0].heldMs > 0, 'it heard the budget is used up');
+    await big.settle(10);
+    big.release();
+    await pool.chatModel('m').complete(request);
+    assert.deepEqual(calls, ['a']);
+  });
+
   describe('without Redis', () => {
     let lonely: RedisServer;
     before(async function () {
