@@ -7,6 +7,7 @@ import type { ChatModel } from './model/chat-model';
 import { endpointName, parseModelConfig, type EndpointConfig, type ModelConfig } from './model/model-config';
 import { createModelProvider } from './model/model-provider';
 import { modelConfigFromSettings, type ModelSettings } from './model/settings-config';
+import type { SharedLimitsFactory } from './model/shared-endpoint-state';
 import type { SourceLibrary } from './model/source-library';
 import { createWorkspaceSources } from './model/workspace-sources';
 import { createOfflineProvider } from './offline';
@@ -58,6 +59,11 @@ export interface CreateProviderOptions {
   keys: KeySources;
   /** vscode-lm: the ChatModel from createVscodeLmChatModel (the extension makes it; this file never imports vscode). */
   chatModelForLm?: ChatModel;
+  /**
+   * openai, in a worker process: keeps each endpoint's per-minute limits and 429 pauses in Redis, shared
+   * with every other worker (createSharedEndpointLimits). The CLI and the extension leave it out.
+   */
+  sharedLimits?: SharedLimitsFactory;
   /** For tests and proxies. */
   fetch?: typeof fetch;
 }
@@ -86,6 +92,7 @@ export async function createProviderFromSettings(options: CreateProviderOptions)
         config,
         sources,
         keyFor: (endpoint) => keys.get(endpoint),
+        sharedLimits: options.sharedLimits,
         fetch: options.fetch,
       });
       return Object.assign(provider, { settings: recordedSettings(settings, config) });

@@ -8,6 +8,7 @@ export { RequestRejectedError } from './chat-errors';
 export { BudgetGuard, type Budget } from './budget-guard';
 export { EndpointPool, type EndpointStatus, type PoolEndpoint, type PoolOptions } from './endpoint-pool';
 export { EndpointLimiter, type EndpointLimits } from './endpoint-limiter';
+export type { HoldReason, SharedEndpointState, SharedLimitsFactory, TakeResult } from './shared-endpoint-state';
 export { EndpointHealth, DEFAULT_HEALTH, type HealthOptions } from './endpoint-health';
 export { SOURCE_FENCE, type Fence } from '../fence';
 export { endpointName, modelConfigSchema, parseModelConfig, rolesOf, type EndpointConfig, type ModelConfig, type ModelConfigInput, type ModelPrice } from './model-config';

@@ -4,6 +4,7 @@ import { EndpointPool } from '../model/endpoint-pool';
 import { endpointName, rolesOf, type EndpointConfig, type ModelConfig } from '../model/model-config';
 import { createModelProvider, type ModelProvider } from '../model/model-provider';
 import { routeModel } from '../model/model-router';
+import type { SharedLimitsFactory } from '../model/shared-endpoint-state';
 import type { SourceLibrary } from '../model/source-library';
 import { endpointKeyOrPlaceholder } from './api-key';
 import { createOpenAIClient, OpenAIChatModel } from './openai-chat-model';
@@ -18,6 +19,8 @@ export interface OpenAIProviderOptions {
   /** What to tell the person when an endpoint has no key or refuses it. */
   howToSetKey?(endpoint: EndpointConfig): string;
   planningRetry?: Partial<RetryPolicy>;
+  /** Workers: each endpoint's per-minute limits and 429 pauses shared through Redis. Default: this process only. */
+  sharedLimits?: SharedLimitsFactory;
   /** For tests and proxies. */
   fetch?: typeof fetch;
 }
@@ -44,10 +47,12 @@ export function createOpenAIResearchProvider(options: OpenAIProviderOptions): Op
     const key = endpointKeyOrPlaceholder({ endpoint: name, baseUrl: endpoint.baseUrl, key: options.keyFor(endpoint), howToSet: howToSetKey });
     const client = createOpenAIClient({ baseUrl: endpoint.baseUrl, apiKey: key, fetch: options.fetch });
     const models = new Map<string, ChatModel>();
+    const limits = { concurrency: endpoint.concurrency, requestsPerMinute: endpoint.requestsPerMinute, tokensPerMinute: endpoint.tokensPerMinute };
     return {
       name,
       models: endpoint.models,
-      limits: { concurrency: endpoint.concurrency, requestsPerMinute: endpoint.requestsPerMinute, tokensPerMinute: endpoint.tokensPerMinute },
+      limits,
+      shared: options.sharedLimits?.(name, endpoint.baseUrl, limits),
       chatModel(model: string): ChatModel {
         let chat = models.get(model);
         if (!chat) models.set(model, (chat = new OpenAIChatModel({ client, endpoint: name, model, howToSetKey, apiKey: key })));
