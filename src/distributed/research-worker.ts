@@ -14,6 +14,7 @@ import { defaultProviderBuilder, ProviderCache, type ProviderBuilder } from './p
 import { newWorkerId, writeWorkerRecord, type RunningTask, type WorkerRecord, type WorkerState } from './registry';
 import { toErrorShape } from './remote-error';
 import type { RedisTarget } from './redis-url';
+import { createSharedEndpointLimits } from './shared-endpoint-limits';
 import { SlotGate } from './slot-gate';
 
 export interface ResearchWorkerOptions {
@@ -81,8 +82,10 @@ export class ResearchWorker {
       providers: options.providers ?? ['offline', 'openai'],
       maxQueuedMs: options.maxQueuedMs,
     };
-    this.providers = new ProviderCache(options.buildProvider ?? defaultProviderBuilder(), root);
     this.redis = openConnection(options.target, `research-worker:${this.id}`, (message) => this.trouble(message));
+    // Per-minute limits and 429 pauses of each endpoint are shared by every worker through Redis.
+    const sharedLimits = createSharedEndpointLimits(this.redis, { display: options.target.display });
+    this.providers = new ProviderCache(options.buildProvider ?? defaultProviderBuilder({ sharedLimits }), root);
     this.redis.on('ready', () => this.recovered());
     this.subscriber = openConnection(options.target, `research-worker-cancel:${this.id}`);
     this.gate = new SlotGate(Math.max(1, Math.floor(options.concurrency ?? 4)), (queue, concurrency) => {

@@ -1,0 +1,224 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Redis } from 'ioredis';
+import { listWorkers } from '../../../src/distributed/registry';
+import { redisServerInstalled, RedisServer, requireRedisServer, freePort } from '../../support/redis-server';
+import { runCli, type CliRun } from '../../support/run-cli';
+import { WorkerProcess } from '../../support/worker-process';
+
+/**
+ * Runs through real processes: redis-server, `dist/worker.js` workers and the `dist/cli.js`
+ * dispatcher, as a person would run them on several machines.
+ */
+
+interface Delivery {
+  jobId: string;
+  taskId: string;
+  attempt: number;
+  workerId: string;
+}
+
+function writePlan(dir: string, tasks: Array<{ id: string; kind?: string; ms: number; dependsOn?: string[] }>): string {
+  const file = path.join(dir, 'plan.json');
+  const plan = {
+    question: 'how do workers share a run?',
+    tasks: tasks.map((t) => ({ id: t.id, kind: t.kind ?? 'search', description: `task ${t.id}`, dependsOn: t.dependsOn ?? [], simulate: { ms: t.ms } })),
+  };
+  writeFileSync(file, JSON.stringify(plan));
+  return file;
+}
+
+function reportLine(run: CliRun): { reportPath: string; outcome: string } {
+  const line = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string }).find((e) => e.type === 'report');
+  assert.ok(line, `no report line; stderr:\n${run.stderr}`);
+  return line as unknown as { reportPath: string; outcome: string };
+}
+
+function journalResults(reportPath: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const line of readFileSync(path.join(path.dirname(reportPath), 'journal.jsonl'), 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const record = JSON.parse(line) as { type: string; taskId?: string };
+    if (record.type === 'task:result') counts.set(record.taskId!, (counts.get(record.taskId!) ?? 0) + 1);
+  }
+  return counts;
+}
+
+async function deliveries(redis: Redis): Promise<Delivery[]> {
+  const keys = await redis.keys('research:deliveries:*');
+  const lists = await Promise.all(keys.map((k) => redis.lrange(k, 0, -1)));
+  return lists.flat().map((text) => JSON.parse(text) as Delivery);
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tries = 400): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe('workers on Redis (real processes)', function () {
+  this.timeout(90_000);
+  let server: RedisServer;
+  let redis: Redis;
+  let dir: string;
+  const workers: WorkerProcess[] = [];
+
+  before(async function () {
+    requireRedisServer(this);
+    server = await RedisServer.start();
+    redis = new Redis(server.url, { maxRetriesPerRequest: null });
+    redis.on('error', () => undefined);
+  });
+  after(async () => {
+    redis?.disconnect();
+    await server?.dispose();
+  });
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'research-workers-'));
+    if (redis.status === 'ready') await redis.flushall();
+  });
+  afterEach(async () => {
+    for (const worker of workers.splice(0)) worker.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function startWorkers(count: number, extra: string[] = []): Promise<WorkerProcess[]> {
+    const started = await Promise.all(
+      Array.from({ length: count }, () => WorkerProcess.start(['--redis', server.url, '--dir', dir, '--concurrency', '2', '--lock-timeout', '1', ...extra])),
+    );
+    workers.push(...started);
+    return started;
+  }
+
+  it('three worker processes share a run, and each task is recorded once', async () => {
+    await startWorkers(3);
+    const tasks = Array.from({ length: 12 }, (_, i) => ({ id: `s${i}`, ms: 200 }));
+    const plan = writePlan(dir, [...tasks, { id: 'a', kind: 'analyze', ms: 50, dependsOn: tasks.map((t) => t.id) }, { id: 'w', kind: 'synthesize', ms: 50, dependsOn: ['a'] }]);
+    const run = await runCli(['--dir', dir, '--plan', plan, '--json', '--concurrency', '6', '--redis', server.url], { timeoutMs: 60_000 });
+    assert.equal(run.code, 0, run.stderr);
+    const { reportPath, outcome } = reportLine(run);
+    assert.equal(outcome, 'completed');
+    const results = journalResults(reportPath);
+    assert.equal(results.size, 14);
+    for (const [taskId, count] of results) assert.equal(count, 1, `task ${taskId} was recorded ${count} times`);
+    const byWorker = new Set((await deliveries(redis)).map((d) => d.workerId));
+    assert.ok(byWorker.size >= 2, `all tasks went to ${[...byWorker].join(', ')}`);
+  });
+
+  it('a worker killed with SIGKILL mid-task: another takes the task over and it completes exactly once', async () => {
+    const [first, second, third] = await startWorkers(3);
+    const pids = new Map([first, second, third].map((w) => [w.pid, w]));
+    const plan = writePlan(dir, [{ id: 'long', ms: 2500 }, { id: 'b', ms: 100 }, { id: 'c', ms: 100 }]);
+    const simulateLog = path.join(dir, 'attempts.log');
+    let killedPid: number | undefined;
+    const running = runCli(['--dir', dir, '--plan', plan, '--json', '--redis', server.url], { timeoutMs: 60_000, env: { RESEARCH_SIMULATE_LOG: simulateLog } });
+    const holder = await waitFor('a worker to hold "long"', async () => (await listWorkers(redis)).find((w) => w.running.some((t) => t.taskId === 'long')));
+    killedPid = holder.pid;
+    pids.get(holder.pid)!.kill('SIGKILL');
+    const silent = await waitFor('the killed worker to fall silent', async () => (await listWorkers(redis)).find((w) => w.pid === killedPid && w.silent));
+    assert.equal(silent.state, 'error', 'a worker whose heartbeats stopped shows as error');
+
+    const run = await running;
+    assert.equal(run.code, 0, run.stderr);
+    const { reportPath, outcome } = reportLine(run);
+    assert.equal(outcome, 'completed');
+    assert.equal(journalResults(reportPath).get('long'), 1, 'the task is recorded once');
+    const longDeliveries = (await deliveries(redis)).filter((d) => d.taskId === 'long');
+    assert.equal(longDeliveries.length, 2, 'delivered to the killed worker, then to another');
+    assert.equal(new Set(longDeliveries.map((d) => d.jobId)).size, 1, 'both deliveries are the same attempt (stalled-job recovery, not a retry)');
+    assert.notEqual(longDeliveries[0].workerId, longDeliveries[1].workerId);
+    const attempts = readFileSync(simulateLog, 'utf8').trim().split('\n').filter((l) => l.startsWith('long '));
+    assert.deepEqual(attempts, ['long 1', 'long 1']);
+  });
+
+  it('Redis restarted empty mid-run: jobs it lost are queued again and the run completes', async () => {
+    await startWorkers(2);
+    const plan = writePlan(dir, [
+      { id: 'a', ms: 300 },
+      { id: 'b', ms: 300, dependsOn: ['a'] },
+      { id: 'c', ms: 1500, dependsOn: ['b'] },
+      { id: 'd', ms: 300, dependsOn: ['c'] },
+      { id: 'e', ms: 300 },
+    ]);
+    let restarted: Promise<void> | undefined;
+    const run = await runCli(['--dir', dir, '--plan', plan, '--json', '--redis', server.url], {
+      timeoutMs: 60_000,
+      onStdoutLine: (line) => {
+        const event = JSON.parse(line) as { type: string; taskId?: string; to?: string };
+        if (!restarted && event.type === 'task:state' && event.taskId === 'c' && event.to === 'RUNNING') {
+          restarted = (async () => {
+            await server.stop();
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+            await server.start();
+          })();
+        }
+      },
+    });
+    await restarted;
+    assert.ok(restarted, 'Redis was restarted during the run');
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(reportLine(run).outcome, 'completed');
+    const results = journalResults(reportLine(run).reportPath);
+    assert.deepEqual([...results.keys()].sort(), ['a', 'b', 'c', 'd', 'e']);
+    for (const count of results.values()) assert.equal(count, 1);
+  });
+
+  it('Redis gone for good: the waiting tasks fail with a clear reason after the grace period, and the report is written', async () => {
+    await startWorkers(1);
+    const plan = writePlan(dir, [{ id: 'a', ms: 100 }, { id: 'slow', ms: 20_000, dependsOn: ['a'] }]);
+    let stopped: Promise<void> | undefined;
+    const run = await runCli(['--dir', dir, '--plan', plan, '--json', '--redis', server.url, '--redis-grace', '2'], {
+      timeoutMs: 60_000,
+      onStdoutLine: (line) => {
+        const event = JSON.parse(line) as { type: string; taskId?: string; to?: string };
+        if (!stopped && event.type === 'task:state' && event.taskId === 'slow' && event.to === 'RUNNING') stopped = server.stop();
+      },
+    });
+    await stopped;
+    try {
+      assert.equal(run.code, 1, run.stderr);
+      const { reportPath, outcome } = reportLine(run);
+      assert.equal(outcome, 'partial');
+      assert.ok(existsSync(reportPath));
+      assert.match(readFileSync(reportPath, 'utf8'), /Redis at redis:\/\/127\.0\.0\.1:\d+\/? has been unreachable/);
+    } finally {
+      await server.start();
+      redis.disconnect();
+      redis = new Redis(server.url, { maxRetriesPerRequest: null });
+      redis.on('error', () => undefined);
+    }
+  });
+});
+
+describe('no Redis reachable', function () {
+  this.timeout(20_000);
+  before(function () {
+    if (!redisServerInstalled() && !process.env.CI) this.skip(); // reason: the worker needs the bundle only; kept with its suite
+  });
+
+  it('the dispatcher says so at once and starts nothing', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(path.join(tmpdir(), 'research-noredis-'));
+    try {
+      const run = await runCli(['--dir', dir, 'a question', '--redis', `redis://:secret-pw@127.0.0.1:${port}`]);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, new RegExp(`cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}.*connection refused`));
+      assert.doesNotMatch(run.stderr, /secret-pw/);
+      assert.ok(!existsSync(path.join(dir, '.research')), 'no run was started');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a worker says so at once and exits', async () => {
+    const port = await freePort();
+    const worker = await WorkerProcess.start(['--redis', `redis://127.0.0.1:${port}`]).catch((error: Error) => error);
+    assert.ok(worker instanceof Error);
+    assert.match(worker.message, /cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+.*connection refused/);
+  });
+});
