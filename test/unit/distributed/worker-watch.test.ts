@@ -148,6 +148,29 @@ describe('WorkerWatch: the Workers view polling a real Redis', function () {
     }
   });
 
+  it('lists a Redis that wants a password with it, and says "authentication failed" without it', async () => {
+    const own = await RedisServer.start();
+    try {
+      const admin = openConnection(parseRedisUrl(own.url, undefined), 'test-admin');
+      await admin.config('SET', 'requirepass', 'pw-for-test');
+      admin.disconnect();
+      const without = watch(own.url);
+      without.watch.start();
+      await until(() => without.seen.length > 0, 10_000, 'the refusal');
+      assert.equal(without.seen[0]!.state, 'unreachable');
+      assert.match(without.seen[0]!.state === 'unreachable' ? without.seen[0]!.message : '', /authentication failed/);
+      const seen: WorkerWatchStatus[] = [];
+      const withPassword = new WorkerWatch(parseRedisUrl(own.url, 'pw-for-test'), (s) => seen.push(s), { intervalMs: 20, timeoutMs: 1_000 });
+      watches.push(withPassword);
+      withPassword.start();
+      await until(() => seen.length > 0, 10_000, 'the listing');
+      assert.deepEqual(seen[0], { state: 'listed', workers: [] });
+    } finally {
+      for (const w of watches.splice(0)) w.dispose();
+      await own.dispose();
+    }
+  });
+
   it('never shows the password in what it reports', async () => {
     const w = new WorkerWatch(parseRedisUrl(`redis://127.0.0.1:${await freePort()}`, 's3cret-pass'), () => undefined, { intervalMs: 20, timeoutMs: 1_000 });
     watches.push(w);
