@@ -110,8 +110,12 @@ async function clearApiKey(context: vscode.ExtensionContext, nameArgument: unkno
   const removed = (await context.secrets.get(secretKeyOf(name))) !== undefined;
   await context.secrets.delete(secretKeyOf(name));
   await context.globalState.update(NAMES_STATE, names.filter((n) => n !== name));
-  const what = name === REDIS_PASSWORD_NAME ? 'the Redis password' : `the API key for "${name}"`;
-  void vscode.window.showInformationMessage(removed ? `Research: ${what} is removed.` : `Research: ${what} was not stored.`);
+  const redis = name === REDIS_PASSWORD_NAME;
+  void vscode.window.showInformationMessage(
+    removed
+      ? `Research: ${redis ? 'the Redis password' : `the API key for "${name}"`} is removed.`
+      : `Research: ${redis ? 'no Redis password was stored' : `no API key was stored for "${name}"`}.`,
+  );
   return { name, removed };
 }
 
