@@ -1,5 +1,6 @@
-// Bundles the extension and the headless CLI. `--production` minifies; `--watch` rebuilds on change;
-// `--quiet` prints nothing but errors (used by `npm run research`, whose stdout belongs to the CLI).
+// Bundles the extension, its lazily loaded Redis part and the headless CLI. `--production` minifies;
+// `--watch` rebuilds on change; `--quiet` prints nothing but errors (used by `npm run research`, whose
+// stdout belongs to the CLI).
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
@@ -37,6 +38,9 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // Workers on Redis (bullmq, ioredis): loaded by the extension only when research.redis.url is set,
+  // so the extension's own bundle does not carry them.
+  { ...common, entryPoints: ['src/distributed/index.ts'], outfile: 'dist/distributed.js' },
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],

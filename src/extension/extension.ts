@@ -4,9 +4,13 @@ import { registerRunHistory } from './history/register';
 import { RunManager } from './run-manager';
 import { registerSecretCommands } from './secrets';
 import { registerProgressPanel } from './webview/progress-panel';
+import { registerWorkersView, type WorkersViewApi } from './workers-view';
+
+/** What the integration tests reach: the run manager, the task tree, and the Workers view. */
+export type ExtensionTestApi = ResearchTestApi & { workers: WorkersViewApi };
 
 /** Thin adapter: commands and UI in, core calls out. Everything that thinks lives in src/core. */
-export function activate(context: vscode.ExtensionContext): { api: ResearchTestApi } {
+export function activate(context: vscode.ExtensionContext): { api: ExtensionTestApi } {
   const log = vscode.window.createOutputChannel('Research Dispatcher', { log: true });
   const runs = new RunManager(log, context);
   context.subscriptions.push(log, runs);
@@ -14,8 +18,9 @@ export function activate(context: vscode.ExtensionContext): { api: ResearchTestA
   context.subscriptions.push(registerProgressPanel(context, runs, log));
   registerSecretCommands(context);
   registerRunHistory(context, log, runs);
-  // Returned for the integration tests only (the run manager and the tree they check).
-  return { api };
+  const workers = registerWorkersView(context);
+  // Returned for the integration tests only (the run manager and the views they check).
+  return { api: { ...api, workers } };
 }
 
 export function deactivate(): void {

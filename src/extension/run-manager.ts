@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { Dispatcher } from '../core/dispatcher';
 import { errorMessage, UsageError } from '../core/errors';
 import { EventBus, type RunOutcome } from '../core/events';
+import type { OpenTransport } from '../core/executor';
 import { DEFAULT_MAX_TASKS, PlanValidationError } from '../core/plan';
 import type { ResearchProvider } from '../core/provider';
 import { validateQuestion } from '../core/question';
@@ -20,6 +21,7 @@ import { recordedProviderSettings, type ProviderSettings } from '../providers/cr
 import { pickRunToResume } from './history/resume-command';
 import { createProviderForRun } from './provider-for-run';
 import { readSettings, type ResearchSettings } from './settings';
+import { transportForRun } from './transport-for-run';
 
 import type { RunManagerApi } from './webview/run-source';
 
@@ -45,8 +47,17 @@ interface Launch {
   readonly kind: 'start' | 'resume';
   /** Resume: the provider settings recorded in run.json; start: undefined (the research.* settings). */
   readonly providerSettings?: ProviderSettings;
-  /** Runs the research with the shared machinery: research() or resumeResearch(). */
-  go(hooks: { provider: ResearchProvider; bus: EventBus; signal: AbortSignal; onDispatcher: (dispatcher: Dispatcher) => void }): Promise<ResearchResult>;
+  /**
+   * Runs the research with the shared machinery: research() or resumeResearch(). `transport` is set
+   * when the tasks run on workers (research.redis.url), undefined when they run here.
+   */
+  go(hooks: {
+    provider: ResearchProvider;
+    bus: EventBus;
+    signal: AbortSignal;
+    onDispatcher: (dispatcher: Dispatcher) => void;
+    transport: OpenTransport | undefined;
+  }): Promise<ResearchResult>;
 }
 
 /** How often, at most, views hear of changes: 10 times a second keeps a 500-task run smooth. */
@@ -160,7 +171,7 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
       question,
       concurrency: settings.concurrency,
       kind: 'start',
-      go: ({ provider, bus, signal, onDispatcher }) =>
+      go: ({ provider, bus, signal, onDispatcher, transport }) =>
         research({
           question,
           plan,
@@ -174,6 +185,7 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
           signal,
           bus,
           onDispatcher,
+          transport,
         }),
     });
   }
@@ -214,8 +226,8 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
       concurrency: recorded?.options.concurrency ?? settings.concurrency,
       providerSettings,
       kind: 'resume',
-      go: ({ provider, bus, signal, onDispatcher }) =>
-        resumeResearch({ runId, root, provider, outputFolder: settings.outputFolder, bus, signal, onDispatcher, onNotice: (m) => this.log.info(m) }),
+      go: ({ provider, bus, signal, onDispatcher, transport }) =>
+        resumeResearch({ runId, root, provider, outputFolder: settings.outputFolder, bus, signal, onDispatcher, transport, onNotice: (m) => this.log.info(m) }),
     });
   }
 
@@ -313,8 +325,9 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
   }
 
   /**
-   * The one path of every run, started or resumed: build the provider (a missing key, model or setting
-   * is said before anything starts), then the event bus into the RunViewModel and the log, the views,
+   * The one path of every run, started or resumed: check the workers' Redis when research.redis.url is
+   * set, build the provider (a missing key, model or setting, or a Redis that does not answer, is said
+   * before anything starts), then the event bus into the RunViewModel and the log, the views,
    * the progress notification, the report opened at the end, errors shown, the provider disposed.
    */
   private async launch(launch: Launch): Promise<StartResult | undefined> {
@@ -322,9 +335,11 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
     // Checked again: a run may have started while the question or the run to resume was being asked for.
     if (await this.refuseWhileRunning()) return undefined;
     let provider: ResearchProvider;
+    let transport: OpenTransport | undefined;
     this.preparing = true;
     this.lastStartError = undefined;
     try {
+      transport = await transportForRun(this.context, settings.redisUrl, this.log);
       provider = await createProviderForRun(this.context, folder.uri, { outputFolder: settings.outputFolder, runDir: launch.runDir, settings: launch.providerSettings });
     } catch (error) {
       this.lastStartError = `Research: ${errorMessage(error)}`;
@@ -360,7 +375,7 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
           });
           progress.report({ message: launch.kind === 'resume' ? 'resuming…' : 'planning…' });
           try {
-            return await launch.go({ provider, bus, signal: run.controller.signal, onDispatcher: (dispatcher) => (run.dispatcher = dispatcher) });
+            return await launch.go({ provider, bus, signal: run.controller.signal, onDispatcher: (dispatcher) => (run.dispatcher = dispatcher), transport });
           } finally {
             listener.dispose();
           }
@@ -398,7 +413,7 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
   private showError(error: unknown): void {
     const message = errorMessage(error);
     this.log.error(`research failed: ${message}`);
-    const prefix = error instanceof UsageError || error instanceof PlanValidationError ? 'Research' : 'Research failed';
+    const prefix = isUsageError(error) || error instanceof PlanValidationError ? 'Research' : 'Research failed';
     void vscode.window.showErrorMessage(`${prefix}: ${message}`);
   }
 
@@ -501,6 +516,14 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
     this.statusBar.tooltip = tooltip;
     this.statusBar.show();
   }
+}
+
+/**
+ * By name as well as by class: errors of the transport come from dist/distributed.js, which bundles
+ * its own copy of the error classes.
+ */
+function isUsageError(error: unknown): boolean {
+  return error instanceof UsageError || (error instanceof Error && error.name === 'UsageError');
 }
 
 function parseStartArgument(argument: unknown): { question?: string; plan?: unknown } {

@@ -4,11 +4,35 @@ import { KNOWN_API_KEYS, apiKeyEnvVar, resolveApiKey, secretStorageKey, validate
 /**
  * "Research: Set API Key" and "Research: Clear API Key": keys live in VS Code's SecretStorage, one per
  * endpoint name or search API, typed into a password box and never logged or shown. The names of the
- * stored keys (not the keys) are remembered in globalState so Clear can offer them.
+ * stored keys (not the keys) are remembered in globalState so Clear can offer them. The password of
+ * the Redis that `research.redis.url` names is set and cleared the same way, as "Redis password".
  */
 
 const NAMES_STATE = 'research.apiKeyNames';
 const OTHER = 'Another endpoint…';
+
+/**
+ * The name the commands give the Redis password (the pick lists show it; tests pass it). It has a
+ * space, which no key name may have (validateKeyName), so no endpoint can ever share its entry.
+ */
+export const REDIS_PASSWORD_NAME = 'Redis password';
+/** Its SecretStorage entry. */
+export const REDIS_PASSWORD_SECRET = 'research.redis.password';
+/** Read when none is stored, as the CLI and the workers do (REDIS_PASSWORD_ENV in src/distributed/redis-url.ts). */
+const REDIS_PASSWORD_ENV = 'RESEARCH_REDIS_PASSWORD';
+
+/** The SecretStorage entry of a name the commands take. */
+function secretKeyOf(name: string): string {
+  return name === REDIS_PASSWORD_NAME ? REDIS_PASSWORD_SECRET : secretStorageKey(name);
+}
+
+/**
+ * The stored Redis password, or undefined when none is stored (parseRedisUrl then reads
+ * RESEARCH_REDIS_PASSWORD, as in the CLI).
+ */
+export async function readRedisPassword(context: vscode.ExtensionContext): Promise<string | undefined> {
+  return (await context.secrets.get(REDIS_PASSWORD_SECRET))?.trim() || undefined;
+}
 
 /** The key for `name`: SecretStorage, then its environment variable (see providers/api-keys.ts). */
 export function readApiKey(context: vscode.ExtensionContext, name: string): Promise<string | undefined> {
@@ -41,7 +65,7 @@ async function setApiKey(context: vscode.ExtensionContext, nameArgument: unknown
   if (name === undefined) return undefined;
   let checked: string;
   try {
-    checked = validateKeyName(name);
+    checked = name === REDIS_PASSWORD_NAME ? name : validateKeyName(name);
   } catch (error) {
     void vscode.window.showErrorMessage(`Research: ${(error as Error).message}`);
     return undefined;
@@ -51,15 +75,22 @@ async function setApiKey(context: vscode.ExtensionContext, nameArgument: unknown
       ? keyArgument
       : await vscode.window.showInputBox({
           title: `Research: Set API Key — ${checked}`,
-          prompt: `The API key for ${KNOWN_API_KEYS[checked]?.description ?? `the endpoint "${checked}"`}. It is kept in VS Code's secret storage, never in settings.`,
+          prompt:
+            checked === REDIS_PASSWORD_NAME
+              ? "The password of the Redis that research.redis.url names (workers). It is kept in VS Code's secret storage, never in settings."
+              : `The API key for ${KNOWN_API_KEYS[checked]?.description ?? `the endpoint "${checked}"`}. It is kept in VS Code's secret storage, never in settings.`,
           password: true,
           ignoreFocusOut: true,
           validateInput: (value) => (value.trim() === '' ? 'Paste the key, or press Escape to cancel.' : undefined),
         });
   if (key === undefined || key.trim() === '') return undefined;
-  await context.secrets.store(secretStorageKey(checked), key.trim());
+  await context.secrets.store(secretKeyOf(checked), key.trim());
   await context.globalState.update(NAMES_STATE, [...new Set([...storedNames(context), checked])].sort());
-  void vscode.window.showInformationMessage(`Research: the API key for "${checked}" is stored in VS Code's secret storage.`);
+  void vscode.window.showInformationMessage(
+    checked === REDIS_PASSWORD_NAME
+      ? "Research: the Redis password is stored in VS Code's secret storage; it applies to the next run."
+      : `Research: the API key for "${checked}" is stored in VS Code's secret storage.`,
+  );
   return { name: checked };
 }
 
@@ -76,11 +107,14 @@ async function clearApiKey(context: vscode.ExtensionContext, nameArgument: unkno
     name = (await vscode.window.showQuickPick(names, { title: 'Research: Clear API Key', placeHolder: 'Which stored key do you want to remove?' }))?.trim();
   }
   if (!name) return undefined;
-  const removed = (await context.secrets.get(secretStorageKey(name))) !== undefined;
-  await context.secrets.delete(secretStorageKey(name));
+  const removed = (await context.secrets.get(secretKeyOf(name))) !== undefined;
+  await context.secrets.delete(secretKeyOf(name));
   await context.globalState.update(NAMES_STATE, names.filter((n) => n !== name));
+  const redis = name === REDIS_PASSWORD_NAME;
   void vscode.window.showInformationMessage(
-    removed ? `Research: the API key for "${name}" is removed.` : `Research: no API key was stored for "${name}".`,
+    removed
+      ? `Research: ${redis ? 'the Redis password' : `the API key for "${name}"`} is removed.`
+      : `Research: ${redis ? 'no Redis password was stored' : `no API key was stored for "${name}"`}.`,
   );
   return { name, removed };
 }
@@ -90,14 +124,19 @@ function storedNames(context: vscode.ExtensionContext): string[] {
   return Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [];
 }
 
-/** Known keys, endpoints named in settings, keys stored before, and a way to name another. */
+/** Known keys, endpoints named in settings, keys stored before, the Redis password, and a way to name another. */
 async function pickName(stored: readonly string[], placeHolder: string): Promise<string | undefined> {
-  const names = new Set([...Object.keys(KNOWN_API_KEYS), ...configuredEndpointNames(), ...stored]);
+  const names = new Set([...Object.keys(KNOWN_API_KEYS), ...configuredEndpointNames(), ...stored.filter((n) => n !== REDIS_PASSWORD_NAME)]);
   const items: vscode.QuickPickItem[] = [...names].map((name) => ({
     label: name,
     description: `${KNOWN_API_KEYS[name]?.description ?? 'endpoint'} · or ${apiKeyEnvVar(name)}`,
     detail: stored.includes(name) ? 'a key is stored; setting one replaces it' : undefined,
   }));
+  items.push({
+    label: REDIS_PASSWORD_NAME,
+    description: `for workers on the Redis of research.redis.url · or ${REDIS_PASSWORD_ENV}`,
+    detail: stored.includes(REDIS_PASSWORD_NAME) ? 'a password is stored; setting one replaces it' : undefined,
+  });
   items.push({ label: OTHER, description: 'type the endpoint name' });
   const picked = await vscode.window.showQuickPick(items, { title: 'Research: Set API Key', placeHolder, ignoreFocusOut: true });
   if (!picked) return undefined;

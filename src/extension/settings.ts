@@ -9,6 +9,8 @@ export interface ResearchSettings {
   outputFolder: string;
   /** Who does the work; "offline" is the embedded default. */
   provider: string;
+  /** Where tasks run: workers through the Redis at this URL, or in this process when empty. */
+  redisUrl: string;
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): ResearchSettings {
@@ -19,5 +21,12 @@ export function readSettings(scope?: vscode.ConfigurationScope): ResearchSetting
     maxRetries: Math.max(0, Math.floor(config.get<number>('maxRetries', 2))),
     outputFolder: config.get<string>('outputFolder', DEFAULT_OUTPUT_FOLDER) || DEFAULT_OUTPUT_FOLDER,
     provider: config.get<string>('provider', 'offline') || 'offline',
+    redisUrl: readRedisUrl(scope),
   };
+}
+
+/** `research.redis.url`, trimmed; empty means tasks run in this process. Also read by the Workers view. */
+export function readRedisUrl(scope?: vscode.ConfigurationScope): string {
+  const value = vscode.workspace.getConfiguration('research', scope).get<unknown>('redis.url', '');
+  return typeof value === 'string' ? value.trim() : '';
 }

@@ -7,7 +7,7 @@ const root = path.resolve(__dirname, '../../..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 describe('extension manifest and package', () => {
-  it('the .vsix holds only the bundled extension and webview script, its icon, README, CHANGELOG, licence and manifest', function () {
+  it('the .vsix holds only the bundled extension, its Redis part and webview script, its icon, README, CHANGELOG, licence and manifest', function () {
     this.timeout(60_000);
     // What `vsce package` would put in the .vsix (no build needed to list it).
     const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
@@ -17,7 +17,22 @@ describe('extension manifest and package', () => {
       .filter(Boolean)
       .filter((file) => !file.startsWith('media/webview/')) // the progress webview's script and styles
       .sort();
-    assert.deepEqual(files, ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/extension.js', 'dist/webview/progress.js', 'media/research.svg', 'package.json']);
+    assert.deepEqual(files, ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/distributed.js', 'dist/extension.js', 'dist/webview/progress.js', 'media/research.svg', 'package.json']);
+  });
+
+  it('the extension bundle leaves bullmq and ioredis to dist/distributed.js, loaded only when research.redis.url is set', async function () {
+    this.timeout(60_000);
+    // The same bundles esbuild.js makes, in memory, with the list of what went into each.
+    const esbuild = await import('esbuild');
+    const inputs = async (entry: string, external: string[] = []) => {
+      const result = await esbuild.build({ entryPoints: [path.join(root, entry)], bundle: true, platform: 'node', format: 'cjs', external, write: false, metafile: true, logLevel: 'silent' });
+      return Object.keys(result.metafile.inputs);
+    };
+    const redisLibraries = (files: string[]) => files.filter((f) => /node_modules\/(ioredis|bullmq)\//.test(f));
+    const extension = await inputs('src/extension/extension.ts', ['vscode']);
+    assert.deepEqual(redisLibraries(extension), []);
+    assert.ok(!extension.some((f) => f.includes('src/distributed/') && !f.endsWith('.d.ts')), 'the extension imports only types of src/distributed');
+    assert.ok(redisLibraries(await inputs('src/distributed/index.ts')).length > 0, 'dist/distributed.js carries ioredis');
   });
 
   it('activates only through its commands and view, a restored progress panel, or an interrupted run', () => {
@@ -26,6 +41,15 @@ describe('extension manifest and package', () => {
     // going on or after one was killed, which is exactly when the extension offers to resume.
     assert.deepEqual([...manifest.activationEvents].sort(), ['onWebviewPanel:research.progress', 'workspaceContains:.research/*/lock']);
     assert.ok(manifest.contributes.views.research.some((v: { id: string }) => v.id === 'research.tasks'));
+  });
+
+  it('shows the Workers view only while research.redis.url is set, and an untrusted folder cannot set that URL', () => {
+    const workers = manifest.contributes.views.research.find((v: { id: string }) => v.id === 'research.workers');
+    assert.equal(workers?.when, 'research.redisConfigured');
+    assert.equal(manifest.contributes.configuration.properties['research.redis.url'].default, '');
+    assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('research.redis.url'));
+    const welcomes = manifest.contributes.viewsWelcome.filter((w: { view: string }) => w.view === 'research.workers');
+    assert.deepEqual(welcomes.map((w: { when: string }) => w.when).sort(), ['research.workersStatus == invalid', 'research.workersStatus == none', 'research.workersStatus == unreachable']);
   });
 
   it('every command is in the "Research" category and every palette entry names a contributed command', () => {
