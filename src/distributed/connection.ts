@@ -65,6 +65,6 @@ function describeConnectError(error: unknown): string {
   if (code === 'ECONNREFUSED') return 'connection refused (nothing listens on that port)';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name does not resolve';
   const message = errorMessage(error);
-  if (/NOAUTH|WRONGPASS|invalid password/i.test(message)) return `authentication failed (${message}); set the password in the URL or in RESEARCH_REDIS_PASSWORD`;
+  if (/NOAUTH|WRONGPASS|invalid password/i.test(message)) return `authentication failed (${message}); give the password in RESEARCH_REDIS_PASSWORD or the URL (in VS Code: Research: Set API Key → Redis password)`;
   return message;
 }

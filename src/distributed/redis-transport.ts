@@ -61,6 +61,8 @@ class RedisTaskTransport implements TaskTransport {
   private readonly redis: Redis;
   private readonly queues = new Map<TaskKind, Queue>();
   private readonly events = new Map<TaskKind, QueueEvents>();
+  /** Connections handed to BullMQ, which leaves a connection it was given open when it closes. */
+  private readonly connections: Redis[] = [];
   private readonly pending = new Map<string, PendingJob>();
   private readonly watchdog: NodeJS.Timeout;
   private readonly graceMs: number;
@@ -123,9 +125,10 @@ class RedisTaskTransport implements TaskTransport {
     this.closed = true;
     clearInterval(this.watchdog);
     for (const pending of [...this.pending.values()]) this.settle(pending, { error: new PermanentError('the run ended') });
-    await Promise.allSettled([...this.events.values()].map((e) => e.close()));
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
-    this.redis.disconnect();
+    // BullMQ's close waits for Redis; a Redis that is gone must not keep the run from ending.
+    const closing = Promise.allSettled([...this.events.values(), ...this.queues.values()].map((q) => q.close()));
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    for (const connection of [this.redis, ...this.connections]) connection.disconnect();
   }
 
   // ---------------------------------------------------------------- queues and events
@@ -152,8 +155,10 @@ class RedisTaskTransport implements TaskTransport {
   }
 
   private listen(kind: TaskKind): void {
+    const connection = openConnection(this.target, `research-events:${this.request.runId}`);
+    this.connections.push(connection);
     const events = new QueueEvents(queueName(kind), {
-      connection: openConnection(this.target, `research-events:${this.request.runId}`),
+      connection,
       prefix: KEY_PREFIX,
     });
     events.on('error', () => undefined);

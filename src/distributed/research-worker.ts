@@ -56,6 +56,8 @@ export class ResearchWorker {
   private readonly redis: Redis;
   private readonly subscriber: Redis;
   private readonly workers = new Map<string, Worker>();
+  /** Connections handed to BullMQ, which leaves a connection it was given open when it closes. */
+  private readonly connections: Redis[] = [];
   private readonly gate: SlotGate;
   private readonly providers: ProviderCache;
   private readonly policy: WorkerPolicy;
@@ -134,8 +136,7 @@ export class ResearchWorker {
       this.reason = options.reason ?? 'stopped';
       await writeWorkerRecord(this.redis, this.record, 60).catch(() => undefined);
       this.providers.dispose();
-      this.subscriber.disconnect();
-      this.redis.disconnect();
+      for (const connection of [this.subscriber, this.redis, ...this.connections]) connection.disconnect();
     })();
     return this.stopping;
   }
@@ -153,8 +154,10 @@ export class ResearchWorker {
         const outcome = await this.process(name, job, signal);
         return { ok: outcome.ok, workerId: outcome.workerId };
       };
+      const connection = openConnection(this.options.target, `research-worker:${this.id}:${kind}`);
+      this.connections.push(connection);
       const worker = new Worker(name, processor, {
-        connection: openConnection(this.options.target, `research-worker:${this.id}:${kind}`),
+        connection,
         prefix: KEY_PREFIX,
         concurrency: this.gate.add(name),
         lockDuration: lockMs,

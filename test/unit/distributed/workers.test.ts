@@ -87,9 +87,11 @@ describe('workers on Redis (real processes)', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Workers over the test's folder; each simulated attempt they start is logged to attempts.log. */
   async function startWorkers(count: number, extra: string[] = []): Promise<WorkerProcess[]> {
+    const env = { RESEARCH_SIMULATE_LOG: path.join(dir, 'attempts.log') };
     const started = await Promise.all(
-      Array.from({ length: count }, () => WorkerProcess.start(['--redis', server.url, '--dir', dir, '--concurrency', '2', '--lock-timeout', '1', ...extra])),
+      Array.from({ length: count }, () => WorkerProcess.start(['--redis', server.url, '--dir', dir, '--concurrency', '2', '--lock-timeout', '1', ...extra], env)),
     );
     workers.push(...started);
     return started;
@@ -114,9 +116,8 @@ describe('workers on Redis (real processes)', function () {
     const [first, second, third] = await startWorkers(3);
     const pids = new Map([first, second, third].map((w) => [w.pid, w]));
     const plan = writePlan(dir, [{ id: 'long', ms: 2500 }, { id: 'b', ms: 100 }, { id: 'c', ms: 100 }]);
-    const simulateLog = path.join(dir, 'attempts.log');
     let killedPid: number | undefined;
-    const running = runCli(['--dir', dir, '--plan', plan, '--json', '--redis', server.url], { timeoutMs: 60_000, env: { RESEARCH_SIMULATE_LOG: simulateLog } });
+    const running = runCli(['--dir', dir, '--plan', plan, '--json', '--redis', server.url], { timeoutMs: 60_000 });
     const holder = await waitFor('a worker to hold "long"', async () => (await listWorkers(redis)).find((w) => w.running.some((t) => t.taskId === 'long')));
     killedPid = holder.pid;
     pids.get(holder.pid)!.kill('SIGKILL');
@@ -132,7 +133,7 @@ describe('workers on Redis (real processes)', function () {
     assert.equal(longDeliveries.length, 2, 'delivered to the killed worker, then to another');
     assert.equal(new Set(longDeliveries.map((d) => d.jobId)).size, 1, 'both deliveries are the same attempt (stalled-job recovery, not a retry)');
     assert.notEqual(longDeliveries[0].workerId, longDeliveries[1].workerId);
-    const attempts = readFileSync(simulateLog, 'utf8').trim().split('\n').filter((l) => l.startsWith('long '));
+    const attempts = readFileSync(path.join(dir, 'attempts.log'), 'utf8').trim().split('\n').filter((l) => l.startsWith('long '));
     assert.deepEqual(attempts, ['long 1', 'long 1']);
   });
 
