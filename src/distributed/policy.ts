@@ -32,7 +32,7 @@ export function policyViolation(job: JobData, policy: WorkerPolicy, facts: Polic
     return `this worker does not run tasks for the "${job.provider.id}" provider (it allows ${policy.providers.join(', ')}; start it with --providers ${job.provider.id} to allow it)`;
   }
   if (job.workspace.name !== policy.workspace) {
-    return `the task researches the folder "${job.workspace.name}" but this worker serves "${policy.workspace}": start a worker with --root pointing at a copy of "${job.workspace.name}"`;
+    return `the task researches the folder "${job.workspace.name}" but this worker serves "${policy.workspace}": start a worker with --dir pointing at a copy of "${job.workspace.name}"`;
   }
   if (policy.maxQueuedMs !== undefined && facts.now - job.enqueuedAt > policy.maxQueuedMs) {
     return `it waited ${Math.round((facts.now - job.enqueuedAt) / 1000)} s in the queue, longer than this worker accepts (${Math.round(policy.maxQueuedMs / 1000)} s)`;

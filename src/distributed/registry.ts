@@ -28,7 +28,7 @@ export const workerRecordSchema = z.object({
   pid: z.number(),
   capabilities: z.array(z.enum(TASK_KINDS)),
   concurrency: z.number(),
-  /** The folder's name this worker researches (its --root). */
+  /** The folder's name this worker researches (its --dir). */
   workspace: z.string(),
   state: z.enum(WORKER_STATES),
   /** Why the state is `error` (or why the worker stopped). */
