@@ -23,7 +23,7 @@ VSCODE_DIR="$CACHE/node_modules/code-server/lib/vscode"
 log() { echo "[setup] $*"; }
 
 # 1. Debian packages (only when missing).
-APT_PACKAGES=(libkrb5-dev pkg-config ripgrep chromium)
+APT_PACKAGES=(libkrb5-dev pkg-config ripgrep chromium redis-server)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
