@@ -194,5 +194,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
+    // Everything is written by now. A client library's timer (a Redis reconnect after Redis went away)
+    // must not keep the terminal waiting, so leave shortly even if one is still pending.
+    setTimeout(() => process.exit(code), 500).unref();
   });
 }

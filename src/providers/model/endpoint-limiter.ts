@@ -1,4 +1,5 @@
 import { RateLimitedError } from '../../core/errors';
+import { Slots } from '../../core/slots';
 import type { HoldReason, SharedEndpointState } from './shared-endpoint-state';
 import { TokenBucket } from './token-bucket';
 
@@ -16,9 +17,6 @@ export interface Lease {
   release(): void;
 }
 
-interface Waiter {
-  grant: () => void;
-}
 
 const MINUTE = 60_000;
 
@@ -37,8 +35,7 @@ const MINUTE = 60_000;
  * times `concurrency` requests in flight), while per-minute limits and 429 pauses are shared.
  */
 export class EndpointLimiter {
-  private inFlight = 0;
-  private readonly queue: Waiter[] = [];
+  private readonly slots = new Slots(() => this.limits.concurrency);
   private readonly requests?: TokenBucket;
   private readonly tokens?: TokenBucket;
   /** With shared limits, also the pauses the store told of: they only ever grow, so this is never too long. */
@@ -63,11 +60,11 @@ export class EndpointLimiter {
 
   /** In flight and queued, per slot: 0 idle, 1 full, above 1 with requests waiting. */
   get load(): number {
-    return (this.inFlight + this.queue.length) / Math.max(1, this.limits.concurrency);
+    return (this.slots.inUse + this.slots.waiting) / Math.max(1, this.limits.concurrency);
   }
 
   get active(): number {
-    return this.inFlight;
+    return this.slots.inUse;
   }
 
   /** Whether its time-based limits live in a shared store (then holdMs is what this process last heard). */
@@ -99,15 +96,15 @@ export class EndpointLimiter {
 
   async acquire(estimatedTokens: number, signal: AbortSignal, onWait?: (message: string) => void): Promise<Lease> {
     this.throwIfHeld(estimatedTokens);
-    if (onWait && (this.inFlight >= this.limits.concurrency || this.queue.length > 0)) {
-      onWait(`waiting for a free slot on endpoint "${this.name}" (${this.inFlight} of ${this.limits.concurrency} in use, ${this.queue.length} waiting)`);
+    if (onWait && this.slots.full) {
+      onWait(`waiting for a free slot on endpoint "${this.name}" (${this.slots.inUse} of ${this.limits.concurrency} in use, ${this.slots.waiting} waiting)`);
     }
-    await this.slot(signal);
+    await this.slots.acquire(signal);
     try {
       // Taken only once a slot is free, so a request waiting in line holds no share of the budgets.
       await this.take(estimatedTokens);
     } catch (error) {
-      this.releaseSlot();
+      this.slots.release();
       throw error;
     }
     let released = false;
@@ -116,7 +113,7 @@ export class EndpointLimiter {
       release: () => {
         if (released) return;
         released = true;
-        this.releaseSlot();
+        this.slots.release();
       },
     };
   }
@@ -164,34 +161,5 @@ export class EndpointLimiter {
           ? `is at its limit of ${this.limits.requestsPerMinute} requests per minute`
           : `is at its limit of ${this.limits.tokensPerMinute} tokens per minute`;
     return new RateLimitedError(`endpoint "${this.name}" ${why}${this.shared ? ' (shared by all workers)' : ''}`, wait);
-  }
-
-  private slot(signal: AbortSignal): Promise<void> {
-    signal.throwIfAborted();
-    if (this.inFlight < this.limits.concurrency && this.queue.length === 0) {
-      this.inFlight++;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        grant: () => {
-          signal.removeEventListener('abort', onAbort);
-          this.inFlight++;
-          resolve();
-        },
-      };
-      const onAbort = () => {
-        const index = this.queue.indexOf(waiter);
-        if (index >= 0) this.queue.splice(index, 1);
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.queue.push(waiter);
-    });
-  }
-
-  private releaseSlot(): void {
-    this.inFlight--;
-    while (this.inFlight < this.limits.concurrency && this.queue.length > 0) this.queue.shift()!.grant();
   }
 }

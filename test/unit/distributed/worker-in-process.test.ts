@@ -16,6 +16,7 @@ import { listWorkers } from '../../../src/distributed/registry';
 import { redisTransport } from '../../../src/distributed/redis-transport';
 import { parseRedisUrl, type RedisTarget } from '../../../src/distributed/redis-url';
 import { ResearchWorker } from '../../../src/distributed/research-worker';
+import { eventually } from '../../support/eventually';
 import { RedisServer, requireRedisServer } from '../../support/redis-server';
 
 /** Runs only simulated tasks: the worker and the dispatcher need a provider, never call it. */
@@ -32,15 +33,6 @@ function plan(tasks: Array<{ id: string; kind?: 'search' | 'analyze' | 'synthesi
     question: 'does cancel reach the worker?',
     tasks: tasks.map((t) => ({ id: t.id, kind: t.kind ?? 'search', description: `task ${t.id}`, dependsOn: [], priority: 5, simulate: { ms: t.ms, failTimes: 0 } })),
   };
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, tries = 200): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`gave up waiting for ${what}`);
 }
 
 describe('a worker and a dispatcher on one Redis (in-process)', function () {
@@ -92,9 +84,9 @@ describe('a worker and a dispatcher on one Redis (in-process)', function () {
   it('cancelling a task aborts it on the worker that holds it, and the run goes on', async () => {
     worker = await ResearchWorker.start({ target, root, concurrency: 2, heartbeatMs: 200 });
     const { run, dispatcher } = startRun(plan([{ id: 'long', ms: 30_000 }, { id: 'short', ms: 50 }]));
-    await until('the worker to hold "long"', () => worker!.record.running.some((t) => t.taskId === 'long'));
+    await eventually('the worker to hold "long"', () => worker!.record.running.some((t) => t.taskId === 'long'));
     (await dispatcher).cancelTask('long');
-    await until('the worker to let go of "long"', () => !worker!.record.running.some((t) => t.taskId === 'long'));
+    await eventually('the worker to let go of "long"', () => !worker!.record.running.some((t) => t.taskId === 'long'));
     const result = await run;
     assert.equal(result.tasks.find((t) => t.spec.id === 'long')!.state, 'CANCELLED');
     assert.equal(result.tasks.find((t) => t.spec.id === 'short')!.state, 'COMPLETED');
@@ -110,11 +102,11 @@ describe('a worker and a dispatcher on one Redis (in-process)', function () {
     worker = await ResearchWorker.start({ target, root, concurrency: 3, heartbeatMs: 200 });
     const controller = new AbortController();
     const { run } = startRun(plan([{ id: 'a', ms: 30_000 }, { id: 'b', ms: 30_000 }, { id: 'c', ms: 30_000 }]), new EventBus(), controller.signal);
-    await until('the worker to hold all three', () => worker!.record.running.length === 3);
+    await eventually('the worker to hold all three', () => worker!.record.running.length === 3);
     controller.abort();
     const result = await run;
     assert.equal(result.outcome, 'cancelled');
-    await until('the worker to stop them all', () => worker!.record.running.length === 0);
+    await eventually('the worker to stop them all', () => worker!.record.running.length === 0);
   });
 
   it('a replan removes the tasks it drops from their queue, and says when no worker takes a kind', async () => {
@@ -126,11 +118,11 @@ describe('a worker and a dispatcher on one Redis (in-process)', function () {
     const { run, dispatcher } = startRun(p, bus);
     const queue = new Queue(queueName('synthesize'), { connection: redis, prefix: KEY_PREFIX });
     try {
-      await until('"write" to wait in its queue', async () => (await queue.getWaitingCount()) === 1);
-      await until('the no-worker notice', () => logs.some((m) => /"synthesize" tasks are waiting and no worker/.test(m)));
+      await eventually('"write" to wait in its queue', async () => (await queue.getWaitingCount()) === 1);
+      await eventually('the no-worker notice', () => logs.some((m) => /"synthesize" tasks are waiting and no worker/.test(m)));
       const outcome = await (await dispatcher).replan({ ...p, tasks: p.tasks.filter((t) => t.id === 'a') });
       assert.deepEqual(outcome.dropped, ['write']);
-      await until('"write" to leave its queue', async () => (await queue.getWaitingCount()) === 0);
+      await eventually('"write" to leave its queue', async () => (await queue.getWaitingCount()) === 0);
       const result = await run;
       assert.equal(result.tasks.find((t) => t.spec.id === 'a')!.state, 'COMPLETED');
       assert.equal(result.tasks.find((t) => t.spec.id === 'write')!.reason, 'dropped by a replan');
@@ -160,11 +152,11 @@ describe('a worker and a dispatcher on one Redis (in-process)', function () {
     assert.equal(registered.workspace, 'folder');
 
     const { run } = startRun(plan([{ id: 'a', ms: 600 }]));
-    const busy = await until('the record to show the task', async () => (await listWorkers(redis)).find((w) => w.state === 'running'));
+    const busy = await eventually('the record to show the task', async () => (await listWorkers(redis)).find((w) => w.state === 'running'));
     assert.deepEqual(busy.running.map((t) => t.taskId), ['a']);
     assert.equal(busy.load, 1 / 3);
     await run;
-    const idle = await until('the record to be idle again', async () => (await listWorkers(redis)).find((w) => w.state === 'idle' && w.completed === 1));
+    const idle = await eventually('the record to be idle again', async () => (await listWorkers(redis)).find((w) => w.state === 'idle' && w.completed === 1));
     assert.equal(idle.running.length, 0);
 
     await worker.stop();
@@ -198,7 +190,7 @@ describe('a worker and a dispatcher on one Redis (in-process)', function () {
       // The first delivery's worker recorded its outcome, then died before BullMQ heard of it.
       await redis.set(redisKeys.outcome('r1~test|a|1'), JSON.stringify({ ok: true, result: { summary: 'recorded first' }, workerId: 'gone', at: 1 }));
       const job = await queue.add('search', data, { jobId: 'r1~test|a|1' });
-      await until('the job to finish', async () => (await job.getState()) === 'completed');
+      await eventually('the job to finish', async () => (await job.getState()) === 'completed');
       assert.equal(ran, 0, 'the task did not run again');
       const outcome = outcomeSchema.parse(JSON.parse((await redis.get(redisKeys.outcome('r1~test|a|1')))!));
       assert.ok(outcome.ok);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Redis } from 'ioredis';
 import { listWorkers } from '../../../src/distributed/registry';
+import { eventually } from '../../support/eventually';
 import { redisServerInstalled, RedisServer, requireRedisServer, freePort } from '../../support/redis-server';
 import { runCli, type CliRun } from '../../support/run-cli';
 import { WorkerProcess } from '../../support/worker-process';
@@ -50,15 +51,6 @@ async function deliveries(redis: Redis): Promise<Delivery[]> {
   const keys = await redis.keys('research:deliveries:*');
   const lists = await Promise.all(keys.map((k) => redis.lrange(k, 0, -1)));
   return lists.flat().map((text) => JSON.parse(text) as Delivery);
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tries = 400): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`gave up waiting for ${what}`);
 }
 
 describe('workers on Redis (real processes)', function () {
@@ -118,10 +110,10 @@ describe('workers on Redis (real processes)', function () {
     const plan = writePlan(dir, [{ id: 'long', ms: 2500 }, { id: 'b', ms: 100 }, { id: 'c', ms: 100 }]);
     let killedPid: number | undefined;
     const running = runCli(['--dir', dir, '--plan', plan, '--json', '--redis', server.url], { timeoutMs: 60_000 });
-    const holder = await waitFor('a worker to hold "long"', async () => (await listWorkers(redis)).find((w) => w.running.some((t) => t.taskId === 'long')));
+    const holder = await eventually('a worker to hold "long"', async () => (await listWorkers(redis)).find((w) => w.running.some((t) => t.taskId === 'long')));
     killedPid = holder.pid;
     pids.get(holder.pid)!.kill('SIGKILL');
-    const silent = await waitFor('the killed worker to fall silent', async () => (await listWorkers(redis)).find((w) => w.pid === killedPid && w.silent));
+    const silent = await eventually('the killed worker to fall silent', async () => (await listWorkers(redis)).find((w) => w.pid === killedPid && w.silent));
     assert.equal(silent.state, 'error', 'a worker whose heartbeats stopped shows as error');
 
     const run = await running;
