@@ -53,6 +53,11 @@ export interface ResearchProvider {
    * completed tasks). The run's statistics report the difference over the run.
    */
   usage?(): UsageTotals;
+  /**
+   * A task finished on a worker (another process, another machine) with this usage: counted as if
+   * spent here, so the run's totals and its budget include work done elsewhere.
+   */
+  recordRemoteUsage?(usage: UsageTotals): void;
   /** Releases what the provider holds (indexes, connections). */
   dispose?(): void;
 }

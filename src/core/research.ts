@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Dispatcher } from './dispatcher';
 import { errorMessage, UsageError } from './errors';
 import { EventBus, type RunOutcome } from './events';
-import type { OpenTransport, TaskResult, TaskTransport } from './executor';
+import type { OpenTransport, TaskExecutor, TaskResult, TaskTransport } from './executor';
 import { RunSession } from './journal/session';
 import { validatePlan, DEFAULT_MAX_TASKS } from './plan';
 import type { ResearchProvider } from './provider';
@@ -88,7 +88,7 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   const dispatcher = new Dispatcher({
     runId,
     plan,
-    executor: transport?.execute ?? withSimulation(options.provider.execute),
+    executor: transport ? countingRemoteUsage(transport.execute, options.provider) : withSimulation(options.provider.execute),
     concurrency: options.concurrency,
     taskTimeoutMs: options.taskTimeoutMs,
     retry: options.retry,
@@ -131,6 +131,15 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   await mkdir(path.dirname(reportPath), { recursive: true });
   await writeFile(reportPath, markdown, 'utf8');
   return { runId, outcome: summary.outcome, reportPath, stats: summary.stats, tasks: summary.tasks };
+}
+
+/** Tasks run elsewhere spent tokens there: the provider here counts them, for the totals and the budget. */
+function countingRemoteUsage(execute: TaskExecutor, provider: ResearchProvider): TaskExecutor {
+  return async (task, context) => {
+    const result = await execute(task, context);
+    if (result.usage) provider.recordRemoteUsage?.({ ...result.usage, costUsd: result.usage.costUsd ?? 0 });
+    return result;
+  };
 }
 
 function openTransport(options: ResearchOptions, runId: string, root: string, bus: EventBus): Promise<TaskTransport> | undefined {

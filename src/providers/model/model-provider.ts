@@ -114,6 +114,10 @@ export function createModelProvider(options: ModelProviderOptions): ModelProvide
     execute,
     shouldStart: (task) => budget.refuse(task.spec.kind),
     usage: () => budget.totals(),
+    recordRemoteUsage: (usage) => {
+      budget.record(usage);
+      budget.taskFinished(usage);
+    },
     dispose: () => options.sources.dispose?.(),
   };
 }

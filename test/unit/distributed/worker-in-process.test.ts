@@ -165,6 +165,29 @@ describe('a worker and a dispatcher on one Redis (in-process)', function () {
     assert.equal(stopped.silent, false);
   });
 
+  it("counts the tokens a task spent on a worker in the run's totals (and so in its budget)", async () => {
+    worker = await ResearchWorker.start({
+      target,
+      root,
+      heartbeatMs: 200,
+      buildProvider: async () => ({ ...provider, execute: async (): Promise<TaskResult> => ({ summary: 'done', usage: { inputTokens: 100, outputTokens: 20, costUsd: 0.01 } }) }),
+    });
+    const spent = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+    const counting: ResearchProvider = {
+      ...provider,
+      usage: () => ({ ...spent }),
+      recordRemoteUsage: (usage) => {
+        spent.inputTokens += usage.inputTokens;
+        spent.outputTokens += usage.outputTokens;
+        spent.costUsd += usage.costUsd;
+      },
+    };
+    const p: Plan = { question: 'q', tasks: [0, 1].map((i) => ({ id: `t${i}`, kind: 'search' as const, description: 'd', dependsOn: [], priority: 5 })) };
+    const result = await research({ question: 'q', plan: p, root, provider: counting, journal: false, transport: redisTransport(target) });
+    assert.equal(result.outcome, 'completed');
+    assert.deepEqual(result.stats.usage, { inputTokens: 200, outputTokens: 40, costUsd: 0.02 });
+  });
+
   it('a job delivered again after its outcome was recorded returns that outcome and runs nothing', async () => {
     let ran = 0;
     worker = await ResearchWorker.start({
