@@ -161,6 +161,29 @@ describe('workers on Redis (real processes)', function () {
     for (const count of results.values()) assert.equal(count, 1);
   });
 
+  it('a dispatcher killed mid-run resumes on the workers without redoing finished tasks', async () => {
+    await startWorkers(2);
+    const plan = writePlan(dir, [{ id: 'a', ms: 100 }, { id: 'b', ms: 100 }, { id: 'slow', ms: 3000, dependsOn: ['a'] }, { id: 'end', ms: 100, dependsOn: ['slow', 'b'] }]);
+    let runId = '';
+    const killed = await runCli(['--dir', dir, '--plan', plan, '--json', '--redis', server.url], {
+      timeoutMs: 60_000,
+      onStdoutLine: (line, child) => {
+        const event = JSON.parse(line) as { type: string; runId?: string; taskId?: string; to?: string };
+        runId ||= event.runId ?? '';
+        if (event.type === 'task:state' && event.taskId === 'slow' && event.to === 'RUNNING') child.kill('SIGKILL');
+      },
+    });
+    assert.equal(killed.signal, 'SIGKILL');
+    const resumed = await runCli(['--dir', dir, '--resume', runId, '--json', '--redis', server.url], { timeoutMs: 60_000 });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const { reportPath, outcome } = reportLine(resumed);
+    assert.equal(outcome, 'completed');
+    const attempts = readFileSync(path.join(dir, 'attempts.log'), 'utf8').trim().split('\n');
+    assert.equal(attempts.filter((l) => l.startsWith('a ')).length, 1, 'a finished task did not run again');
+    assert.equal(attempts.filter((l) => l.startsWith('b ')).length, 1);
+    assert.deepEqual([...journalResults(reportPath).keys()].sort(), ['a', 'b', 'end', 'slow']);
+  });
+
   it('Redis gone for good: the waiting tasks fail with a clear reason after the grace period, and the report is written', async () => {
     await startWorkers(1);
     const plan = writePlan(dir, [{ id: 'a', ms: 100 }, { id: 'slow', ms: 20_000, dependsOn: ['a'] }]);
