@@ -63,10 +63,22 @@ export const DEFAULT_OUTPUT_FOLDER = '.research';
  * write the report. The report is written whatever the outcome, cancelled and failed runs included.
  */
 export async function research(options: ResearchOptions): Promise<ResearchResult> {
-  const root = path.resolve(options.root);
   const runId = options.runId ?? newRunId();
-  const maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS;
   const bus = options.bus ?? new EventBus();
+  // Opened before planning, so a transport that refuses the run (e.g. a provider workers cannot run)
+  // costs no planning; closed once the run is over, whatever happened.
+  const transport = await openTransport(options, runId, path.resolve(options.root), bus);
+  try {
+    return await researchWith({ ...options, runId, bus }, transport);
+  } finally {
+    await transport?.close();
+  }
+}
+
+async function researchWith(options: ResearchOptions & { runId: string; bus: EventBus }, transport: TaskTransport | undefined): Promise<ResearchResult> {
+  const root = path.resolve(options.root);
+  const { runId, bus } = options;
+  const maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS;
   const signal = options.signal ?? new AbortController().signal;
   const usageBefore = options.provider.usage?.();
 
@@ -84,7 +96,6 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   const reportPath = path.resolve(options.outFile ?? path.join(root, options.outputFolder ?? DEFAULT_OUTPUT_FOLDER, runId, 'report.md'));
   const startedAt = Date.now();
 
-  const transport = await openTransport(options, runId, root, bus);
   const dispatcher = new Dispatcher({
     runId,
     plan,
@@ -101,12 +112,7 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   options.onDispatcher?.(dispatcher);
   const session = options.resume?.session ?? (options.journal === false ? undefined : openSession(options, { runId, root, reportPath, startedAt, question: plan.question, maxTasks }, bus));
   session?.attach(bus, () => dispatcher.plan());
-  let summary;
-  try {
-    summary = await dispatcher.run();
-  } finally {
-    await transport?.close();
-  }
+  const summary = await dispatcher.run();
   if (usageBefore) {
     // The provider's own count includes planning and failed attempts, which no task result carries.
     const after = options.provider.usage!();
