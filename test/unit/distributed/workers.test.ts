@@ -83,7 +83,7 @@ describe('workers on Redis (real processes)', function () {
   async function startWorkers(count: number, extra: string[] = []): Promise<WorkerProcess[]> {
     const env = { RESEARCH_SIMULATE_LOG: path.join(dir, 'attempts.log') };
     const started = await Promise.all(
-      Array.from({ length: count }, () => WorkerProcess.start(['--redis', server.url, '--dir', dir, '--concurrency', '2', '--lock-timeout', '1', ...extra], env)),
+      Array.from({ length: count }, () => WorkerProcess.start(['--redis', server.url, '--dir', dir, '--concurrency', '2', '--lock-timeout', '2', ...extra], env)),
     );
     workers.push(...started);
     return started;
@@ -122,11 +122,14 @@ describe('workers on Redis (real processes)', function () {
     assert.equal(outcome, 'completed');
     assert.equal(journalResults(reportPath).get('long'), 1, 'the task is recorded once');
     const longDeliveries = (await deliveries(redis)).filter((d) => d.taskId === 'long');
-    assert.equal(longDeliveries.length, 2, 'delivered to the killed worker, then to another');
-    assert.equal(new Set(longDeliveries.map((d) => d.jobId)).size, 1, 'both deliveries are the same attempt (stalled-job recovery, not a retry)');
-    assert.notEqual(longDeliveries[0].workerId, longDeliveries[1].workerId);
+    // Two deliveries: the killed worker's, then another's (a loaded machine may add one more, if a
+    // lock lapsed while a worker was starved of CPU; the outcome is still recorded once).
+    assert.ok(longDeliveries.length >= 2, 'delivered to the killed worker, then to another');
+    assert.equal(longDeliveries[0].workerId, holder.id);
+    assert.ok(longDeliveries.slice(1).some((d) => d.workerId !== holder.id));
+    assert.equal(new Set(longDeliveries.map((d) => d.jobId)).size, 1, 'every delivery is the same attempt (stalled-job recovery, not a retry)');
     const attempts = readFileSync(path.join(dir, 'attempts.log'), 'utf8').trim().split('\n').filter((l) => l.startsWith('long '));
-    assert.deepEqual(attempts, ['long 1', 'long 1']);
+    assert.ok(attempts.length >= 2 && attempts.every((l) => l === 'long 1'), attempts.join(', '));
   });
 
   it('Redis restarted empty mid-run: jobs it lost are queued again and the run completes', async () => {
