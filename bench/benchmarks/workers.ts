@@ -29,8 +29,8 @@ export const FULL: WorkersConfig = {
   workerCounts: [1, 2, 4],
   perWorker: 4,
   short: { tasks: 400, ms: 20, repetitions: 2 },
-  long: { tasks: 64, ms: 250, repetitions: 2 },
-  latency: { tasks: 60, ms: 20 },
+  long: { tasks: 48, ms: 250, repetitions: 2 },
+  latency: { tasks: 40, ms: 20 },
   cancels: 10,
 };
 
