@@ -11,6 +11,7 @@ import { benchMakespan } from './benchmarks/makespan';
 import { benchOffline } from './benchmarks/offline';
 import { benchOverhead } from './benchmarks/overhead';
 import { benchStorm } from './benchmarks/storm';
+import { benchWorkers } from './benchmarks/workers';
 import type { BenchContext, BenchSection } from './benchmarks/types';
 import { machine } from './support/measure';
 
@@ -21,6 +22,7 @@ const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<BenchSection>> =
   storm: benchStorm,
   offline: benchOffline,
   extension: benchExtension,
+  workers: benchWorkers,
 };
 
 const USAGE = `usage: npm run bench [-- --quick] [-- --only ${Object.keys(BENCHMARKS).join(',')}] [-- --out <folder>]`;
