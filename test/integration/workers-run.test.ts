@@ -210,6 +210,25 @@ describe('Runs on workers in VS Code', function () {
     assert.ok(!workerAttempts().some((a) => a.startsWith('w-after-long ')));
   });
 
+  it('Research: Cancel stops the tasks the workers hold, and the run ends "cancelled" with its report', async () => {
+    const plan = {
+      question: 'Does cancelling a run stop its tasks on the workers?',
+      tasks: [simulated('r-long-1', 600_000), simulated('r-long-2', 600_000)],
+    };
+    const running = startPlan(plan);
+    await waitFor('both tasks to run on workers', async () => {
+      const held = (await listWorkers(redis!)).flatMap((w) => w.running.map((t) => t.taskId));
+      return held.includes('r-long-1') && held.includes('r-long-2');
+    });
+    await vscode.commands.executeCommand('research.cancel');
+    const result = await running;
+    assert.ok(result);
+    assert.equal(result.outcome, 'cancelled');
+    assert.ok(fs.existsSync(result.reportUri.fsPath));
+    await waitFor('the workers to stop both tasks', async () => !(await listWorkers(redis!)).some((w) => w.running.some((t) => t.taskId.startsWith('r-long-'))));
+    assert.deepEqual(workerAttempts().filter((a) => a.startsWith('r-long-')).sort(), ['r-long-1 1', 'r-long-2 1']);
+  });
+
   it('with research.redis.url cleared, the next run is done in this window again', async () => {
     await setRedisUrl(undefined);
     await waitFor('the Workers view to be off', () => research.workers.status === 'off');
