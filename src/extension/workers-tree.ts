@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { formatSeconds } from '../core/errors';
+import { TASK_KINDS } from '../core/plan';
 import type { RunningTask, WorkerState, WorkerView } from '../distributed/registry';
 
 const STATE_ICONS: Record<WorkerState, vscode.ThemeIcon> = {
@@ -102,7 +103,7 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersTreeN
     item.description = describeTask(task, this.now());
     item.tooltip = taskTooltip(worker, task);
     item.contextValue = 'workerTask';
-    item.accessibilityInformation = { label: `${task.taskId}, ${item.description}` };
+    item.accessibilityInformation = { label: `${task.taskId}, ${task.kind}, ${item.description}` };
     return item;
   }
 
@@ -124,16 +125,28 @@ function taskKey(workerId: string, task: RunningTask): string {
   return JSON.stringify([workerId, task.runId, task.taskId, task.attempt]);
 }
 
-/** `running 2/4 · search, analyze`, `idle 0/4 · search`, `error 1/4 · no heartbeat for 12 s: …`. */
+/**
+ * `running 2/4`, `idle 0/4 · search, analyze`, `error 1/4 · no heartbeat for 12 s: …`. The kinds a
+ * worker takes are named only when it does not take them all (the default): the full list cut the
+ * description off in a sidebar of the usual width. The tooltip lists them always.
+ */
 export function describeWorker(worker: WorkerView): string {
   const load = `${worker.state} ${worker.running.length}/${worker.concurrency}`;
   const why = worker.state === 'error' || worker.state === 'stopped' ? worker.reason : undefined;
-  return `${load} · ${why ?? worker.capabilities.join(', ')}`;
+  const kinds = TASK_KINDS.every((kind) => worker.capabilities.includes(kind)) ? undefined : worker.capabilities.join(', ');
+  const detail = why ?? kinds;
+  return detail ? `${load} · ${detail}` : load;
 }
 
-/** `search · attempt 2 · 4.2 s`. */
+/**
+ * `4.2 s · retry 1 · Read the notices`, as the Tasks view describes a running task: the time that
+ * ticks first, so a narrow sidebar cuts the description rather than the time; the kind is the icon.
+ */
 export function describeTask(task: RunningTask, now: number): string {
-  return `${task.kind} · attempt ${task.attempt} · ${formatSeconds(Math.max(0, now - task.startedAt))}`;
+  const parts = [formatSeconds(Math.max(0, now - task.startedAt))];
+  if (task.attempt > 1) parts.push(`retry ${task.attempt - 1}`);
+  parts.push(task.description);
+  return parts.join(' · ');
 }
 
 function ago(ms: number): string {

@@ -1,7 +1,19 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
-export const repo = path.resolve(__dirname, '../..');
+/**
+ * The repository: the nearest folder up with a package.json. Not a fixed `../..`, because the
+ * integration tests bundle this file into dist/test/integration/, one folder deeper than test/support.
+ */
+export const repo = findRepo(__dirname);
+
+function findRepo(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 export const builtCli = path.join(repo, 'dist', 'cli.js');
 
 export interface CliRun {

@@ -74,6 +74,12 @@ describe('Workers view: the tree of workers and their tasks', () => {
     assert.equal(busy!.contextValue, 'worker.running');
   });
 
+  it('names no kinds for a worker that takes every kind of task, so the sidebar does not cut the description', () => {
+    tree.update([worker('w1', { capabilities: ['synthesize', 'search', 'analyze'], running: [runningTask('s1')] })]);
+    assert.equal(items()[0]!.description, 'running 1/4');
+    assert.ok((items()[0]!.tooltip as MarkdownString).value.includes('capabilities: synthesize, search, analyze'));
+  });
+
   it("a worker's tooltip has its host, pid, workspace, capabilities, counts, last heartbeat and reason, as untrusted text", () => {
     tree.update([worker('w1', { state: 'error', reason: 'model [down](command:evil) *now*' })]);
     const tooltip = items()[0]!.tooltip as MarkdownString;
@@ -88,7 +94,7 @@ describe('Workers view: the tree of workers and their tasks', () => {
     assert.ok(!tooltip.value.includes('[down](command:evil)'));
   });
 
-  it("a worker's children are its current tasks: id, kind, attempt and elapsed time, the description as tooltip", () => {
+  it("a worker's children are its current tasks: id, elapsed time, retry and description, the kind as icon", () => {
     tree.update([worker('w1', { running: [runningTask('s1'), runningTask('a2', { kind: 'analyze', attempt: 3, startedAt: NOW - 65_000 })] })]);
     const [node] = tree.getChildren();
     const children = tree.getChildren(node);
@@ -96,11 +102,16 @@ describe('Workers view: the tree of workers and their tasks', () => {
     assert.deepEqual(
       taskItems.map((i) => [i.label, i.description]),
       [
-        ['s1', 'search · attempt 1 · 4.2 s'],
-        ['a2', 'analyze · attempt 3 · 65 s'],
+        ['s1', '4.2 s · look for s1'],
+        ['a2', '65 s · retry 2 · look for a2'],
       ],
     );
+    assert.deepEqual(
+      taskItems.map((i) => (i.iconPath as ThemeIcon).id),
+      ['search', 'beaker'],
+    );
     assert.ok((taskItems[0]!.tooltip as MarkdownString).value.includes('look for s1'));
+    assert.ok((taskItems[1]!.tooltip as MarkdownString).value.includes('analyze · attempt 3'));
     assert.deepEqual(tree.getChildren(children[0]), []);
     assert.equal(tree.getParent(children[1]!), node);
   });
