@@ -23,10 +23,11 @@ export function jobIdFor(runKey: string, taskId: string, attempt: number): strin
 export const redisKeys = {
   /** The recorded outcome of one attempt: written once (SET NX), so a task delivered twice is recorded once. */
   outcome: (jobId: string) => `${KEY_PREFIX}:outcome:${jobId}`,
-  /** Set when an attempt is cancelled, so a worker that picks its job up later does not start it. */
+  /**
+   * Set when an attempt is cancelled, so a worker that picks its job up later does not start it. A
+   * cancelled run cancels each of its tasks, so this covers runs too.
+   */
   cancelled: (jobId: string) => `${KEY_PREFIX}:cancelled:${jobId}`,
-  /** Set when a whole run session is cancelled. */
-  runCancelled: (runKey: string) => `${KEY_PREFIX}:run-cancelled:${runKey}`,
   /** Every delivery of a job to a worker, in order (an audit trail: who ran what, how often). */
   deliveries: (runKey: string) => `${KEY_PREFIX}:deliveries:${runKey}`,
   /** Pub/sub channel: cancel messages from dispatchers to workers. */

@@ -197,17 +197,18 @@ export class ResearchWorker {
     const recorded = await this.redis.get(redisKeys.outcome(jobId));
     if (recorded !== null) return outcomeSchema.parse(JSON.parse(recorded));
 
-    const [cancelled, runCancelled] = await this.redis.mget(redisKeys.cancelled(jobId), redisKeys.runCancelled(data.runKey));
-    const violation = policyViolation(data, this.policy, { now: Date.now(), cancelled: cancelled ?? runCancelled ?? undefined });
+    const cancelled = await this.redis.get(redisKeys.cancelled(jobId));
+    const violation = policyViolation(data, this.policy, { now: Date.now(), cancelled: cancelled ?? undefined });
     if (violation !== undefined) {
       this.log('warn', `refused task "${data.task.id}" of run ${data.runId}: ${violation}`);
-      return this.finish(jobId, { ok: false, error: { message: `policy: ${violation}`, name: 'PolicyError', retryable: false }, workerId: this.id, at: Date.now() });
+      const outcome: Outcome = { ok: false, error: { message: `policy: ${violation}`, name: 'PolicyError', retryable: false }, workerId: this.id, at: Date.now() };
+      return this.finish(jobId, outcome, cancelled !== null);
     }
 
     try {
       await this.gate.acquire(queue, abort);
     } catch (error) {
-      return this.finish(jobId, { ok: false, error: toErrorShape(abort.reason ?? error), workerId: this.id, at: Date.now() });
+      return this.finish(jobId, { ok: false, error: toErrorShape(abort.reason ?? error), workerId: this.id, at: Date.now() }, true);
     }
     this.running.set(jobId, { runId: data.runId, taskId: data.task.id, kind: data.task.kind, description: data.task.description, attempt: data.attempt, startedAt: Date.now() });
     this.setState();
@@ -216,7 +217,7 @@ export class ResearchWorker {
       const result = await this.run(data, job, abort);
       return await this.finish(jobId, { ok: true, result: result as JobData['inputs'][string], workerId: this.id, at: Date.now() });
     } catch (error) {
-      return await this.finish(jobId, { ok: false, error: toErrorShape(abort.aborted ? (abort.reason ?? error) : error), workerId: this.id, at: Date.now() });
+      return await this.finish(jobId, { ok: false, error: toErrorShape(abort.aborted ? (abort.reason ?? error) : error), workerId: this.id, at: Date.now() }, abort.aborted);
     } finally {
       this.running.delete(jobId);
       this.gate.release(queue);
@@ -243,11 +244,11 @@ export class ResearchWorker {
     });
   }
 
-  /** Records the outcome and counts it. */
-  private async finish(jobId: string, outcome: Outcome): Promise<Outcome> {
+  /** Records the outcome and counts it (a cancelled attempt is neither completed nor failed). */
+  private async finish(jobId: string, outcome: Outcome, cancelled = false): Promise<Outcome> {
     const recorded = await this.record_(jobId, outcome);
     if (recorded.ok) this.completed++;
-    else this.failed++;
+    else if (!cancelled) this.failed++;
     if (recorded.workerId !== this.id) this.log('info', `job ${jobId} was already recorded by worker ${recorded.workerId}; this delivery's result is dropped`);
     return recorded;
   }

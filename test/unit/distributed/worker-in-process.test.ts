@@ -96,6 +96,8 @@ describe('a worker and a dispatcher on one Redis (in-process)', function () {
     const cancelled = outcomes.find((o) => !o.ok);
     assert.ok(cancelled && !cancelled.ok);
     assert.match(cancelled.error.message, /cancelled by the user/);
+    assert.equal(worker!.record.failed, 0, 'a cancelled attempt is not counted as failed');
+    assert.equal(worker!.record.completed, 1);
   });
 
   it('cancelling the run aborts every task its workers hold', async () => {
