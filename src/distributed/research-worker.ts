@@ -187,22 +187,27 @@ export class ResearchWorker {
     } catch (error) {
       return this.record_(jobId, { ok: false, error: toErrorShape(new PermanentError(errorMessage(error))), workerId: this.id, at: Date.now() });
     }
-    await this.redis
+    // One round trip: log the delivery, and read what decides whether to run it at all.
+    const replies = await this.redis
       .multi()
       .rpush(redisKeys.deliveries(data.runKey), JSON.stringify({ jobId, taskId: data.task.id, attempt: data.attempt, workerId: this.id, at: Date.now() }))
       .expire(redisKeys.deliveries(data.runKey), RECORD_TTL_SECONDS)
+      .get(redisKeys.outcome(jobId))
+      .get(redisKeys.cancelled(jobId))
       .exec();
+    const [recorded, cancelled] = (replies ?? []).slice(2).map(([error, value]) => {
+      if (error) throw error;
+      return value as string | null;
+    });
 
     // Delivered again after its worker died, but that worker had recorded the outcome: return it, run nothing.
-    const recorded = await this.redis.get(redisKeys.outcome(jobId));
-    if (recorded !== null) return outcomeSchema.parse(JSON.parse(recorded));
+    if (recorded !== null && recorded !== undefined) return outcomeSchema.parse(JSON.parse(recorded));
 
-    const cancelled = await this.redis.get(redisKeys.cancelled(jobId));
     const violation = policyViolation(data, this.policy, { now: Date.now(), cancelled: cancelled ?? undefined });
     if (violation !== undefined) {
       this.log('warn', `refused task "${data.task.id}" of run ${data.runId}: ${violation}`);
       const outcome: Outcome = { ok: false, error: { message: `policy: ${violation}`, name: 'PolicyError', retryable: false }, workerId: this.id, at: Date.now() };
-      return this.finish(jobId, outcome, cancelled !== null);
+      return this.finish(jobId, outcome, cancelled !== null && cancelled !== undefined);
     }
 
     try {
