@@ -13,31 +13,10 @@ import * as vscode from 'vscode';
 import { openConnection } from '../../src/distributed/connection';
 import { parseRedisUrl } from '../../src/distributed/redis-url';
 import { writeWorkerRecord, type WorkerRecord } from '../../src/distributed/registry';
-import type { ExtensionTestApi } from '../../src/extension/extension';
 import { REDIS_PASSWORD_NAME } from '../../src/extension/secrets';
 import { freePort, RedisServer, requireRedisServer } from '../support/redis-server';
-
-const EXTENSION_ID = 'research-dispatcher.research-dispatcher';
-
-async function api(): Promise<ExtensionTestApi> {
-  const extension = vscode.extensions.getExtension<{ api: ExtensionTestApi }>(EXTENSION_ID);
-  assert.ok(extension, `extension ${EXTENSION_ID} is not loaded`);
-  return (await extension.activate()).api;
-}
-
-async function setRedisUrl(value: string | undefined): Promise<void> {
-  await vscode.workspace.getConfiguration('research').update('redis.url', value, vscode.ConfigurationTarget.Workspace);
-}
-
-async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import type { ExtensionTestApi } from '../../src/extension/extension';
+import { api, setRedisUrl, waitFor } from './worker-support';
 
 function runDirs(): string[] {
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;

@@ -3,10 +3,10 @@
 // inline actions, the editors — and save screenshots in test/vscode/screenshots/.
 // Each test: { name, run({ page, screenshot, log }) }; they run in order in one window.
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` (async) until it returns a truthy value; throws with `what` after `timeoutMs`. */
-async function waitUntil(what, check, timeoutMs = 30_000) {
+export async function waitUntil(what, check, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   let last;
   for (;;) {
