@@ -8,11 +8,30 @@ import { eventually } from '../../support/eventually';
 import { redisServerInstalled, RedisServer, requireRedisServer, freePort } from '../../support/redis-server';
 import { runCli, type CliRun } from '../../support/run-cli';
 import { WorkerProcess } from '../../support/worker-process';
+import { startFaultServer } from '../../support/fault-server';
+import { callKind, scriptedModel } from '../../support/scripted-model';
 
 /**
  * Runs through real processes: redis-server, `dist/worker.js` workers and the `dist/cli.js`
  * dispatcher, as a person would run them on several machines.
  */
+
+const DISPATCHER_KEY = 'sk-dispatcher-SECRET-1';
+const WORKER_KEY = 'sk-worker-SECRET-2';
+
+/** Every string, hash, list and stream value in the test's Redis, as one text to search. */
+async function redisDump(redis: Redis): Promise<string> {
+  const parts: string[] = [];
+  for (const key of await redis.keys('*')) {
+    const type = await redis.type(key);
+    if (type === 'string') parts.push((await redis.get(key)) ?? '');
+    else if (type === 'hash') parts.push(JSON.stringify(await redis.hgetall(key)));
+    else if (type === 'list') parts.push(...(await redis.lrange(key, 0, -1)));
+    else if (type === 'stream') parts.push(JSON.stringify(await redis.xrange(key, '-', '+')));
+    else if (type === 'zset' || type === 'set') parts.push(key);
+  }
+  return parts.join('\n');
+}
 
 interface Delivery {
   jobId: string;
@@ -188,6 +207,35 @@ describe('workers on Redis (real processes)', function () {
     const attempts = readFileSync(path.join(dir, 'attempts.log'), 'utf8').trim().split('\n');
     for (const taskId of finished) assert.equal(attempts.filter((l) => l.startsWith(`${taskId} `)).length, 1, `${taskId} finished before the kill and ran again`);
     assert.deepEqual([...journalResults(reportPath).keys()].sort(), ['a', 'b', 'end', 'slow']);
+  });
+
+  it('a model run on workers: each worker builds the run\'s provider with its own key, and no key passes through Redis', async () => {
+    const model = await startFaultServer(scriptedModel());
+    try {
+      writeFileSync(path.join(dir, 'kettle.md'), '# Kettles\n\nThe zephyrine kettle boils water in ninety seconds flat.\n\nIts copper base spreads the heat evenly.\n');
+      workers.push(await WorkerProcess.start(['--redis', server.url, '--dir', dir, '--lock-timeout', '2'], { OPENAI_API_KEY: WORKER_KEY }));
+      const run = await runCli(['How fast does the kettle boil?', '--dir', dir, '--provider', 'openai', '--base-url', model.url, '--model', 'm', '--json', '--redis', server.url], {
+        timeoutMs: 60_000,
+        env: { OPENAI_API_KEY: DISPATCHER_KEY },
+      });
+      assert.equal(run.code, 0, run.stderr);
+      const { reportPath, outcome } = reportLine(run);
+      assert.equal(outcome, 'completed');
+      const report = readFileSync(reportPath, 'utf8');
+      assert.match(report, /ninety seconds flat/);
+      // The dispatcher plans with its key; every task's requests come from the worker, with the worker's.
+      const byKind = (kind: string) => model.requests.filter((r) => callKind(r.body) === kind);
+      assert.ok(byKind('plan').length > 0 && byKind('plan').every((r) => r.headers.authorization === `Bearer ${DISPATCHER_KEY}`));
+      const taskRequests = model.requests.filter((r) => callKind(r.body) !== 'plan');
+      assert.ok(taskRequests.some((r) => callKind(r.body) === 'synthesize'));
+      assert.ok(taskRequests.every((r) => r.headers.authorization === `Bearer ${WORKER_KEY}`));
+      assert.ok(JSON.parse(run.stdout.trim().split('\n').pop()!).stats.usage.inputTokens > 0, "the workers' tokens count in the run's totals");
+      const everything = await redisDump(redis);
+      assert.ok(everything.includes('zephyrine'), 'the dump reads the jobs and outcomes');
+      assert.ok(!everything.includes('SECRET'), 'no key in Redis');
+    } finally {
+      await model.close();
+    }
   });
 
   it('Redis gone for good: the waiting tasks fail with a clear reason after the grace period, and the report is written', async () => {
