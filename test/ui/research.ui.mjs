@@ -179,14 +179,18 @@ export const tests = [
 
       // Show Progress: the progress webview, as a person sees it — counts, graph and timeline filled in.
       await runCommand(page, 'Research: Show Progress');
-      let panel;
-      await waitUntil('the progress panel to show the run\'s counts', async () => {
-        panel = await showProgressTab(page);
-        return panel !== undefined && /\d+\s*tasks/.test((await panel.locator('#counts').textContent({ timeout: 2_000 }).catch(() => '')) ?? '');
+      // All read in one check, found again on each try: the run can end meanwhile and open its report
+      // over the panel, which detaches the panel's frame (its content is rebuilt when shown again).
+      await waitUntil('the progress panel to show the run\'s counts, a task graph and a timeline', async () => {
+        const panel = await showProgressTab(page);
+        if (panel === undefined) return false;
+        const counts = (await panel.locator('#counts').textContent({ timeout: 2_000 }).catch(() => '')) ?? '';
+        if (!/\d+\s*tasks/.test(counts)) return false;
+        const nodes = await panel.locator('#graph [data-task-id], #graph .node, #graph g').count();
+        if (nodes === 0) throw new Error('the progress panel\'s task graph is empty');
+        if ((await panel.locator('#timeline').count()) === 0) throw new Error('the progress panel has no timeline');
+        return true;
       }, 30_000);
-      const nodes = await panel.locator('#graph [data-task-id], #graph .node, #graph g').count();
-      if (nodes === 0) throw new Error('the progress panel\'s task graph is empty');
-      if ((await panel.locator('#timeline').count()) === 0) throw new Error('the progress panel has no timeline');
       await page.mouse.move(700, 500);
       await screenshot('ui-4-progress.png');
 
