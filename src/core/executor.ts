@@ -14,6 +14,19 @@ export interface TaskResult {
   usage?: { inputTokens: number; outputTokens: number; costUsd?: number };
 }
 
+/**
+ * What a failed attempt spent before it failed, carried on the error it threw (a plain property, so it
+ * survives a trip through Redis as data). Lets a run on workers count the tokens of failed attempts.
+ */
+export interface AttemptUsage {
+  attemptUsage?: { inputTokens: number; outputTokens: number; costUsd: number };
+}
+
+export function attemptUsageOf(error: unknown): AttemptUsage['attemptUsage'] {
+  const usage = (error as AttemptUsage | undefined)?.attemptUsage;
+  return usage && typeof usage === 'object' && typeof usage.inputTokens === 'number' ? usage : undefined;
+}
+
 /** What an executor is handed for one attempt of one task. */
 export interface TaskContext {
   /** Aborts on task cancel, run cancel or the attempt's timeout. Executors must stop promptly when it fires. */

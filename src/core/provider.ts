@@ -54,10 +54,11 @@ export interface ResearchProvider {
    */
   usage?(): UsageTotals;
   /**
-   * A task finished on a worker (another process, another machine) with this usage: counted as if
-   * spent here, so the run's totals and its budget include work done elsewhere.
+   * An attempt on a worker (another process, another machine) spent this: counted as if spent here, so
+   * the run's totals and its budget include work done elsewhere. `finished`: the task completed (its
+   * usage then also informs the budget's estimate of the next task).
    */
-  recordRemoteUsage?(usage: UsageTotals): void;
+  recordRemoteUsage?(usage: UsageTotals, finished: boolean): void;
   /** Releases what the provider holds (indexes, connections). */
   dispose?(): void;
 }

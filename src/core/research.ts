@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Dispatcher } from './dispatcher';
 import { errorMessage, UsageError } from './errors';
 import { EventBus, type RunOutcome } from './events';
-import type { OpenTransport, TaskExecutor, TaskResult, TaskTransport } from './executor';
+import { attemptUsageOf, type OpenTransport, type TaskExecutor, type TaskResult, type TaskTransport } from './executor';
 import { RunSession } from './journal/session';
 import { validatePlan, DEFAULT_MAX_TASKS } from './plan';
 import type { ResearchProvider } from './provider';
@@ -142,8 +142,15 @@ async function researchWith(options: ResearchOptions & { runId: string; bus: Eve
 /** Tasks run elsewhere spent tokens there: the provider here counts them, for the totals and the budget. */
 function countingRemoteUsage(execute: TaskExecutor, provider: ResearchProvider): TaskExecutor {
   return async (task, context) => {
-    const result = await execute(task, context);
-    if (result.usage) provider.recordRemoteUsage?.({ ...result.usage, costUsd: result.usage.costUsd ?? 0 });
+    let result: TaskResult;
+    try {
+      result = await execute(task, context);
+    } catch (error) {
+      const spent = attemptUsageOf(error);
+      if (spent) provider.recordRemoteUsage?.(spent, false);
+      throw error;
+    }
+    if (result.usage) provider.recordRemoteUsage?.({ ...result.usage, costUsd: result.usage.costUsd ?? 0 }, true);
     return result;
   };
 }

@@ -45,6 +45,8 @@ export const errorShapeSchema = z.object({
   retryable: z.boolean(),
   rateLimited: z.boolean().optional(),
   retryAfterMs: z.number().optional(),
+  /** What the attempt spent before it failed (model tokens), counted by the dispatcher. */
+  usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number() }).optional(),
 });
 export type ErrorShape = z.infer<typeof errorShapeSchema>;
 

@@ -1,5 +1,6 @@
 import { errorMessage, PermanentError, RateLimitedError, RetryableError } from '../core/errors';
 import { isRateLimited, isRetryable, retryAfterMs } from '../core/retry';
+import { attemptUsageOf, type AttemptUsage } from '../core/executor';
 import type { ErrorShape } from './job';
 
 /**
@@ -9,17 +10,23 @@ import type { ErrorShape } from './job';
  */
 export function toErrorShape(error: unknown): ErrorShape {
   const wait = retryAfterMs(error);
+  const usage = attemptUsageOf(error);
   return {
     message: errorMessage(error),
     name: error instanceof Error ? error.name : undefined,
     retryable: isRetryable(error),
     ...(isRateLimited(error) && { rateLimited: true }),
     ...(wait !== undefined && { retryAfterMs: wait }),
+    ...(usage && { usage }),
   };
 }
 
 export function fromErrorShape(shape: ErrorShape): Error {
-  if (shape.rateLimited) return new RateLimitedError(shape.message, shape.retryAfterMs);
-  if (shape.retryable) return new RetryableError(shape.message, shape.retryAfterMs);
-  return new PermanentError(shape.message);
+  const error = shape.rateLimited
+    ? new RateLimitedError(shape.message, shape.retryAfterMs)
+    : shape.retryable
+      ? new RetryableError(shape.message, shape.retryAfterMs)
+      : new PermanentError(shape.message);
+  if (shape.usage) (error as AttemptUsage).attemptUsage = shape.usage;
+  return error;
 }

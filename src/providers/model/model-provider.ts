@@ -1,5 +1,5 @@
 import { errorMessage, formatSeconds, PermanentError } from '../../core/errors';
-import type { TaskExecutor } from '../../core/executor';
+import type { AttemptUsage, TaskExecutor } from '../../core/executor';
 import type { Plan } from '../../core/plan';
 import type { PlanningContext, ResearchProvider, UsageTotals } from '../../core/provider';
 import { backoffDelay, DEFAULT_RETRY_POLICY, isRateLimited, isRetryable, retryAfterMs, sleep, type RetryPolicy } from '../../core/retry';
@@ -92,9 +92,14 @@ export function createModelProvider(options: ModelProviderOptions): ModelProvide
         default:
           throw new PermanentError(`the model provider cannot run a task of kind "${String((task as { kind: unknown }).kind)}"`);
       }
-    } catch (error) {
-      if (error instanceof InvalidAnswerError) {
-        throw new PermanentError(`the model ${[...meter.models].join(', ')} answered twice without a usable answer: ${error.problems.join('; ')}`);
+    } catch (caught) {
+      const error =
+        caught instanceof InvalidAnswerError
+          ? new PermanentError(`the model ${[...meter.models].join(', ')} answered twice without a usable answer: ${caught.problems.join('; ')}`)
+          : caught;
+      // What the attempt spent goes with its error, so a dispatcher elsewhere can count it too.
+      if (error && typeof error === 'object' && meter.usage.inputTokens + meter.usage.outputTokens > 0) {
+        (error as AttemptUsage).attemptUsage = { ...meter.usage };
       }
       throw error;
     }
@@ -114,9 +119,9 @@ export function createModelProvider(options: ModelProviderOptions): ModelProvide
     execute,
     shouldStart: (task) => budget.refuse(task.spec.kind),
     usage: () => budget.totals(),
-    recordRemoteUsage: (usage) => {
+    recordRemoteUsage: (usage, finished) => {
       budget.record(usage);
-      budget.taskFinished(usage);
+      if (finished) budget.taskFinished(usage);
     },
     dispose: () => options.sources.dispose?.(),
   };

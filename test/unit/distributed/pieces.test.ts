@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { attemptUsageOf } from '../../../src/core/executor';
 import { RateLimitedError, RetryableError, PermanentError, TaskTimeoutError } from '../../../src/core/errors';
 import { isRateLimited, isRetryable, retryAfterMs } from '../../../src/core/retry';
 import type { JobData } from '../../../src/distributed/job';
@@ -41,6 +42,14 @@ describe('distributed: errors across Redis', () => {
     assert.equal(isRetryable(permanent), false);
     assert.equal(permanent.message, 'invalid answer after repair');
     assert.equal(isRetryable(fromErrorShape(toErrorShape(Object.assign(new Error('reset'), { code: 'ECONNRESET' })))), true);
+  });
+
+  it('carries what a failed attempt spent, so the dispatcher can count it', () => {
+    const spent = { inputTokens: 900, outputTokens: 40, costUsd: 0.002 };
+    const shape = toErrorShape(Object.assign(new RetryableError('503 after the search'), { attemptUsage: spent }));
+    assert.deepEqual(shape.usage, spent);
+    assert.deepEqual(attemptUsageOf(fromErrorShape(shape)), spent);
+    assert.equal(toErrorShape(new Error('no usage')).usage, undefined);
   });
 });
 

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Dispatcher } from '../../../src/core/dispatcher';
+import { RetryableError } from '../../../src/core/errors';
 import { EventBus } from '../../../src/core/events';
 import type { TaskResult } from '../../../src/core/executor';
 import type { Plan } from '../../../src/core/plan';
@@ -167,27 +168,40 @@ describe('a worker and a dispatcher on one Redis (in-process)', function () {
     assert.equal(stopped.silent, false);
   });
 
-  it("counts the tokens a task spent on a worker in the run's totals (and so in its budget)", async () => {
+  it("counts the tokens tasks spent on a worker, failed attempts included, in the run's totals (and so in its budget)", async () => {
+    let attempts = 0;
     worker = await ResearchWorker.start({
       target,
       root,
       heartbeatMs: 200,
-      buildProvider: async () => ({ ...provider, execute: async (): Promise<TaskResult> => ({ summary: 'done', usage: { inputTokens: 100, outputTokens: 20, costUsd: 0.01 } }) }),
+      buildProvider: async () => ({
+        ...provider,
+        execute: async (): Promise<TaskResult> => {
+          // The first attempt fails after spending 50 + 5 tokens; the others succeed with 100 + 20.
+          if (++attempts === 1) throw Object.assign(new RetryableError('503'), { attemptUsage: { inputTokens: 50, outputTokens: 5, costUsd: 0.005 } });
+          return { summary: 'done', usage: { inputTokens: 100, outputTokens: 20, costUsd: 0.01 } };
+        },
+      }),
     });
     const spent = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+    const finished: boolean[] = [];
     const counting: ResearchProvider = {
       ...provider,
       usage: () => ({ ...spent }),
-      recordRemoteUsage: (usage) => {
+      recordRemoteUsage: (usage, done) => {
+        finished.push(done);
         spent.inputTokens += usage.inputTokens;
         spent.outputTokens += usage.outputTokens;
         spent.costUsd += usage.costUsd;
       },
     };
     const p: Plan = { question: 'q', tasks: [0, 1].map((i) => ({ id: `t${i}`, kind: 'search' as const, description: 'd', dependsOn: [], priority: 5 })) };
-    const result = await research({ question: 'q', plan: p, root, provider: counting, journal: false, transport: redisTransport(target) });
+    const result = await research({ question: 'q', plan: p, root, provider: counting, journal: false, transport: redisTransport(target), retry: { baseDelayMs: 1 } });
     assert.equal(result.outcome, 'completed');
-    assert.deepEqual(result.stats.usage, { inputTokens: 200, outputTokens: 40, costUsd: 0.02 });
+    assert.equal(result.stats.usage.inputTokens, 250);
+    assert.equal(result.stats.usage.outputTokens, 45);
+    assert.ok(Math.abs(result.stats.usage.costUsd - 0.025) < 1e-9);
+    assert.deepEqual(finished.sort(), [false, true, true], 'the failed attempt is counted, but not as a finished task');
   });
 
   it('a job delivered again after its outcome was recorded returns that outcome and runs nothing', async () => {
