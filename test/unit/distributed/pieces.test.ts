@@ -3,6 +3,7 @@ import { attemptUsageOf } from '../../../src/core/executor';
 import { RateLimitedError, RetryableError, PermanentError, TaskTimeoutError } from '../../../src/core/errors';
 import { isRateLimited, isRetryable, retryAfterMs } from '../../../src/core/retry';
 import type { JobData } from '../../../src/distributed/job';
+import { jobData } from '../../support/job-data';
 import { jobIdFor } from '../../../src/distributed/keys';
 import { policyViolation, type WorkerPolicy } from '../../../src/distributed/policy';
 import { parseRedisUrl, redactRedisUrl } from '../../../src/distributed/redis-url';
@@ -63,19 +64,9 @@ describe('distributed: job ids', () => {
 });
 
 describe('distributed: the policy check before a task starts', () => {
-  const job = (over: Partial<JobData> = {}): JobData => ({
-    v: 1,
-    runId: 'r',
-    runKey: 'r~1',
-    task: { id: 't', kind: 'analyze', description: 'd', dependsOn: [], priority: 5 },
-    attempt: 1,
-    question: 'q',
-    inputs: {},
-    provider: { id: 'openai' },
-    workspace: { name: 'project' },
-    enqueuedAt: 1000,
-    ...over,
-  });
+  const job = (over: Partial<JobData> = {}): JobData =>
+    jobData({ task: { id: 't', kind: 'analyze', description: 'd', dependsOn: [], priority: 5 }, provider: { id: 'openai' }, enqueuedAt: 1000, ...over });
+
   const policy: WorkerPolicy = { capabilities: ['search', 'analyze'], workspace: 'project', providers: ['offline', 'openai'], maxQueuedMs: 60_000 };
 
   it('lets a task through that this worker can and may run', () => {

@@ -11,13 +11,14 @@ import type { TaskResult } from '../../../src/core/executor';
 import type { Plan } from '../../../src/core/plan';
 import type { ResearchProvider } from '../../../src/core/provider';
 import { research } from '../../../src/core/research';
-import { JOB_VERSION, outcomeSchema, type JobData } from '../../../src/distributed/job';
+import { outcomeSchema } from '../../../src/distributed/job';
 import { KEY_PREFIX, queueName, redisKeys } from '../../../src/distributed/keys';
 import { listWorkers } from '../../../src/distributed/registry';
 import { redisTransport } from '../../../src/distributed/redis-transport';
 import { parseRedisUrl, type RedisTarget } from '../../../src/distributed/redis-url';
 import { ResearchWorker } from '../../../src/distributed/research-worker';
 import { eventually } from '../../support/eventually';
+import { jobData } from '../../support/job-data';
 import { RedisServer, requireRedisServer } from '../../support/redis-server';
 
 /** Runs only simulated tasks: the worker and the dispatcher need a provider, never call it. */
@@ -214,18 +215,7 @@ describe('a worker and a dispatcher on one Redis (in-process)', function () {
     });
     const queue = new Queue(queueName('search'), { connection: redis, prefix: KEY_PREFIX });
     try {
-      const data: JobData = {
-        v: JOB_VERSION,
-        runId: 'r1',
-        runKey: 'r1~test',
-        task: { id: 'a', kind: 'search', description: 'a', dependsOn: [], priority: 5 },
-        attempt: 1,
-        question: 'q',
-        inputs: {},
-        provider: { id: 'offline' },
-        workspace: { name: 'folder' },
-        enqueuedAt: Date.now(),
-      };
+      const data = jobData({ workspace: { name: 'folder' } });
       // The first delivery's worker recorded its outcome, then died before BullMQ heard of it.
       await redis.set(redisKeys.outcome('r1~test|a|1'), JSON.stringify({ ok: true, result: { summary: 'recorded first' }, workerId: 'gone', at: 1 }));
       const job = await queue.add('search', data, { jobId: 'r1~test|a|1' });
