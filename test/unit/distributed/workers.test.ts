@@ -129,7 +129,12 @@ describe('workers on Redis (real processes)', function () {
     const plan = writePlan(dir, [{ id: 'long', ms: 2500 }, { id: 'b', ms: 100 }, { id: 'c', ms: 100 }]);
     let killedPid: number | undefined;
     const running = runCli(['--dir', dir, '--plan', plan, '--json', '--redis', server.url], { timeoutMs: 60_000 });
-    const holder = await eventually('a worker to hold "long"', async () => (await listWorkers(redis)).find((w) => w.running.some((t) => t.taskId === 'long')));
+    // Killed once it is really at work: it holds the task and has started the attempt (logged by the worker).
+    const attemptsLog = path.join(dir, 'attempts.log');
+    const holder = await eventually('a worker to hold "long" and start it', async () => {
+      const started = existsSync(attemptsLog) && readFileSync(attemptsLog, 'utf8').includes('long 1');
+      return started ? (await listWorkers(redis)).find((w) => w.running.some((t) => t.taskId === 'long')) : undefined;
+    });
     killedPid = holder.pid;
     pids.get(holder.pid)!.kill('SIGKILL');
     const silent = await eventually('the killed worker to fall silent', async () => (await listWorkers(redis)).find((w) => w.pid === killedPid && w.silent));
