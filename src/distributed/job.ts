@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import type { TaskResult } from '../core/executor';
-import { taskSpecSchema, type TaskSpec } from '../core/plan';
+import { taskSpecSchema } from '../core/plan';
 
 /**
  * What travels through Redis, as plain JSON checked with zod on arrival: a job is one attempt of one
@@ -59,14 +58,8 @@ export type Outcome = z.infer<typeof outcomeSchema>;
 /** Progress as sent with `job.updateProgress`. */
 export const progressSchema = z.object({ message: z.string(), fraction: z.number().optional() });
 
-export function taskResultFrom(outcome: Extract<Outcome, { ok: true }>): TaskResult {
-  return outcome.result as TaskResult;
-}
-
 export function parseJobData(raw: unknown): JobData {
   const parsed = jobDataSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`the job is not a research task this worker understands: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
-
-export type { TaskSpec };

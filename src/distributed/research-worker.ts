@@ -185,7 +185,7 @@ export class ResearchWorker {
     try {
       data = parseJobData(job.data);
     } catch (error) {
-      return this.record_(jobId, { ok: false, error: toErrorShape(new PermanentError(errorMessage(error))), workerId: this.id, at: Date.now() });
+      return this.recordOnce(jobId, { ok: false, error: toErrorShape(new PermanentError(errorMessage(error))), workerId: this.id, at: Date.now() });
     }
     // One round trip: log the delivery, and read what decides whether to run it at all.
     const replies = await this.redis
@@ -251,7 +251,7 @@ export class ResearchWorker {
 
   /** Records the outcome and counts it (a cancelled attempt is neither completed nor failed). */
   private async finish(jobId: string, outcome: Outcome, cancelled = false): Promise<Outcome> {
-    const recorded = await this.record_(jobId, outcome);
+    const recorded = await this.recordOnce(jobId, outcome);
     if (recorded.ok) this.completed++;
     else if (!cancelled) this.failed++;
     if (recorded.workerId !== this.id) this.log('info', `job ${jobId} was already recorded by worker ${recorded.workerId}; this delivery's result is dropped`);
@@ -259,7 +259,7 @@ export class ResearchWorker {
   }
 
   /** Exactly once: the first outcome written for an attempt is the one; later ones read it back. */
-  private async record_(jobId: string, outcome: Outcome): Promise<Outcome> {
+  private async recordOnce(jobId: string, outcome: Outcome): Promise<Outcome> {
     const key = redisKeys.outcome(jobId);
     const written = await this.redis.set(key, JSON.stringify(outcome), 'EX', RECORD_TTL_SECONDS, 'NX');
     if (written === 'OK') return outcome;
