@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors';
+import { integerOption, parseCommandLine, positiveOption } from './options';
 import { checkBaseUrl } from '../providers/openai/api-key';
 import { SEARCH_BACKENDS, type SearchBackendName } from '../providers/web';
 
@@ -85,22 +85,6 @@ export const PROVIDERS = ['offline', 'openai'] as const;
 /** Options that only a model provider uses. */
 const MODEL_OPTIONS = ['base-url', 'model', 'models-config', 'budget-usd', 'budget-tokens', 'searxng-url'] as const;
 
-function positive(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a number above 0, not "${value}"`);
-  return n;
-}
-
-function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not "${value}"`);
-  }
-  return n;
-}
-
 /**
  * Parses the command line; throws a UsageError that says what to fix. Paths are resolved against
  * `cwd`, the folder the person ran the command in.
@@ -112,40 +96,35 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
       `${keyFlag.split('=')[0]}: keys are never given on the command line (shell history and process lists keep them); set the OPENAI_API_KEY environment variable instead`,
     );
   }
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        dir: { type: 'string' },
-        out: { type: 'string' },
-        plan: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        concurrency: { type: 'string' },
-        timeout: { type: 'string' },
-        'max-retries': { type: 'string' },
-        'max-tasks': { type: 'string' },
-        provider: { type: 'string' },
-        'base-url': { type: 'string' },
-        model: { type: 'string' },
-        'models-config': { type: 'string' },
-        'budget-usd': { type: 'string' },
-        'budget-tokens': { type: 'string' },
-        search: { type: 'string' },
-        'searxng-url': { type: 'string' },
-        'allow-private-pages': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        resume: { type: 'string' },
-        history: { type: 'boolean', default: false },
-        redis: { type: 'string' },
-        'redis-grace': { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message.replace(/\. To specify a positional.*$/s, '')}; see --help`);
-  }
+  const parsed = parseCommandLine({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      dir: { type: 'string' },
+      out: { type: 'string' },
+      plan: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      concurrency: { type: 'string' },
+      timeout: { type: 'string' },
+      'max-retries': { type: 'string' },
+      'max-tasks': { type: 'string' },
+      provider: { type: 'string' },
+      'base-url': { type: 'string' },
+      model: { type: 'string' },
+      'models-config': { type: 'string' },
+      'budget-usd': { type: 'string' },
+      'budget-tokens': { type: 'string' },
+      search: { type: 'string' },
+      'searxng-url': { type: 'string' },
+      'allow-private-pages': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      resume: { type: 'string' },
+      history: { type: 'boolean', default: false },
+      redis: { type: 'string' },
+      'redis-grace': { type: 'string' },
+    },
+  });
   const { values, positionals } = parsed;
   const timeout = values.timeout === undefined ? 120 : Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a number of seconds above 0, not "${values.timeout}"`);
@@ -179,16 +158,16 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     out: values.out === undefined ? undefined : resolve(cwd, values.out),
     plan: values.plan === undefined ? undefined : resolve(cwd, values.plan),
     json: values.json ?? false,
-    concurrency: integer('concurrency', values.concurrency, 4, 1, 256),
+    concurrency: integerOption('concurrency', values.concurrency, 4, 1, 256),
     timeoutSeconds: timeout,
-    maxRetries: integer('max-retries', values['max-retries'], 2, 0, 20),
-    maxTasks: integer('max-tasks', values['max-tasks'], 2000, 1, 1_000_000),
+    maxRetries: integerOption('max-retries', values['max-retries'], 2, 0, 20),
+    maxTasks: integerOption('max-tasks', values['max-tasks'], 2000, 1, 1_000_000),
     provider,
     baseUrl: values['base-url'] === undefined ? undefined : checkBaseUrl(values['base-url']),
     model: values.model?.trim(),
     modelsConfig: values['models-config'] === undefined ? undefined : resolve(cwd, values['models-config']),
-    budgetUsd: positive('budget-usd', values['budget-usd']),
-    budgetTokens: positive('budget-tokens', values['budget-tokens']),
+    budgetUsd: positiveOption('budget-usd', values['budget-usd']),
+    budgetTokens: positiveOption('budget-tokens', values['budget-tokens']),
     search: search as SearchBackendName | undefined,
     searxngUrl: values['searxng-url'] === undefined ? undefined : checkBaseUrl(values['searxng-url'], '--searxng-url'),
     allowPrivatePages: values['allow-private-pages'] ?? false,
@@ -196,7 +175,7 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     resume: values.resume,
     history: values.history ?? false,
     redis: values.redis,
-    redisGraceMs: (positive('redis-grace', values['redis-grace']) ?? 30) * 1000,
+    redisGraceMs: (positiveOption('redis-grace', values['redis-grace']) ?? 30) * 1000,
     explicit: new Set(Object.keys(values).filter((key) => argv.some((arg) => arg === `--${key}` || arg.startsWith(`--${key}=`)))),
   };
 }

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { errorMessage, UsageError } from '../core/errors';
 import { EventBus } from '../core/events';
@@ -15,6 +15,7 @@ import { formatUsd } from '../core/report';
 import { parseCliArgs, USAGE, type CliOptions } from './args';
 import { formatHistory } from './history';
 import { providerSettingsFromArgs } from './provider-from-args';
+import { requireFolder } from './options';
 import { ProgressBar } from './progress-bar';
 import type { OpenTransport } from '../core/executor';
 import { checkRedisReachable } from '../distributed/connection';
@@ -35,13 +36,6 @@ async function readPlanFile(file: string): Promise<unknown> {
   } catch (error) {
     throw new UsageError(`--plan ${file}: not valid JSON (${errorMessage(error)})`);
   }
-}
-
-async function requireFolder(dir: string): Promise<string> {
-  const resolved = path.resolve(dir);
-  const info = await stat(resolved).catch(() => undefined);
-  if (!info?.isDirectory()) throw new UsageError(`--dir ${dir}: no such folder`);
-  return resolved;
 }
 
 async function run(options: CliOptions): Promise<number> {

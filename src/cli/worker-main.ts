@@ -1,11 +1,10 @@
-import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { errorMessage, UsageError } from '../core/errors';
 import { TASK_KINDS, type TaskKind } from '../core/plan';
 import { checkRedisReachable } from '../distributed/connection';
 import { ResearchWorker } from '../distributed/research-worker';
 import { parseRedisUrl } from '../distributed/redis-url';
+import { integerOption, parseCommandLine, requireFolder } from './options';
 
 export const WORKER_USAGE = `Usage: npm run worker -- --redis <url> [options]
 
@@ -39,24 +38,19 @@ export interface WorkerCliOptions {
 }
 
 export function parseWorkerArgs(argv: readonly string[], cwd: string): WorkerCliOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      options: {
-        redis: { type: 'string' },
-        capabilities: { type: 'string' },
-        concurrency: { type: 'string' },
-        dir: { type: 'string' },
-        providers: { type: 'string' },
-        'lock-timeout': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${errorMessage(error).replace(/\. To specify a positional.*$/s, '')}; see --help`);
-  }
+  const { values } = parseCommandLine({
+    args: [...argv],
+    strict: true,
+    options: {
+      redis: { type: 'string' },
+      capabilities: { type: 'string' },
+      concurrency: { type: 'string' },
+      dir: { type: 'string' },
+      providers: { type: 'string' },
+      'lock-timeout': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) return { redis: '', capabilities: [], concurrency: 0, dir: cwd, providers: [], lockMs: 0, help: true };
   if (values.redis === undefined) throw new UsageError('--redis <url> is required, e.g. --redis redis://127.0.0.1:6379');
   const capabilities = list(values.capabilities, [...TASK_KINDS]);
@@ -65,10 +59,7 @@ export function parseWorkerArgs(argv: readonly string[], cwd: string): WorkerCli
   const providers = list(values.providers, ['offline', 'openai']);
   const badProvider = providers.find((p) => p !== 'offline' && p !== 'openai');
   if (badProvider !== undefined) throw new UsageError(`--providers: "${badProvider}" cannot run on a worker (offline, openai)`);
-  const concurrency = Number(values.concurrency ?? 4);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-    throw new UsageError(`--concurrency must be a whole number from 1 to 256, not "${values.concurrency}"`);
-  }
+  const concurrency = integerOption('concurrency', values.concurrency, 4, 1, 256);
   const lockSeconds = Number(values['lock-timeout'] ?? 30);
   if (!Number.isFinite(lockSeconds) || lockSeconds < 1) throw new UsageError(`--lock-timeout must be at least 1 second, not "${values['lock-timeout']}"`);
   return {
@@ -90,8 +81,7 @@ function list(value: string | undefined, fallback: string[]): string[] {
 }
 
 async function run(options: WorkerCliOptions): Promise<number> {
-  const info = await stat(options.dir).catch(() => undefined);
-  if (!info?.isDirectory()) throw new UsageError(`--dir ${options.dir}: not a folder`);
+  await requireFolder(options.dir);
   const target = parseRedisUrl(options.redis);
   await checkRedisReachable(target);
   const say = (level: string, message: string) => process.stderr.write(`${new Date().toISOString()} ${level.padEnd(5)} ${message}\n`);
