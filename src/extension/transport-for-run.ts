@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { OpenTransport } from '../core/executor';
-import { loadDistributed } from './distributed-module';
+import type { RedisTarget } from '../distributed/index';
+import { loadDistributed, type DistributedModule } from './distributed-module';
 import { refusePasswordInSetting } from './redis-setting';
 import { readRedisPassword } from './secrets';
 
@@ -12,11 +13,21 @@ import { readRedisPassword } from './secrets';
  */
 export async function transportForRun(context: vscode.ExtensionContext, redisUrl: string, log: vscode.LogOutputChannel): Promise<OpenTransport | undefined> {
   if (!redisUrl) return undefined;
-  refusePasswordInSetting(redisUrl);
-  const distributed = loadDistributed();
-  // undefined (nothing stored) lets parseRedisUrl fall back to RESEARCH_REDIS_PASSWORD.
-  const target = distributed.parseRedisUrl(redisUrl, await readRedisPassword(context));
+  const { distributed, target } = await redisFromSetting(context, redisUrl);
   await distributed.checkRedisReachable(target);
   log.info(`tasks run on the workers of Redis at ${target.display}`);
   return distributed.redisTransport(target);
+}
+
+/**
+ * The Redis that `research.redis.url` names, with the password from SecretStorage (else
+ * RESEARCH_REDIS_PASSWORD), and the lazily loaded module that talks to it. Throws a UsageError for a
+ * password in the setting or a URL that is not a Redis URL. Runs and the Workers view both start here.
+ */
+export async function redisFromSetting(context: vscode.ExtensionContext, url: string): Promise<{ distributed: DistributedModule; target: RedisTarget }> {
+  refusePasswordInSetting(url);
+  const distributed = loadDistributed();
+  // undefined (nothing stored) lets parseRedisUrl fall back to RESEARCH_REDIS_PASSWORD.
+  const target = distributed.parseRedisUrl(url, await readRedisPassword(context));
+  return { distributed, target };
 }

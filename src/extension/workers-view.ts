@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import type { WorkerWatch, WorkerWatchStatus } from '../distributed/worker-watch';
-import { loadDistributed } from './distributed-module';
-import { refusePasswordInSetting } from './redis-setting';
-import { readRedisPassword, REDIS_PASSWORD_SECRET } from './secrets';
+import { redisFromSetting } from './transport-for-run';
+import { REDIS_PASSWORD_SECRET } from './secrets';
 import { readRedisUrl } from './settings';
 import { WorkersTreeProvider, type WorkersTreeNode } from './workers-tree';
 
@@ -68,9 +67,7 @@ class WorkersView implements WorkersViewApi, vscode.Disposable {
     this.show(url === '' ? 'off' : 'connecting');
     if (url === '') return;
     try {
-      refusePasswordInSetting(url);
-      const distributed = loadDistributed();
-      const target = distributed.parseRedisUrl(url, await readRedisPassword(this.context));
+      const { distributed, target } = await redisFromSetting(this.context, url);
       if (generation !== this.generation) return;
       this.watch = new distributed.WorkerWatch(target, (status) => this.showWatch(status));
     } catch (error) {

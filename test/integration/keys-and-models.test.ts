@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { createVscodeLmChatModel } from '../../src/extension/lm/vscode-lm-chat-model';
 
-const EXTENSION_ID = 'research-dispatcher.research-dispatcher';
+import { EXTENSION_ID } from './support';
 
 function contributedCommands(): Array<{ command: string; title: string; category?: string }> {
   return vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON?.contributes?.commands ?? [];

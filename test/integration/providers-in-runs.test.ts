@@ -13,14 +13,7 @@ import type { StartResult } from '../../src/extension/run-manager';
 import { startFaultServer, type FaultServer } from '../support/fault-server';
 import { plantInterruptedRun } from '../support/interrupted-run';
 import { scriptedModel } from '../support/scripted-model';
-
-const EXTENSION_ID = 'research-dispatcher.research-dispatcher';
-
-async function api(): Promise<ResearchTestApi> {
-  const extension = vscode.extensions.getExtension<{ api: ResearchTestApi }>(EXTENSION_ID);
-  assert.ok(extension, `extension ${EXTENSION_ID} is not loaded`);
-  return (await extension.activate()).api;
-}
+import { api } from './support';
 
 function workspaceRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
-const EXTENSION_ID = 'research-dispatcher.research-dispatcher';
+import { EXTENSION_ID } from './support';
 const COMMAND = 'research.start';
 
 /** The fixture file holding the one line the question is about, relative to the workspace folder. */

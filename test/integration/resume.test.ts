@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { plantInterruptedRun } from '../support/interrupted-run';
 
-const EXTENSION_ID = 'research-dispatcher.research-dispatcher';
+import { EXTENSION_ID } from './support';
 
 function outputRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -10,14 +10,7 @@ import * as vscode from 'vscode';
 import type { RunViewSnapshot, TaskView } from '../../src/core/run-view';
 import type { ResearchTestApi } from '../../src/extension/commands';
 import type { StartResult } from '../../src/extension/run-manager';
-
-const EXTENSION_ID = 'research-dispatcher.research-dispatcher';
-
-async function api(): Promise<ResearchTestApi> {
-  const extension = vscode.extensions.getExtension<{ api: ResearchTestApi }>(EXTENSION_ID);
-  assert.ok(extension, `extension ${EXTENSION_ID} is not loaded`);
-  return (await extension.activate()).api;
-}
+import { api, EXTENSION_ID } from './support';
 
 async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -22,7 +22,7 @@ import type { WorkersTreeNode } from '../../src/extension/workers-tree';
 import { RedisServer, requireRedisServer } from '../support/redis-server';
 import { WorkerProcess } from '../support/worker-process';
 import type { ExtensionTestApi } from '../../src/extension/extension';
-import { api, setRedisUrl, waitFor } from './worker-support';
+import { api, setRedisUrl, waitFor } from './support';
 
 function simulated(id: string, ms: number, extra: Record<string, unknown> = {}) {
   return { id, kind: 'search', description: `simulated task ${id}`, simulate: { ms }, ...extra };

@@ -16,7 +16,7 @@ import { writeWorkerRecord, type WorkerRecord } from '../../src/distributed/regi
 import { REDIS_PASSWORD_NAME } from '../../src/extension/secrets';
 import { freePort, RedisServer, requireRedisServer } from '../support/redis-server';
 import type { ExtensionTestApi } from '../../src/extension/extension';
-import { api, setRedisUrl, waitFor } from './worker-support';
+import { api, setRedisUrl, waitFor } from './support';
 
 function runDirs(): string[] {
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionTestApi } from '../../src/extension/extension';
 
-/** What the workers' integration tests share: the extension's test API, the setting, a bounded wait. */
+/** What integration tests share: the extension's test API, the Redis setting, a bounded wait. */
 
-const EXTENSION_ID = 'research-dispatcher.research-dispatcher';
+export const EXTENSION_ID = 'research-dispatcher.research-dispatcher';
 
 export async function api(): Promise<ExtensionTestApi> {
   const extension = vscode.extensions.getExtension<{ api: ExtensionTestApi }>(EXTENSION_ID);
