@@ -34,6 +34,9 @@ const common = {
   sourcesContent: false,
   logLevel: quiet ? 'error' : 'silent',
   plugins: [problemMatcherPlugin],
+  // jsonc-parser's "main" is a UMD build whose dynamic require() of its own files esbuild cannot follow;
+  // its ES module build bundles cleanly.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
 
 const builds = [

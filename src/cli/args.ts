@@ -19,8 +19,9 @@ Options:
   --max-retries <n>     retries after a retryable error (default: 2)
   --max-tasks <n>       refuse plans with more tasks than this (default: 2000)
   --provider <name>     who does the work: offline (default) or openai
-  --resume <run-id>     continue an interrupted run of --dir without redoing finished tasks, with
-                        the provider, models and search it used (options given again override them)
+  --resume <run-id>     continue an interrupted run of --dir without redoing finished tasks; the
+                        provider, endpoints and search are the ones typed now (a run's files never
+                        choose them): a run started with others stops and says what to type
   --history             list the runs of --dir: question, date, outcome, tasks, cost
   --redis <url>         run the subtasks on workers (npm run worker) through Redis, e.g.
                         redis://127.0.0.1:6379; the password may come from RESEARCH_REDIS_PASSWORD

@@ -14,7 +14,8 @@ import { createProviderFromSettings } from '../providers/create-provider';
 import { formatUsd } from '../core/report';
 import { parseCliArgs, USAGE, type CliOptions } from './args';
 import { formatHistory } from './history';
-import { providerSettingsFromArgs } from './provider-from-args';
+import { providerSettingsFromArgs, TARGET_FLAGS } from './provider-from-args';
+import { checkResumeTarget } from './resume-target-check';
 import { requireFolder } from './options';
 import { ProgressBar } from './progress-bar';
 import type { OpenTransport } from '../core/executor';
@@ -44,8 +45,8 @@ async function run(options: CliOptions): Promise<number> {
     process.stdout.write(`${formatHistory(listRuns(root, DEFAULT_OUTPUT_FOLDER), options.json)}\n`);
     return EXIT.done;
   }
-  if (options.resume !== undefined && (options.question !== undefined || options.plan !== undefined || options.out !== undefined)) {
-    throw new UsageError('--resume continues a run with its own question, plan and report path: leave out the question, --plan and --out');
+  if (options.resume !== undefined && (options.question !== undefined || options.plan !== undefined)) {
+    throw new UsageError('--resume continues a run with its own question and plan: leave out the question and --plan');
   }
   const plan = options.plan !== undefined ? await readPlanFile(options.plan) : undefined;
   if (plan === undefined && options.question === undefined && options.resume === undefined) throw new UsageError('no question given: npm run research -- "your question"');
@@ -69,8 +70,11 @@ async function run(options: CliOptions): Promise<number> {
   // The run id is chosen here so that the provider knows the run's folder (web pages are stored there).
   const runId = options.resume ?? newRunId();
   const runDir = options.resume !== undefined ? findRunDir(root, DEFAULT_OUTPUT_FOLDER, runId) : path.join(root, DEFAULT_OUTPUT_FOLDER, runId);
-  const recorded = options.resume !== undefined ? readRunMeta(runDir) : undefined;
-  const settings = await providerSettingsFromArgs(options, recorded?.options.provider ?? (recorded ? { provider: recorded.providerId } : undefined));
+  const settings = await providerSettingsFromArgs(options);
+  if (options.resume !== undefined) {
+    const typedOnPurpose = TARGET_FLAGS.some((flag) => options.explicit.has(flag));
+    checkResumeTarget(runId, readRunMeta(runDir), settings, typedOnPurpose, (message) => process.stderr.write(`research: ${message}\n`));
+  }
   const provider = await createProviderFromSettings({ settings, root, runDir, keys: { env: process.env } });
   if (options.resume !== undefined && !options.json) process.stderr.write(`research: resuming with ${provider.label}\n`);
   try {
@@ -116,6 +120,7 @@ function resumeFromCommandLine(
     runId,
     root,
     provider,
+    outFile: options.out,
     concurrency: given('concurrency') ? options.concurrency : undefined,
     taskTimeoutMs: given('timeout') ? options.timeoutSeconds * 1000 : undefined,
     retry: given('max-retries') ? { maxRetries: options.maxRetries } : undefined,

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { errorMessage, UsageError } from '../core/errors';
 import { parseModelConfig, type ModelConfig } from '../providers/model/model-config';
 import { DEFAULT_OPENAI_BASE_URL } from '../providers/model/settings-config';
-import { recordedProviderSettings, type ProviderId, type ProviderSettings } from '../providers/create-provider';
+import type { ProviderId, ProviderSettings } from '../providers/create-provider';
 import type { CliOptions } from './args';
 
 /**
@@ -10,8 +10,8 @@ import type { CliOptions } from './args';
  * replacing its endpoints, `--model` naming the model of every role it leaves unnamed, and the budget
  * flags setting the budget.
  */
-export async function modelConfigFromArgs(options: CliOptions, recorded?: ModelConfig): Promise<ModelConfig> {
-  let base: Record<string, unknown> = recorded ? { ...recorded } : {};
+export async function modelConfigFromArgs(options: CliOptions): Promise<ModelConfig> {
+  let base: Record<string, unknown> = {};
   if (options.modelsConfig !== undefined) {
     let text: string;
     try {
@@ -27,7 +27,6 @@ export async function modelConfigFromArgs(options: CliOptions, recorded?: ModelC
     if (!base || typeof base !== 'object' || Array.isArray(base)) throw new UsageError(`--models-config ${options.modelsConfig}: must hold a JSON object`);
   }
   const config: Record<string, unknown> = { ...base };
-  if (options.model !== undefined && recorded) delete config.roles; // --model names every role again
   if (options.baseUrl !== undefined || config.endpoints === undefined) {
     config.endpoints = [{ baseUrl: options.baseUrl ?? DEFAULT_OPENAI_BASE_URL }];
   }
@@ -43,36 +42,24 @@ export async function modelConfigFromArgs(options: CliOptions, recorded?: ModelC
 }
 
 /**
- * The provider the command line asks for, as the settings createProviderFromSettings takes. For
- * `--resume`, `stored` is what run.json recorded: the run's own provider, models and search, with
- * each option typed again replacing its part.
+ * The provider the command line asks for, as the settings createProviderFromSettings takes: the flags,
+ * `--models-config` and the environment, nothing else. A resume uses the same: a run's run.json comes
+ * with the folder researched and never chooses an endpoint, a key variable or a search server.
  */
-export async function providerSettingsFromArgs(options: CliOptions, stored?: Readonly<Record<string, unknown>>): Promise<ProviderSettings> {
-  const given = (name: string) => options.explicit.has(name);
-  const previous = stored ? recordedProviderSettings(stored) : undefined;
-  const provider = (given('provider') ? options.provider : previous?.provider ?? options.provider) as ProviderId;
-  const search = given('search') || given('searxng-url') || given('allow-private-pages') || !previous?.search
-    ? {
-        backend: options.search ?? previous?.search?.backend ?? 'workspace',
-        searxngUrl: options.searxngUrl ?? previous?.search?.searxngUrl,
-        allowPrivateAddresses: options.allowPrivatePages || previous?.search?.allowPrivateAddresses,
-      }
-    : previous.search;
+export async function providerSettingsFromArgs(options: CliOptions): Promise<ProviderSettings> {
+  const provider = options.provider as ProviderId;
+  const search = { backend: options.search ?? 'workspace', searxngUrl: options.searxngUrl, allowPrivateAddresses: options.allowPrivatePages || undefined };
   const settings: ProviderSettings = { provider, search };
   if (provider === 'openai') {
-    const modelGiven = MODEL_FLAGS.some(given);
-    if (previous?.modelConfig && !modelGiven) settings.modelConfig = previous.modelConfig;
-    else if (previous?.modelConfig && !given('models-config')) settings.modelConfig = await modelConfigFromArgs(options, previous.modelConfig);
-    else {
-      if (options.model === undefined && options.modelsConfig === undefined) {
-        throw new UsageError('--provider openai needs a model: add --model <name> (e.g. --model gpt-4o-mini, or --model llama3.1 for Ollama), or --models-config <file.json>');
-      }
-      settings.modelConfig = await modelConfigFromArgs(options);
+    if (options.model === undefined && options.modelsConfig === undefined) {
+      throw new UsageError('--provider openai needs a model: add --model <name> (e.g. --model gpt-4o-mini, or --model llama3.1 for Ollama), or --models-config <file.json>');
     }
+    settings.modelConfig = await modelConfigFromArgs(options);
   } else if (provider === 'vscode-lm') {
-    throw new UsageError('this run used VS Code\'s language models, which only VS Code can reach: resume it there, or add --provider openai (or offline)');
+    throw new UsageError("VS Code's language models can only be reached from VS Code: run it there, or use --provider openai (or offline)");
   }
   return settings;
 }
 
-const MODEL_FLAGS = ['base-url', 'model', 'models-config', 'budget-usd', 'budget-tokens'];
+/** The flags that choose where text goes: typing one on a resume is choosing the target on purpose. */
+export const TARGET_FLAGS = ['provider', 'base-url', 'model', 'models-config', 'search', 'searxng-url'];

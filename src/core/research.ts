@@ -4,6 +4,7 @@ import { Dispatcher } from './dispatcher';
 import { errorMessage, UsageError } from './errors';
 import { EventBus, type RunOutcome } from './events';
 import { attemptUsageOf, type OpenTransport, type TaskExecutor, type TaskResult, type TaskTransport } from './executor';
+import { assertSafeOutputFolder } from './journal/run-files';
 import { RunSession } from './journal/session';
 import { validatePlan, DEFAULT_MAX_TASKS } from './plan';
 import type { ResearchProvider } from './provider';
@@ -80,6 +81,8 @@ async function researchWith(options: ResearchOptions & { runId: string; bus: Eve
   const { runId, bus } = options;
   const maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS;
   const signal = options.signal ?? new AbortController().signal;
+  // Before planning (nothing sent yet): a .research that is a link out of the folder is refused.
+  if (!options.resume && options.journal !== false) assertSafeOutputFolder(root, options.outputFolder ?? DEFAULT_OUTPUT_FOLDER);
   const usageBefore = options.provider.usage?.();
 
   const plan =

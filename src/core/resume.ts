@@ -7,6 +7,8 @@ import { acquireRunLock } from './journal/lock';
 import { loadJournal } from './journal/reader';
 import { JOURNAL_FILE } from './journal/records';
 import { replayJournal } from './journal/replay';
+import { reportPathInRunDir, RUN_FILES } from './journal/report-path';
+import { assertSafeRunDir } from './journal/run-files';
 import { readRunMeta, RUN_META_VERSION, type RunMeta } from './journal/run-meta';
 import { RunSession } from './journal/session';
 import { DEFAULT_MAX_TASKS } from './plan';
@@ -14,6 +16,11 @@ import { DEFAULT_OUTPUT_FOLDER, research, type ResearchOptions, type ResearchRes
 
 export interface ResumeOptions extends Omit<ResearchOptions, 'question' | 'plan' | 'runId' | 'outFile' | 'journal' | 'resume'> {
   runId: string;
+  /**
+   * Where to write the report, typed again on this command line. Without it the report goes where the
+   * run wrote it, if that is inside the run's own folder, else to `<run folder>/report.md`.
+   */
+  outFile?: string;
   /** Said once, e.g. that a stale lock was taken over or a torn last line cut off. */
   onNotice?: (message: string) => void;
 }
@@ -34,15 +41,19 @@ export class RunAlreadyCompletedError extends UsageError {
  * - tasks whose result is journalled are restored as completed and never run again;
  * - tasks that were running, retrying, ready or waiting when the run stopped run (again);
  * - tasks that had failed or were cancelled run again too: resuming is asking for the run to finish;
- * - the plan is the latest one (after any replan); the question and report path are the run's own.
- * The resumed session appends to the same journal (after a `resume` record) and writes the report to
- * the same place. Settings not given here are the run's own (from run.json), then the defaults.
+ * - the plan is the latest one (after any replan); the question is the run's own.
+ * The resumed session appends to the same journal (after a `resume` record). The run folder's files are
+ * untrusted (they come with the folder researched): they are checked by schema, links and FIFOs are
+ * refused, and nothing in run.json decides where text goes (the caller's provider does) or where the
+ * report is written outside the run's folder. Limits not given here are the run's own (from run.json,
+ * range-checked), then the defaults.
  * A run that ended cancelled, partial or failed can be resumed the same way; a completed one cannot.
  */
 export async function resumeResearch(options: ResumeOptions): Promise<ResearchResult> {
   const root = path.resolve(options.root);
   const outputFolder = options.outputFolder ?? DEFAULT_OUTPUT_FOLDER;
   const runDir = findRunDir(root, outputFolder, options.runId);
+  assertSafeRunDir(root, outputFolder, runDir, RUN_FILES);
   const notice = options.onNotice ?? (() => undefined);
   const journalFile = path.join(runDir, JOURNAL_FILE);
   if (!existsSync(journalFile)) {
@@ -58,7 +69,7 @@ export async function resumeResearch(options: ResumeOptions): Promise<ResearchRe
     }
     const run = replayJournal(journal.records, journalFile);
     const stored = readRunMeta(runDir);
-    const reportPath = reportPathOf(stored, root, runDir);
+    const reportPath = options.outFile !== undefined ? path.resolve(options.outFile) : reportPathInRunDir(stored, root, runDir, notice);
     if (run.ended?.outcome === 'completed' && run.results.size === run.plan.tasks.length) {
       throw new RunAlreadyCompletedError(options.runId, reportPath);
     }
@@ -81,9 +92,6 @@ export async function resumeResearch(options: ResumeOptions): Promise<ResearchRe
       options: {},
       status: 'running',
     };
-    if (stored && stored.providerId !== options.provider.id) {
-      notice(`run ${options.runId} was started with the "${stored.providerId}" provider and continues with "${options.provider.id}"`);
-    }
     const completed = new Map(run.results);
     const total = run.plan.tasks.length;
     notice(`resuming run ${options.runId}: ${completed.size} of ${total} tasks already done, ${total - completed.size} to run`);
@@ -108,12 +116,4 @@ export async function resumeResearch(options: ResumeOptions): Promise<ResearchRe
     else lock.release();
     throw error;
   }
-}
-
-/** The run's report path; when the folder was moved since, the same place under the new root. */
-function reportPathOf(meta: RunMeta | undefined, root: string, runDir: string): string {
-  if (!meta) return path.join(runDir, 'report.md');
-  const relative = path.relative(meta.root, meta.reportPath);
-  const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-  return meta.root !== root && inside ? path.join(root, relative) : meta.reportPath;
 }

@@ -17,9 +17,10 @@ import type { RunViewSnapshot } from '../core/run-view';
 import { RunViewModel } from '../core/run-view-model';
 import type { TaskSnapshot } from '../core/task';
 import { isTerminal } from '../core/task-state';
-import { recordedProviderSettings, type ProviderSettings } from '../providers/create-provider';
+import type { ProviderSettings } from '../providers/create-provider';
+import { consentToResume } from './history/resume-consent';
 import { pickRunToResume } from './history/resume-command';
-import { createProviderForRun } from './provider-for-run';
+import { createProviderForRun, readProviderSettings } from './provider-for-run';
 import { readSettings, type ResearchSettings } from './settings';
 import { transportForRun } from './transport-for-run';
 
@@ -45,7 +46,7 @@ interface Launch {
   /** The concurrency the run starts with (a resumed run keeps its own unless told otherwise). */
   readonly concurrency: number;
   readonly kind: 'start' | 'resume';
-  /** Resume: the provider settings recorded in run.json; start: undefined (the research.* settings). */
+  /** Resume: the research.* settings read when the person consented to them; start: undefined (read at launch). */
   readonly providerSettings?: ProviderSettings;
   /**
    * Runs the research with the shared machinery: research() or resumeResearch(). `transport` is set
@@ -192,12 +193,14 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
 
   /**
    * "Research: Resume": continues an interrupted (or cancelled, partial, failed) run of the workspace
-   * without redoing its finished tasks, with the provider it was started with (run.json keeps its
-   * settings, never keys) and its own concurrency, timeout and retries. Takes the run id (the
-   * history, the offer after a reload, tests) or asks with a QuickPick of the runs that can be resumed.
-   * The resumed run is shown like a new one: tree, progress panel, status bar, Cancel and Replan.
+   * without redoing its finished tasks, with its own concurrency, timeout and retries. Only in a trusted
+   * workspace, and with the provider the research.* settings choose now (the run's run.json is shown,
+   * never obeyed: see consentToResume). Takes the run id (the history, the offer after a reload, tests)
+   * or asks with a QuickPick of the runs that can be resumed; `confirmedTarget` is the provider the
+   * person already accepted. The resumed run is shown like a new one: tree, progress panel, status
+   * bar, Cancel and Replan.
    */
-  async resume(runIdArgument?: unknown): Promise<StartResult | undefined> {
+  async resume(runIdArgument?: unknown, confirmedTarget?: string): Promise<StartResult | undefined> {
     const folder = await this.folderForRun('Research: open the folder whose run you want to resume.');
     if (!folder || (await this.refuseWhileRunning())) return undefined;
     const settings = readSettings(folder.uri);
@@ -208,12 +211,18 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
     let providerSettings: ProviderSettings;
     let recorded: ReturnType<typeof readRunMeta>;
     try {
-      // An unknown or malformed id is said at once, without flashing a progress notification first.
+      // An unknown or malformed id, or a damaged run.json, is said at once, without a progress notification first.
       runDir = findRunDir(root, settings.outputFolder, runId);
       recorded = readRunMeta(runDir);
-      providerSettings = { provider: 'offline', ...recordedProviderSettings(recorded?.options.provider ?? (recorded ? { provider: recorded.providerId } : {})) };
+      providerSettings = readProviderSettings(folder.uri);
     } catch (error) {
       this.showError(error);
+      return undefined;
+    }
+    try {
+      if (!(await consentToResume(recorded, providerSettings, confirmedTarget))) return undefined;
+    } catch (error) {
+      this.showError(error); // e.g. research.provider is openai but no model is set
       return undefined;
     }
     const question = recorded?.question ?? listRuns(root, settings.outputFolder).find((r) => r.runId === runId)?.question ?? '';

@@ -20,7 +20,8 @@ export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 /**
  * Everything that decides which provider a run uses, as plain data: the extension fills it from the
- * `research.*` settings, the CLI from its flags, a resume from run.json. Never a key: keys come from
+ * `research.*` settings, the CLI from its flags (a resume too: run.json never decides them; workers from
+ * the job their dispatcher built). Never a key: keys come from
  * `keys` (SecretStorage, then the environment).
  */
 export interface ProviderSettings {

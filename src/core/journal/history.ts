@@ -1,13 +1,14 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from '../errors';
+import { errorMessage, UsageError } from '../errors';
 import type { RunOutcome } from '../events';
 import { RunLockedError, RunNotFoundError } from './errors';
 import { runLockStatus, type LockHolder } from './lock';
 import { loadJournal } from './reader';
 import { JOURNAL_FILE } from './records';
 import { replayJournal } from './replay';
-import { readRunMeta } from './run-meta';
+import { reportPathInRunDir } from './report-path';
+import { readRunMeta, type RunMeta } from './run-meta';
 
 /** Where a run stands. `interrupted`: it stopped without ending (crash, kill, reload) and nobody drives it. */
 export type RunStatus = RunOutcome | 'interrupted' | 'running' | 'unknown';
@@ -66,9 +67,17 @@ export function runInfo(dir: string): RunInfo {
   const runId = path.basename(dir);
   const lock = safeLockStatus(dir);
   const hasJournal = existsSync(path.join(dir, JOURNAL_FILE));
-  const meta = readRunMeta(dir);
+  let meta: RunMeta | undefined;
+  let metaProblem: string | undefined;
+  try {
+    meta = readRunMeta(dir);
+  } catch (error) {
+    // A run.json planted or damaged: listed from its journal, with the reason, and never acted on.
+    metaProblem = errorMessage(error);
+  }
   let info: RunInfo;
   if (meta) {
+    const reportPath = reportPathInRunDir(meta, meta.root, dir);
     info = {
       runId,
       dir,
@@ -76,8 +85,8 @@ export function runInfo(dir: string): RunInfo {
       startedAt: meta.startedAt,
       endedAt: meta.endedAt,
       status: meta.status === 'ended' && meta.outcome ? meta.outcome : 'interrupted',
-      reportPath: meta.reportPath,
-      hasReport: existsSync(meta.reportPath),
+      reportPath,
+      hasReport: existsSync(reportPath),
       tasks: meta.tasks,
       usage: meta.usage,
       providerId: meta.providerId,
@@ -88,6 +97,7 @@ export function runInfo(dir: string): RunInfo {
   } else {
     info = fromReportOnly(dir, runId);
   }
+  if (metaProblem) info.note = info.note ? `${metaProblem}; ${info.note}` : metaProblem;
   if (lock.state === 'held') {
     info.status = 'running';
     info.holder = lock.holder;

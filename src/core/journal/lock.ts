@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname, uptime } from 'node:os';
 import * as path from 'node:path';
+import { MAX_SMALL_RUN_FILE_BYTES, readRunFile } from './run-files';
 import { RunLockedError } from './errors';
 
 export const LOCK_FILE = 'lock';
@@ -68,13 +69,9 @@ export function runLockStatus(runDir: string): LockStatus {
   return text === undefined ? { state: 'free' } : lockStatusOf(text);
 }
 
+/** The lock's text; a lock that is a link, a FIFO or huge (a planted one) is refused, never followed or waited on. */
 function readLockText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  return readRunFile(file, MAX_SMALL_RUN_FILE_BYTES)?.toString('utf8');
 }
 
 function lockStatusOf(text: string): Exclude<LockStatus, { state: 'free' }> {

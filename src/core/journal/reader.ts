@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { JournalCorruptError, JournalVersionError } from './errors';
-import { JOURNAL_VERSION, RECORD_TYPES, REQUIRED_FIELDS, type JournalRecord, type JournalRecordType } from './records';
+import { checkRecord } from './record-schema';
+import { JOURNAL_VERSION, RECORD_TYPES, type JournalRecord, type JournalRecordType } from './records';
+import { MAX_JOURNAL_BYTES, readRunFile } from './run-files';
 
 export interface LoadedJournal {
   records: JournalRecord[];
@@ -12,9 +13,14 @@ export interface LoadedJournal {
   endsWithNewline: boolean;
 }
 
-/** Reads a journal file; see parseJournal. */
+/**
+ * Reads a journal file; see parseJournal. A journal that is a link, not a regular file, or larger
+ * than any run writes is refused (UnsafeRunFileError) before it is read; a missing one is ENOENT.
+ */
 export function loadJournal(file: string): LoadedJournal {
-  return parseJournal(readFileSync(file), file);
+  const bytes = readRunFile(file, MAX_JOURNAL_BYTES);
+  if (bytes === undefined) throw Object.assign(new Error(`ENOENT: no such file, open '${file}'`), { code: 'ENOENT' });
+  return parseJournal(bytes, file);
 }
 
 /**
@@ -77,12 +83,5 @@ function parseRecord(text: string): JournalRecord {
   if (typeof record.type !== 'string' || !RECORD_TYPES.includes(record.type as JournalRecordType)) {
     throw new Error(`unknown record type ${JSON.stringify(record.type)}`);
   }
-  if (typeof record.at !== 'number') throw new Error(`a ${record.type} record without a time`);
-  for (const [field, type] of Object.entries(REQUIRED_FIELDS[record.type as JournalRecordType])) {
-    const actual = record[field];
-    if (type === 'object' ? actual === null || typeof actual !== 'object' : typeof actual !== type) {
-      throw new Error(`a ${record.type} record without a valid "${field}"`);
-    }
-  }
-  return record as unknown as JournalRecord;
+  return checkRecord(record.type as JournalRecordType, record);
 }

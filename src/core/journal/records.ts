@@ -101,16 +101,3 @@ export const RECORD_TYPES: readonly JournalRecordType[] = [
   'run:end',
   'resume',
 ];
-
-/** What the named fields of each record type must be, checked when a journal is read back. */
-export const REQUIRED_FIELDS: Record<JournalRecordType, Record<string, 'string' | 'number' | 'object'>> = {
-  'run:start': { runId: 'string', question: 'string', plan: 'object' },
-  'task:state': { taskId: 'string', from: 'string', to: 'string' },
-  'task:retry': { taskId: 'string' },
-  'task:result': { taskId: 'string', result: 'object' },
-  'run:replan': { plan: 'object' },
-  'run:concurrency': { concurrency: 'number' },
-  log: { message: 'string' },
-  'run:end': { outcome: 'string' },
-  resume: {},
-};

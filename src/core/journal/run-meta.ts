@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import * as z from 'zod';
+import { UsageError } from '../errors';
+import { MAX_QUESTION_LENGTH } from '../question';
+import { MAX_SMALL_RUN_FILE_BYTES, readRunFile } from './run-files';
 import type { RunOutcome } from '../events';
 
 export const RUN_META_FILE = 'run.json';
@@ -60,14 +65,79 @@ export function writeRunMeta(runDir: string, meta: RunMeta): void {
   }
 }
 
-/** The run's metadata, or undefined when the file is missing, unreadable or not ours. */
-export function readRunMeta(runDir: string): RunMeta | undefined {
-  try {
-    const value = JSON.parse(readFileSync(path.join(runDir, RUN_META_FILE), 'utf8')) as Partial<RunMeta>;
-    if (typeof value.runId !== 'string' || typeof value.question !== 'string' || typeof value.startedAt !== 'number') return undefined;
-    if (typeof value.version !== 'number' || value.version > RUN_META_VERSION) return undefined;
-    return value as RunMeta;
-  } catch {
-    return undefined;
+/**
+ * run.json as it may be read: the file comes with the folder researched, so every field is checked
+ * (type and range) before anything shows or uses it. Nothing in it decides where text or keys go or
+ * where files are written: the provider settings are shown and compared, never obeyed (see
+ * providers/resume-settings.ts), and the report path is used only inside the run's own folder.
+ */
+const finite = z.number().finite();
+const count = z.number().int().min(0).max(10_000_000);
+const runMetaSchema = z.object({
+  version: z.number().int().min(1).max(RUN_META_VERSION),
+  runId: z.string().max(200),
+  question: z.string().max(MAX_QUESTION_LENGTH * 2),
+  root: z.string().max(4096),
+  reportPath: z.string().max(4096),
+  providerId: z.string().max(100),
+  providerLabel: z.string().max(1000),
+  startedAt: finite,
+  options: z.object({
+    concurrency: z.number().int().min(1).max(256).optional(),
+    taskTimeoutMs: z.number().int().min(100).max(86_400_000).optional(),
+    maxRetries: z.number().int().min(0).max(20).optional(),
+    maxTasks: z.number().int().min(1).max(1_000_000).optional(),
+    outputFolder: z.string().max(4096).optional(),
+    provider: z.record(z.string(), z.unknown()).optional(),
+  }),
+  status: z.enum(['running', 'ended']),
+  outcome: z.enum(['completed', 'partial', 'failed', 'cancelled']).optional(),
+  endedAt: finite.optional(),
+  tasks: z.object({ total: count, completed: count, failed: count, cancelled: count }).optional(),
+  usage: z.object({ inputTokens: z.number().min(0), outputTokens: z.number().min(0), costUsd: z.number().min(0) }).optional(),
+  resumedAt: z.array(finite).max(100_000).optional(),
+});
+
+/** run.json exists but is not one this program wrote: the file, the line and what is wrong. */
+export class RunMetaInvalidError extends UsageError {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    detail: string,
+  ) {
+    super(`${file} line ${line}: ${detail}. It was not written by Research Dispatcher (or was changed since): delete it to go on from the run's journal alone`);
+    this.name = 'RunMetaInvalidError';
   }
+}
+
+/**
+ * The run's metadata, or undefined when the folder has no run.json. A run.json that is malformed,
+ * out of range, a link, a FIFO or huge is refused with a RunMetaInvalidError (or UnsafeRunFileError)
+ * naming the file and line; a newer version's file is not ours to read and counts as missing.
+ */
+export function readRunMeta(runDir: string): RunMeta | undefined {
+  const file = path.join(runDir, RUN_META_FILE);
+  const bytes = readRunFile(file, MAX_SMALL_RUN_FILE_BYTES);
+  if (bytes === undefined) return undefined;
+  const text = bytes.toString('utf8');
+  const errors: ParseError[] = [];
+  const value: unknown = parse(text, errors, { allowTrailingComma: false, disallowComments: true });
+  if (errors.length > 0) throw new RunMetaInvalidError(file, lineAt(text, errors[0]!.offset), `not valid JSON (${printParseErrorCode(errors[0]!.error)})`);
+  const version = (value as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > RUN_META_VERSION) return undefined;
+  const parsed = runMetaSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const node = findNodeAtLocation(parseTree(text)!, issue.path as (string | number)[]);
+    const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    throw new RunMetaInvalidError(file, lineAt(text, node?.offset ?? 0), `${where}${issue.message}`);
+  }
+  return parsed.data as RunMeta;
+}
+
+/** 1-based line of a character offset. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
 }

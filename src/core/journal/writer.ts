@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { DispatcherEvent, Disposable, EventBus } from '../events';
 import type { Plan } from '../plan';
 import { JOURNAL_VERSION, type JournalRecord } from './records';
@@ -40,9 +40,13 @@ export class JournalWriter {
     this.fsyncEveryMs = options.fsyncEveryMs ?? 1000;
   }
 
-  /** Opens (creating) the journal for appending. Throws if the file cannot be opened. */
+  /**
+   * Opens (creating) the journal for appending. Throws if the file cannot be opened — also when it is
+   * a symbolic link: a run folder comes with the folder researched, and a planted `journal.jsonl` link
+   * must not make the run append to a file elsewhere.
+   */
   static open(options: JournalWriterOptions): JournalWriter {
-    return new JournalWriter(options, openSync(options.file, 'a', 0o600));
+    return new JournalWriter(options, openSync(options.file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600));
   }
 
   get isOpen(): boolean {

@@ -12,8 +12,9 @@ export function registerRunHistory(context: vscode.ExtensionContext, log: vscode
   const resume = (runId?: unknown) => runs.resume(runId);
   const history = new HistoryCommand(log, resume);
   context.subscriptions.push(
-    vscode.commands.registerCommand('research.resume', resume),
+    // The command takes a run id only: what the person accepted is passed by the offer alone.
+    vscode.commands.registerCommand('research.resume', (runId?: unknown) => resume(runId)),
     vscode.commands.registerCommand('research.showHistory', () => history.run()),
   );
-  offerToResumeInterrupted(context, resume);
+  offerToResumeInterrupted(context, (runId, confirmedTarget) => runs.resume(runId, confirmedTarget));
 }

@@ -85,7 +85,7 @@ describe('CLI with --provider openai --search searxng (built CLI, loopback serve
     assert.ok(report.includes(FABRICATED.slice(0, 40)) && /ninety brass lanterns[^\n]*quotation not found in the cited sources/.test(report), 'the repeated claim is marked');
   });
 
-  it('--resume rebuilds the provider and web search the run used, and says so', async () => {
+  it('--resume uses only the provider typed again: without it, it stops before anything is sent and says what to type', async () => {
     server.queueFor(isCall('synthesize'), { kind: 'status', status: 400, message: 'bad request' });
     const first = await runModelCli(['How many lanterns does the ferry need?', ...webArgs()], { OPENAI_API_KEY: KEY });
     assert.equal(first.code, 1, first.stderr);
@@ -94,8 +94,17 @@ describe('CLI with --provider openai --search searxng (built CLI, loopback serve
     assert.equal(run.providerId, 'openai');
     assert.ok(!JSON.stringify(run).includes(KEY));
     const searchesBefore = web.searches.length;
+    const callsBefore = server.requests.length;
 
-    const resumed = await runModelCli(['--dir', dir, '--resume', runId], { OPENAI_API_KEY: KEY });
+    // run.json names the endpoint and the search server, but a run's files never choose them.
+    const untyped = await runModelCli(['--dir', dir, '--resume', runId], { OPENAI_API_KEY: KEY });
+    assert.equal(untyped.code, 2, untyped.stderr);
+    assert.match(untyped.stderr, /was started with the openai provider at http:\/\/127\.0\.0\.1:\d+\/v1 \(model m\), searching searxng http:\/\/127\.0\.0\.1:\d+, but this command would resume it with offline research/);
+    assert.ok(untyped.stderr.includes(`--resume ${runId} --provider openai --base-url ${server.url.replace(/\/+$/, '')} --model m --search searxng --searxng-url ${web.searxng.replace(/\/+$/, '')}`), untyped.stderr);
+    assert.equal(server.requests.length, callsBefore, 'nothing was sent to the model');
+    assert.equal(web.searches.length, searchesBefore, 'nothing was sent to the search server');
+
+    const resumed = await runModelCli(['--resume', runId, ...webArgs()], { OPENAI_API_KEY: KEY });
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stderr, /resuming with OpenAI-compatible \(127\.0\.0\.1:\d+: m\)/);
     assert.doesNotMatch(resumed.stderr, /continues with "offline"/);

@@ -144,7 +144,7 @@ describe('CLI: runs that survive', function () {
     const cases: [string[], RegExp][] = [
       [['--resume', '20261125-000000-zzzz', '--dir', dir], /there is no run "20261125-000000-zzzz" in .*; it holds no runs/],
       [['--resume', '../outside', '--dir', dir], /"\.\.\/outside" is not a run id/],
-      [['--resume', 'x', 'a question', '--dir', dir], /--resume continues a run with its own question, plan and report path/],
+      [['--resume', 'x', 'a question', '--dir', dir], /--resume continues a run with its own question and plan/],
     ];
     for (const [args, message] of cases) {
       const run = await runCli(args);

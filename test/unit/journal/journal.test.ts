@@ -87,7 +87,7 @@ describe('journal', () => {
     assert.throws(() => loadJournal(file), /line 4 \(unknown record type "task:teleport"\)/);
     lines[3] = '{"v":1,"type":"task:result","taskId":"a","at":1}';
     writeFileSync(file, lines.join('\n'));
-    assert.throws(() => loadJournal(file), /line 4 \(a task:result record without a valid "result"\)/);
+    assert.throws(() => loadJournal(file), /line 4 \(a task:result record with an invalid "result"/);
   });
 
   it('refuses a journal written by a newer version instead of misreading it', async () => {
