@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { plantInterruptedRun } from '../support/interrupted-run';
@@ -53,6 +54,20 @@ describe('Research: Resume and history', () => {
     assert.equal(lines.at(-1)!.type, 'run:end');
     assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')).outcome, 'completed');
     assert.ok(!fs.existsSync(path.join(dir, 'lock')), 'the lock is released');
+  });
+
+  it('a run.json naming a report path outside its folder cannot make the resume write there', async function () {
+    this.timeout(60_000);
+    const runId = '20260101-000001-0dd5';
+    const dir = leaveInterruptedRun(runId);
+    const victim = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rd-victim-')), 'victim.txt');
+    fs.writeFileSync(victim, 'precious\n');
+    const meta = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ ...meta, reportPath: victim }));
+    const result = await vscode.commands.executeCommand<{ reportUri: vscode.Uri; outcome: string }>('research.resume', runId);
+    assert.ok(result, 'research.resume resolved to nothing');
+    assert.equal(path.resolve(result.reportUri.fsPath), path.resolve(path.join(dir, 'report.md')));
+    assert.equal(fs.readFileSync(victim, 'utf8'), 'precious\n', 'the file run.json named is untouched');
   });
 
   it('says when there is no such run, and starts nothing', async () => {
