@@ -37,7 +37,8 @@ export class RunAlreadyCompletedError extends UsageError {
  * - the plan is the latest one (after any replan); the question and report path are the run's own.
  * The resumed session appends to the same journal (after a `resume` record) and writes the report to
  * the same place. Settings not given here are the run's own (from run.json), then the defaults.
- * A run that ended cancelled, partial or failed can be resumed the same way; a completed one cannot.
+ * A run that ended cancelled, partial or failed can be resumed the same way; a completed one cannot,
+ * unless its report is missing: then the report is written again, without running any task.
  */
 export async function resumeResearch(options: ResumeOptions): Promise<ResearchResult> {
   const root = path.resolve(options.root);
@@ -59,7 +60,9 @@ export async function resumeResearch(options: ResumeOptions): Promise<ResearchRe
     const run = replayJournal(journal.records, journalFile);
     const stored = readRunMeta(runDir);
     const reportPath = reportPathOf(stored, root, runDir);
-    if (run.ended?.outcome === 'completed' && run.results.size === run.plan.tasks.length) {
+    // A completed run whose report is gone (never written, or deleted) goes on below: every task is
+    // restored, none runs again, and the report is written anew from the journalled results.
+    if (run.ended?.outcome === 'completed' && run.results.size === run.plan.tasks.length && existsSync(reportPath)) {
       throw new RunAlreadyCompletedError(options.runId, reportPath);
     }
 

@@ -60,6 +60,12 @@ export function writeRunMeta(runDir: string, meta: RunMeta): void {
   }
 }
 
+/** Records where the report really went (it could not be written where asked), keeping the rest. */
+export function recordReportPath(runDir: string, reportPath: string): void {
+  const meta = readRunMeta(runDir);
+  if (meta) writeRunMeta(runDir, { ...meta, reportPath });
+}
+
 /** The run's metadata, or undefined when the file is missing, unreadable or not ours. */
 export function readRunMeta(runDir: string): RunMeta | undefined {
   try {
