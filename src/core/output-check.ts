@@ -19,6 +19,9 @@ export function assertWritableReportPath(file: string): void {
   if (existing?.isDirectory()) {
     throw new UsageError(`the report path ${target} is a folder: give a file inside it (e.g. ${path.join(target, 'report.md')}) or another file path`);
   }
+  if (existing && !existing.isFile()) {
+    throw new UsageError(`the report path ${target} is not a regular file (a device, pipe or socket): give a file path`);
+  }
   const folder = nearestExistingAncestor(path.dirname(target));
   if (!statSync(folder).isDirectory()) {
     throw new UsageError(`the report ${target} cannot be written: ${folder} is a file, not a folder; choose a report path in a folder`);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { errorMessage } from './errors';
@@ -13,6 +13,11 @@ export type WriteFile = (file: string, text: string) => Promise<void>;
  * the temporary file is removed when the write fails.
  */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  // A rename replaces whatever is there: never a device, pipe or folder standing where the report goes.
+  const existing = await lstat(file).catch(() => undefined);
+  if (existing && !existing.isFile() && !existing.isSymbolicLink()) {
+    throw Object.assign(new Error(`${file} is not a regular file; it was left as it is`), { code: existing.isDirectory() ? 'EISDIR' : 'EEXIST' });
+  }
   await mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}-${randomBytes(3).toString('hex')}.tmp`;
   try {

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EventBus } from '../../../src/core/events';
 import { readRunMeta } from '../../../src/core/journal/run-meta';
+import { assertWritableReportPath } from '../../../src/core/output-check';
 import { writeFileAtomic, type WriteFile } from '../../../src/core/report-file';
 import { research } from '../../../src/core/research';
 import { resumeResearch } from '../../../src/core/resume';
@@ -64,12 +66,21 @@ describe('the report is never lost', () => {
     writeFileSync(report, 'the earlier report');
     await writeFileAtomic(report, 'the new report');
     assert.equal(readFileSync(report, 'utf8'), 'the new report');
-    // The last step, the rename, fails when the target is a folder that holds files: the text was written.
     const folder = path.join(dir, 'taken');
     mkdirSync(folder);
     writeFileSync(path.join(folder, 'inside'), 'x');
-    await assert.rejects(writeFileAtomic(folder, 'a report'));
-    assert.deepEqual(readdirSync(dir).sort(), ['report.md', 'taken'], 'the temporary file was removed');
+    await assert.rejects(writeFileAtomic(folder, 'a report'), /is not a regular file; it was left as it is/);
+    assert.deepEqual(readdirSync(folder), ['inside']);
+    assert.deepEqual(readdirSync(dir).sort(), ['report.md', 'taken'], 'no temporary file left');
+  });
+
+  it('never replaces a device or pipe standing where the report goes (a rename would)', async () => {
+    const dir = tempRoot();
+    const pipe = path.join(dir, 'pipe');
+    execFileSync('mkfifo', [pipe]);
+    await assert.rejects(writeFileAtomic(pipe, 'a report'), /is not a regular file/);
+    assert.ok(lstatSync(pipe).isFIFO(), 'the pipe is still there');
+    assert.throws(() => assertWritableReportPath(pipe), /the report path .*pipe is not a regular file \(a device, pipe or socket\): give a file path/);
   });
 
   it('resuming a completed run whose report was deleted writes the report again without running a task', async () => {
