@@ -1,15 +1,17 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Dispatcher } from './dispatcher';
 import { errorMessage, UsageError } from './errors';
 import { EventBus, type RunOutcome } from './events';
 import { attemptUsageOf, type OpenTransport, type TaskExecutor, type TaskResult, type TaskTransport } from './executor';
 import { assertSafeOutputFolder } from './journal/run-files';
+import { recordReportPath } from './journal/run-meta';
 import { RunSession } from './journal/session';
+import { assertWritableReportPath } from './output-check';
 import { validatePlan, DEFAULT_MAX_TASKS } from './plan';
 import type { ResearchProvider } from './provider';
 import { validateQuestion } from './question';
 import { renderReport } from './report';
+import { writeReportWithFallback, type WriteFile } from './report-file';
 import type { RetryPolicy } from './retry';
 import { newRunId } from './run-id';
 import { withSimulation } from './simulate';
@@ -47,11 +49,14 @@ export interface ResearchOptions {
   transport?: OpenTransport;
   /** Resume only (see resume.ts): the session of the run being resumed and its completed tasks. */
   resume?: { session: RunSession; completed: ReadonlyMap<string, TaskResult> };
+  /** How the report file is written; tests make it fail like a full or read-only disk. Default: atomically. */
+  writeReport?: WriteFile;
 }
 
 export interface ResearchResult {
   runId: string;
   outcome: RunOutcome;
+  /** Where the report really is: the path asked for, or where it went when that could not be written. */
   reportPath: string;
   stats: RunStatistics;
   tasks: TaskSnapshot[];
@@ -66,6 +71,8 @@ export const DEFAULT_OUTPUT_FOLDER = '.research';
 export async function research(options: ResearchOptions): Promise<ResearchResult> {
   const runId = options.runId ?? newRunId();
   const bus = options.bus ?? new EventBus();
+  // Checked before anything else, so a report that could not be written costs no planning and no tasks.
+  assertWritableReportPath(reportPathOf(options, runId));
   // Opened before planning, so a transport that refuses the run (e.g. a provider workers cannot run)
   // costs no planning; closed once the run is over, whatever happened.
   const transport = await openTransport(options, runId, path.resolve(options.root), bus);
@@ -96,7 +103,7 @@ async function researchWith(options: ResearchOptions & { runId: string; bus: Eve
           }),
           { maxTasks },
         );
-  const reportPath = path.resolve(options.outFile ?? path.join(root, options.outputFolder ?? DEFAULT_OUTPUT_FOLDER, runId, 'report.md'));
+  const reportPath = reportPathOf(options, runId);
   const startedAt = Date.now();
 
   const dispatcher = new Dispatcher({
@@ -126,20 +133,40 @@ async function researchWith(options: ResearchOptions & { runId: string; bus: Eve
     };
   }
 
-  const markdown = renderReport({
-    runId,
-    question: dispatcher.plan().question,
-    outcome: summary.outcome,
-    stats: summary.stats,
-    tasks: summary.tasks,
-    root,
-    reportPath,
-    providerLabel: options.provider.label,
-    startedAt,
-  });
-  await mkdir(path.dirname(reportPath), { recursive: true });
-  await writeFile(reportPath, markdown, 'utf8');
-  return { runId, outcome: summary.outcome, reportPath, stats: summary.stats, tasks: summary.tasks };
+  const render = (file: string) =>
+    renderReport({
+      runId,
+      question: dispatcher.plan().question,
+      outcome: summary.outcome,
+      stats: summary.stats,
+      tasks: summary.tasks,
+      root,
+      reportPath: file,
+      providerLabel: options.provider.label,
+      startedAt,
+    });
+  const runDir = session?.runDir ?? runDirOf(options, runId);
+  const written = await writeReportWithFallback({ reportPath, runDir, runId, render, write: options.writeReport });
+  if (written.failed.length > 0) {
+    const why = written.failed.map((f) => `${f.file} (${errorMessage(f.error)})`).join('; ');
+    bus.emit('log', { runId, level: 'warn', message: `the report could not be written to ${why}; it was written to ${written.file} instead`, at: Date.now() });
+    if (session) {
+      try {
+        recordReportPath(session.runDir, written.file);
+      } catch (error) {
+        bus.emit('log', { runId, level: 'warn', message: `run.json could not record where the report went (${errorMessage(error)})`, at: Date.now() });
+      }
+    }
+  }
+  return { runId, outcome: summary.outcome, reportPath: written.file, stats: summary.stats, tasks: summary.tasks };
+}
+
+function runDirOf(options: ResearchOptions, runId: string): string {
+  return path.join(path.resolve(options.root), options.outputFolder ?? DEFAULT_OUTPUT_FOLDER, runId);
+}
+
+function reportPathOf(options: ResearchOptions, runId: string): string {
+  return path.resolve(options.outFile ?? path.join(runDirOf(options, runId), 'report.md'));
 }
 
 /** Tasks run elsewhere spent tokens there: the provider here counts them, for the totals and the budget. */
@@ -177,7 +204,7 @@ function openSession(
   try {
     return RunSession.create({
       ...run,
-      runDir: path.join(run.root, options.outputFolder ?? DEFAULT_OUTPUT_FOLDER, run.runId),
+      runDir: runDirOf(options, run.runId),
       providerId: options.provider.id,
       providerLabel: options.provider.label,
       options: {

@@ -47,7 +47,8 @@ export class RunAlreadyCompletedError extends UsageError {
  * refused, and nothing in run.json decides where text goes (the caller's provider does) or where the
  * report is written outside the run's folder. Limits not given here are the run's own (from run.json,
  * range-checked), then the defaults.
- * A run that ended cancelled, partial or failed can be resumed the same way; a completed one cannot.
+ * A run that ended cancelled, partial or failed can be resumed the same way; a completed one cannot,
+ * unless its report is missing: then the report is written again, without running any task.
  */
 export async function resumeResearch(options: ResumeOptions): Promise<ResearchResult> {
   const root = path.resolve(options.root);
@@ -70,7 +71,9 @@ export async function resumeResearch(options: ResumeOptions): Promise<ResearchRe
     const run = replayJournal(journal.records, journalFile);
     const stored = readRunMeta(runDir);
     const reportPath = options.outFile !== undefined ? path.resolve(options.outFile) : reportPathInRunDir(stored, root, runDir, notice);
-    if (run.ended?.outcome === 'completed' && run.results.size === run.plan.tasks.length) {
+    // A completed run whose report is gone (never written, or deleted) goes on below: every task is
+    // restored, none runs again, and the report is written anew from the journalled results.
+    if (run.ended?.outcome === 'completed' && run.results.size === run.plan.tasks.length && existsSync(reportPath)) {
       throw new RunAlreadyCompletedError(options.runId, reportPath);
     }
 

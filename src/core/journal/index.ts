@@ -8,6 +8,6 @@ export { acquireRunLock, runLockStatus, type LockHolder, type LockStatus, type R
 export { loadJournal, parseJournal, type LoadedJournal } from './reader';
 export * from './records';
 export { replayJournal, type ReplayedRun } from './replay';
-export { readRunMeta, RUN_META_FILE, type RunMeta, type RunSettings } from './run-meta';
+export { readRunMeta, recordReportPath, RUN_META_FILE, type RunMeta, type RunSettings } from './run-meta';
 export { RunSession } from './session';
 export { JournalWriter, type JournalEntry } from './writer';

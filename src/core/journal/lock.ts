@@ -42,9 +42,13 @@ export function acquireRunLock(runDir: string, runId: string, onNotice: (message
       const fd = openSync(file, 'wx', 0o600);
       try {
         writeSync(fd, content);
-      } finally {
+      } catch (error) {
+        // A full disk: an empty lock left behind would read as "unreadable" and block nothing useful.
         closeSync(fd);
+        unlinkSync(file);
+        throw error;
       }
+      closeSync(fd);
       return ownLock(file, content);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

@@ -65,6 +65,12 @@ export function writeRunMeta(runDir: string, meta: RunMeta): void {
   }
 }
 
+/** Records where the report really went (it could not be written where asked), keeping the rest. */
+export function recordReportPath(runDir: string, reportPath: string): void {
+  const meta = readRunMeta(runDir);
+  if (meta) writeRunMeta(runDir, { ...meta, reportPath });
+}
+
 /**
  * run.json as it may be read: the file comes with the folder researched, so every field is checked
  * (type and range) before anything shows or uses it. Nothing in it decides where text or keys go or
