@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../core/errors';
-import { integerOption, parseCommandLine, positiveOption } from './options';
+import { TIMEOUT_SECONDS } from '../core/limits';
+import { integerOption, parseCommandLine, positiveOption, rangeOption } from './options';
 import { checkBaseUrl } from '../providers/openai/api-key';
 import { SEARCH_BACKENDS, type SearchBackendName } from '../providers/web';
 
@@ -127,8 +128,7 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     },
   });
   const { values, positionals } = parsed;
-  const timeout = values.timeout === undefined ? 120 : Number(values.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a number of seconds above 0, not "${values.timeout}"`);
+  const timeout = rangeOption('timeout', values.timeout, 120, TIMEOUT_SECONDS);
   const provider = values.provider ?? 'offline';
   if (!(PROVIDERS as readonly string[]).includes(provider)) {
     throw new UsageError(`unknown provider "${provider}": available: ${PROVIDERS.join(', ')}`);

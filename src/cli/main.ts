@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { errorMessage, UsageError } from '../core/errors';
 import { EventBus } from '../core/events';
@@ -17,6 +16,7 @@ import { formatHistory } from './history';
 import { providerSettingsFromArgs, TARGET_FLAGS } from './provider-from-args';
 import { checkResumeTarget } from './resume-target-check';
 import { requireFolder } from './options';
+import { readPlanFile } from './plan-file';
 import { ProgressBar } from './progress-bar';
 import type { OpenTransport } from '../core/executor';
 import { checkRedisReachable } from '../distributed/connection';
@@ -24,20 +24,6 @@ import { redisTransport } from '../distributed/redis-transport';
 import { parseRedisUrl } from '../distributed/redis-url';
 
 export const EXIT = { done: 0, failed: 1, usage: 2, cancelled: 130 } as const;
-
-async function readPlanFile(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--plan ${file}: cannot read the file (${errorMessage(error)})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--plan ${file}: not valid JSON (${errorMessage(error)})`);
-  }
-}
 
 async function run(options: CliOptions): Promise<number> {
   const root = await requireFolder(options.dir);

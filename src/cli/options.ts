@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorMessage, UsageError } from '../core/errors';
+import { describeRange, inRange, type Range } from '../core/limits';
 
 /** What `npm run research` and `npm run worker` share in reading their command lines. */
 
@@ -18,6 +19,14 @@ export function positiveOption(name: string, value: string | undefined): number 
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a number above 0, not "${value}"`);
+  return n;
+}
+
+/** A number option that must lie in `range`; the message gives the range. */
+export function rangeOption(name: string, value: string | undefined, fallback: number, range: Range): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!inRange(range, n)) throw new UsageError(`--${name} must be ${describeRange(range)}, not "${value}"`);
   return n;
 }
 

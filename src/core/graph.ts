@@ -3,18 +3,29 @@ import { topologicalOrder, upwardRanks } from './graph-algorithms';
 import type { TaskSpec } from './plan';
 
 /**
+ * graphlib keeps its nodes and adjacency in plain objects keyed by node name, so a task id such as
+ * `__proto__`, `constructor` or `toString` would collide with Object.prototype (a crash, a cycle that
+ * is not there, a dependency ignored). Inside the graph every id carries this prefix, which no
+ * prototype property starts with and which keeps numeric-looking ids from being reordered; the
+ * public API speaks real ids only.
+ */
+const KEY_PREFIX = '#';
+const keyOf = (id: string): string => KEY_PREFIX + id;
+const idOf = (key: string): string => key.slice(KEY_PREFIX.length);
+
+/**
  * The plan as a directed acyclic graph on graphlib: an edge runs from a dependency to its dependent.
  * graphlib stores adjacency per node, so neighbours cost O(degree); orderings use our iterative
- * algorithms rather than graphlib's recursive ones.
+ * algorithms rather than graphlib's recursive ones. Any string is a valid task id.
  */
 export class TaskGraph {
   private readonly graph = new Graph<unknown, TaskSpec>({ directed: true });
 
   constructor(tasks: Iterable<TaskSpec>) {
     const list = [...tasks];
-    for (const task of list) this.graph.setNode(task.id, task);
+    for (const task of list) this.graph.setNode(keyOf(task.id), task);
     for (const task of list) {
-      for (const dep of task.dependsOn) if (this.graph.hasNode(dep)) this.graph.setEdge(dep, task.id);
+      for (const dep of task.dependsOn) if (this.has(dep)) this.graph.setEdge(keyOf(dep), keyOf(task.id));
     }
   }
 
@@ -23,23 +34,23 @@ export class TaskGraph {
   }
 
   ids(): string[] {
-    return this.graph.nodes();
+    return this.graph.nodes().map(idOf);
   }
 
   has(id: string): boolean {
-    return this.graph.hasNode(id);
+    return this.graph.hasNode(keyOf(id));
   }
 
   spec(id: string): TaskSpec {
-    return this.graph.node(id);
+    return this.graph.node(keyOf(id));
   }
 
   dependenciesOf(id: string): string[] {
-    return this.graph.predecessors(id) ?? [];
+    return (this.graph.predecessors(keyOf(id)) ?? []).map(idOf);
   }
 
   dependentsOf(id: string): string[] {
-    return this.graph.successors(id) ?? [];
+    return (this.graph.successors(keyOf(id)) ?? []).map(idOf);
   }
 
   /** Dependencies first. */

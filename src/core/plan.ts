@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { findCycle } from './graph-algorithms';
+import { describeRange, TIMEOUT_SECONDS } from './limits';
 
 /** The kinds of work a research plan is made of. */
 export const TASK_KINDS = ['search', 'analyze', 'synthesize'] as const;
@@ -33,7 +34,11 @@ export const taskSpecSchema = z.strictObject({
   /** The facet (sub-question) the task covers. */
   facet: z.string().optional(),
   /** Overrides the run's per-attempt timeout for this task. */
-  timeoutSeconds: z.number().positive().max(86_400).optional(),
+  timeoutSeconds: z
+    .number()
+    .min(TIMEOUT_SECONDS.min, `the timeout must be ${describeRange(TIMEOUT_SECONDS)}`)
+    .max(TIMEOUT_SECONDS.max, `the timeout must be ${describeRange(TIMEOUT_SECONDS)}`)
+    .optional(),
   simulate: simulateSchema.optional(),
 });
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { TaskResult } from '../core/executor';
 import { taskSpecSchema } from '../core/plan';
 
 /**
@@ -7,7 +8,8 @@ import { taskSpecSchema } from '../core/plan';
  * machine, maybe another version), so neither side trusts the other's shape.
  */
 
-export const JOB_VERSION = 1;
+/** 2: `inputs` became [task id, result] pairs (1 had an object keyed by task id). */
+export const JOB_VERSION = 2;
 
 const usageSchema = z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number().optional() });
 
@@ -28,8 +30,11 @@ export const jobDataSchema = z.object({
   task: taskSpecSchema,
   attempt: z.number().int().min(1),
   question: z.string(),
-  /** Results of the task's dependencies, by task id. */
-  inputs: z.record(z.string(), taskResultSchema),
+  /**
+   * Results of the task's dependencies as [task id, result] pairs: an object keyed by task id would
+   * lose or mangle an id such as `__proto__` on its way through JSON and zod.
+   */
+  inputs: z.array(z.tuple([z.string(), taskResultSchema])),
   /** Which provider runs the task: its id and its settings (never a key: workers use their own). */
   provider: z.object({ id: z.string(), settings: z.record(z.string(), z.unknown()).optional() }),
   /** The folder's name: a worker only runs tasks over a copy of the same folder (policy.ts). */
@@ -57,6 +62,15 @@ export type Outcome = z.infer<typeof outcomeSchema>;
 
 /** Progress as sent with `job.updateProgress`. */
 export const progressSchema = z.object({ message: z.string(), fraction: z.number().optional() });
+
+/** The dependencies' results as a job carries them, and back. */
+export function jobInputs(inputs: ReadonlyMap<string, TaskResult>): JobData['inputs'] {
+  return [...inputs] as JobData['inputs'];
+}
+
+export function inputsOfJob(job: JobData): Map<string, TaskResult> {
+  return new Map(job.inputs as Array<[string, TaskResult]>);
+}
 
 export function parseJobData(raw: unknown): JobData {
   const parsed = jobDataSchema.safeParse(raw);

@@ -5,7 +5,7 @@ import { errorMessage, formatSeconds, PermanentError, RetryableError, UsageError
 import type { OpenTransport, TaskContext, TaskResult, TaskTransport, TransportRequest } from '../core/executor';
 import type { TaskKind, TaskSpec } from '../core/plan';
 import { openConnection } from './connection';
-import { JOB_VERSION, outcomeSchema, progressSchema, type JobData, type Outcome } from './job';
+import { JOB_VERSION, jobInputs, outcomeSchema, progressSchema, type JobData, type Outcome } from './job';
 import { jobIdFor, KEY_PREFIX, queueName, RECORD_TTL_SECONDS, redisKeys } from './keys';
 import { listWorkers } from './registry';
 import { fromErrorShape } from './remote-error';
@@ -95,7 +95,7 @@ class RedisTaskTransport implements TaskTransport {
       task,
       attempt: context.attempt,
       question: context.question,
-      inputs: Object.fromEntries(context.inputs) as JobData['inputs'],
+      inputs: jobInputs(context.inputs),
       provider: { id: this.request.provider.id, ...(this.request.provider.settings && { settings: { ...this.request.provider.settings } }) },
       workspace: { name: path.basename(path.resolve(this.request.root)) },
       enqueuedAt: Date.now(),

@@ -7,7 +7,7 @@ import type { TaskResult } from '../core/executor';
 import { TASK_KINDS, type TaskKind } from '../core/plan';
 import { withSimulation } from '../core/simulate';
 import { openConnection } from './connection';
-import { outcomeSchema, parseJobData, type JobData, type Outcome } from './job';
+import { inputsOfJob, outcomeSchema, parseJobData, type JobData, type Outcome } from './job';
 import { KEY_PREFIX, queueName, RECORD_TTL_SECONDS, redisKeys } from './keys';
 import { policyViolation, type WorkerPolicy } from './policy';
 import { defaultProviderBuilder, ProviderCache, type ProviderBuilder } from './provider-cache';
@@ -220,7 +220,7 @@ export class ResearchWorker {
     void this.beat();
     try {
       const result = await this.run(data, job, abort);
-      return await this.finish(jobId, { ok: true, result: result as JobData['inputs'][string], workerId: this.id, at: Date.now() });
+      return await this.finish(jobId, { ok: true, result: result as Extract<Outcome, { ok: true }>['result'], workerId: this.id, at: Date.now() });
     } catch (error) {
       return await this.finish(jobId, { ok: false, error: toErrorShape(abort.aborted ? (abort.reason ?? error) : error), workerId: this.id, at: Date.now() }, abort.aborted);
     } finally {
@@ -238,7 +238,7 @@ export class ResearchWorker {
     return execute(data.task, {
       signal,
       attempt: data.attempt,
-      inputs: new Map(Object.entries(data.inputs) as Array<[string, TaskResult]>),
+      inputs: inputsOfJob(data),
       question: data.question,
       progress: (message, fraction) => {
         const now = Date.now();

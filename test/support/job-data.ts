@@ -9,7 +9,7 @@ export function jobData(over: Partial<JobData> = {}): JobData {
     task: { id: 'a', kind: 'search', description: 'a', dependsOn: [], priority: 5 },
     attempt: 1,
     question: 'q',
-    inputs: {},
+    inputs: [],
     provider: { id: 'offline' },
     workspace: { name: 'project' },
     enqueuedAt: Date.now(),

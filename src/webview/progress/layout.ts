@@ -33,25 +33,29 @@ export function layoutGraph(tasks: readonly LayoutTask[]): GraphLayout {
   const graph = new dagre.graphlib.Graph({ multigraph: false });
   graph.setGraph({ rankdir: 'LR', nodesep: 10, ranksep: 36, edgesep: 6, marginx: MARGIN, marginy: MARGIN });
   graph.setDefaultEdgeLabel(() => ({}));
-  const ids = new Set(tasks.map((task) => task.id));
+  // dagre keeps nodes in plain objects keyed by name, where an id such as `__proto__` or
+  // `constructor` would collide with Object.prototype: nodes are named by the task's position.
+  const keyById = new Map(tasks.map((task, index) => [task.id, `n${index}`]));
+  const idByKey = new Map([...keyById].map(([id, key]) => [key, id]));
   // dagre orders each rank opposite to the order nodes and edges were added: adding them in reverse
   // draws the plan's order top-down (search-1 above search-2).
-  for (const task of [...tasks].reverse()) graph.setNode(task.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
+  for (const task of [...tasks].reverse()) graph.setNode(keyById.get(task.id)!, { width: NODE_WIDTH, height: NODE_HEIGHT });
   for (const task of [...tasks].reverse()) {
     for (const dependency of [...task.dependsOn].reverse()) {
-      if (ids.has(dependency) && dependency !== task.id) graph.setEdge(dependency, task.id);
+      const from = keyById.get(dependency);
+      if (from !== undefined && dependency !== task.id) graph.setEdge(from, keyById.get(task.id)!);
     }
   }
   dagre.layout(graph);
 
   const nodes: GraphLayout['nodes'] = new Map();
-  for (const id of graph.nodes()) {
-    const node = graph.node(id);
-    nodes.set(id, { x: node.x ?? 0, y: node.y ?? 0, width: node.width, height: node.height });
+  for (const key of graph.nodes()) {
+    const node = graph.node(key);
+    nodes.set(idByKey.get(key)!, { x: node.x ?? 0, y: node.y ?? 0, width: node.width, height: node.height });
   }
   const edges = graph.edges().map((edge) => ({
-    from: edge.v,
-    to: edge.w,
+    from: idByKey.get(edge.v)!,
+    to: idByKey.get(edge.w)!,
     points: ((graph.edge(edge) as { points?: { x: number; y: number }[] }).points ?? []).map((p) => ({ x: p.x, y: p.y })),
   }));
   const label = graph.graph() as { width?: number; height?: number };

@@ -62,3 +62,18 @@ describe('plan validation', () => {
     assert.match(problems({ question: 'q', tasks }, { maxTasks: 20_000 }).join(), /form a cycle/);
   });
 });
+
+describe('plan validation: number ranges', () => {
+  for (const timeoutSeconds of [0.0001, 0, 1e7]) {
+    it(`refuses a timeoutSeconds of ${timeoutSeconds}, naming the range`, () => {
+      assert.throws(
+        () => validatePlan({ question: 'q', tasks: [task('a', [], { timeoutSeconds })] }),
+        (e: Error) => e instanceof PlanValidationError && /tasks\[0\] \("a"\)\.timeoutSeconds: the timeout must be 0\.1 to 86400 seconds/.test(e.message),
+      );
+    });
+  }
+
+  it('accepts the ends of the range', () => {
+    for (const timeoutSeconds of [0.1, 86_400]) validatePlan({ question: 'q', tasks: [task('a', [], { timeoutSeconds })] });
+  });
+});

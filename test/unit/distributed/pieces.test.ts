@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { attemptUsageOf } from '../../../src/core/executor';
 import { RateLimitedError, RetryableError, PermanentError, TaskTimeoutError } from '../../../src/core/errors';
 import { isRateLimited, isRetryable, retryAfterMs } from '../../../src/core/retry';
-import type { JobData } from '../../../src/distributed/job';
+import { inputsOfJob, jobInputs, parseJobData, type JobData } from '../../../src/distributed/job';
 import { jobData } from '../../support/job-data';
 import { jobIdFor } from '../../../src/distributed/keys';
 import { policyViolation, type WorkerPolicy } from '../../../src/distributed/policy';
@@ -60,6 +60,18 @@ describe('distributed: job ids', () => {
     assert.equal(id, '20261125-1~ab12|search%3A%20api%2Fkeys|3');
     assert.ok(!id.includes(':'));
     assert.notEqual(jobIdFor('r~1', 'a', 1), jobIdFor('r~2', 'a', 1), 'a resumed run (new session) never meets the old jobs');
+  });
+});
+
+describe('distributed: a job on the wire', () => {
+  it("carries every dependency's result, ids named like Object.prototype properties included", () => {
+    const inputs = new Map([
+      ['__proto__', { summary: 'from __proto__' }],
+      ['constructor', { summary: 'from constructor' }],
+      ['search-1', { summary: 'from search-1' }],
+    ]);
+    const arrived = parseJobData(JSON.parse(JSON.stringify(jobData({ inputs: jobInputs(inputs) }))));
+    assert.deepEqual([...inputsOfJob(arrived)], [...inputs]);
   });
 });
 

@@ -192,6 +192,26 @@ describe('model-backed research against a fault-injecting server (real openai SD
     assert.equal(requestsOf('plan').length, 2);
   });
 
+  it('a plan whose ids are named like Object.prototype properties runs like any other', async () => {
+    const plan = JSON.stringify({
+      tasks: [
+        { id: '__proto__', kind: 'search', description: 'Find how it boils', query: 'kettle boils water' },
+        { id: 'hasOwnProperty', kind: 'search', description: 'Find the base', query: 'copper base kettle' },
+        { id: 'constructor', kind: 'analyze', description: 'Compare', dependsOn: ['__proto__', 'hasOwnProperty'] },
+        { id: 'toString', kind: 'synthesize', description: 'Write', dependsOn: ['constructor'] },
+      ],
+    });
+    await server.close();
+    server = await startFaultServer(scriptedModel({ plan }));
+    const r = await run();
+    assert.equal(r.result.outcome, 'completed', JSON.stringify(r.result.tasks.map((t) => [t.spec.id, t.state, t.reason])));
+    assert.deepEqual(r.result.tasks.map((t) => t.spec.id), ['__proto__', 'hasOwnProperty', 'constructor', 'toString']);
+    const order = r.events.filter((e) => e.type === 'task:state' && e.to === 'COMPLETED').map((e) => (e as { taskId: string }).taskId);
+    assert.ok(order.indexOf('constructor') > order.indexOf('__proto__') && order.indexOf('constructor') > order.indexOf('hasOwnProperty'));
+    assert.equal(order.at(-1), 'toString');
+    assert.match(r.report, /The zephyrine kettle boils water in ninety seconds flat\./);
+  });
+
   it('planning retries a 503 like any task, and says so', async () => {
     server.queueFor(isCall('plan'), { kind: 'status', status: 503 });
     const bus = new EventBus();

@@ -42,6 +42,16 @@ describe('progress panel views', () => {
       assert.ok(env.document.querySelector('#graph .edge.done[data-from="search-1"]'), 'the arrow out of a completed task is marked done');
     });
 
+    it('draws tasks whose ids are named like Object.prototype properties', () => {
+      const graph = new GraphView(env.document.getElementById('graph')!, () => undefined);
+      const tasks = [taskView('__proto__'), taskView('constructor', ['__proto__']), taskView('toString', ['constructor', '__proto__'])];
+      graph.update(panel(snapshotOf(tasks)), undefined);
+      assert.equal(graph.drawnAs, 'graph');
+      assert.deepEqual([...env.document.querySelectorAll('#graph .node')].map((n) => n.getAttribute('data-task-id')).sort(), ['__proto__', 'constructor', 'toString']);
+      const edges = [...env.document.querySelectorAll('#graph .edge')].map((e) => `${e.getAttribute('data-from')}→${e.getAttribute('data-to')}`).sort();
+      assert.deepEqual(edges, ['__proto__→constructor', '__proto__→toString', 'constructor→toString']);
+    });
+
     it('changes only classes when states change, and lays out again when tasks are added', () => {
       const graph = new GraphView(env.document.getElementById('graph')!, () => undefined);
       const tasks = researchShaped(3);

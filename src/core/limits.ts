@@ -1,0 +1,22 @@
+/**
+ * The ranges every numeric setting must lie in, defined once for the plan schema, the command lines
+ * and the extension's settings. Outside them a value is a mistake (a timeout of 0.0001 s times out
+ * every attempt at once; one of 1e7 s overflows Node's timers), so it is refused with the range.
+ */
+export interface Range {
+  readonly min: number;
+  readonly max: number;
+  readonly unit?: string;
+}
+
+/** A subtask attempt's timeout, in seconds: a tenth of a second to a day. */
+export const TIMEOUT_SECONDS: Range = { min: 0.1, max: 86_400, unit: 'seconds' };
+
+/** `0.1 to 86400 seconds`, for messages. */
+export function describeRange(range: Range): string {
+  return `${range.min} to ${range.max}${range.unit ? ` ${range.unit}` : ''}`;
+}
+
+export function inRange(range: Range, value: number): boolean {
+  return Number.isFinite(value) && value >= range.min && value <= range.max;
+}
