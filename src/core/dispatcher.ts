@@ -5,7 +5,7 @@ import type { TaskContext, TaskExecutor, TaskResult } from './executor';
 import { TaskGraph } from './graph';
 import { findCycle } from './graph-algorithms';
 import { DEFAULT_MAX_TASKS, describeCycle, PlanValidationError, validatePlan, type Plan, type TaskSpec } from './plan';
-import { backoffDelay, DEFAULT_RETRY_POLICY, isRateLimited, isRetryable, retryAfterMs, type RetryPolicy } from './retry';
+import { backoffDelay, DEFAULT_RETRY_POLICY, isRateLimited, isRetryable, retryAfterMs, waitBeyondCap, type RetryPolicy } from './retry';
 import { ReadyQueue } from './ready-queue';
 import { settleOrAbandon } from './abandon';
 import { computeStatistics, type RunStatistics } from './stats';
@@ -438,9 +438,10 @@ export class Dispatcher {
     const retriesLeft = rateLimited
       ? this.retryPolicy.maxRateLimitRetries - task.rateLimitRetries
       : this.retryPolicy.maxRetries - (task.retries - task.rateLimitRetries);
-    if (!isRetryable(error) || retriesLeft <= 0) {
+    const tooLong = isRetryable(error) ? waitBeyondCap(this.retryPolicy, error) : undefined;
+    if (!isRetryable(error) || retriesLeft <= 0 || tooLong) {
       const attempts = task.attempts === 1 ? '' : ` (after ${task.attempts} attempts)`;
-      this.fail(task, `${errorMessage(error)}${attempts}`);
+      this.fail(task, `${errorMessage(error)}${tooLong ? `; ${tooLong}` : ''}${attempts}`);
       return;
     }
     const delayMs = backoffDelay(this.retryPolicy, task.retries - task.rateLimitRetries + 1, retryAfterMs(error), this.random);

@@ -20,3 +20,9 @@ export function describeRange(range: Range): string {
 export function inRange(range: Range, value: number): boolean {
   return Number.isFinite(value) && value >= range.min && value <= range.max;
 }
+
+/** `value` moved into `range`: for settings, which the editor's schema checks only as a hint. */
+export function clampToRange(range: Range, value: number): number {
+  if (!Number.isFinite(value)) return range.max;
+  return Math.min(range.max, Math.max(range.min, value));
+}

@@ -50,6 +50,18 @@ export function backoffDelay(
   return Math.floor(random() * ceiling);
 }
 
+/**
+ * When the server asked for a wait longer than `maxRetryAfterMs` (a 429 with `Retry-After: 3600`),
+ * retrying sooner would only be refused again, for as long as the rate-limit allowance lasts: the
+ * task should fail at once, saying so. Returns that message, or undefined when a retry makes sense.
+ */
+export function waitBeyondCap(policy: RetryPolicy, error: unknown): string | undefined {
+  const asked = retryAfterMs(error);
+  if (asked === undefined || !Number.isFinite(asked) || asked <= policy.maxRetryAfterMs) return undefined;
+  const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  return `the server asked to wait ${seconds(asked)} before trying again, longer than the ${seconds(policy.maxRetryAfterMs)} this run waits at most: try again later, or use another endpoint`;
+}
+
 const RETRYABLE_STATUS = new Set([408, 409, 425, 429]);
 const RETRYABLE_CODES = new Set([
   'ECONNRESET',

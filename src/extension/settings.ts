@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { clampToRange, TIMEOUT_SECONDS } from '../core/limits';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/research';
 
 /** The extension's settings, read fresh for each run (concurrency and timeout also during one). */
@@ -17,7 +18,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): ResearchSetting
   const config = vscode.workspace.getConfiguration('research', scope);
   return {
     concurrency: Math.max(1, Math.floor(config.get<number>('concurrency', 4))),
-    taskTimeoutMs: Math.max(1, config.get<number>('taskTimeoutSeconds', 120)) * 1000,
+    taskTimeoutMs: clampToRange(TIMEOUT_SECONDS, config.get<number>('taskTimeoutSeconds', 120)) * 1000,
     maxRetries: Math.max(0, Math.floor(config.get<number>('maxRetries', 2))),
     outputFolder: config.get<string>('outputFolder', DEFAULT_OUTPUT_FOLDER) || DEFAULT_OUTPUT_FOLDER,
     provider: config.get<string>('provider', 'offline') || 'offline',

@@ -138,12 +138,29 @@ describe('dispatcher', () => {
       bus,
       retry: { ...noDelay, maxRetries: 1, maxRetryAfterMs: 80 },
       executor: async () => {
-        if (++calls === 1) throw Object.assign(new Error('slow down'), { status: 429, headers: { 'retry-after': '30' } });
+        if (++calls === 1) throw Object.assign(new Error('slow down'), { status: 429, headers: { 'retry-after-ms': '50' } });
         return { summary: 'ok' };
       },
     });
     assert.equal((await d.run()).outcome, 'completed');
-    assert.deepEqual(delays, [80], 'Retry-After of 30 s was honoured but capped at 80 ms');
+    assert.deepEqual(delays, [50], 'the 50 ms asked for, within the cap of 80 ms');
+  });
+
+  it('fails a task at once when Retry-After asks for longer than the cap, naming both', async () => {
+    let calls = 0;
+    const d = new Dispatcher({
+      runId: 'r',
+      plan: planOf([task('a')]),
+      retry: { ...noDelay, maxRetries: 3, maxRetryAfterMs: 60_000 },
+      executor: async () => {
+        calls++;
+        throw Object.assign(new Error('slow down'), { status: 429, headers: { 'retry-after': '3600' } });
+      },
+    });
+    const summary = await d.run();
+    assert.equal(summary.outcome, 'failed');
+    assert.equal(calls, 1);
+    assert.match(summary.tasks[0]!.reason ?? '', /wait 3600 s before trying again, longer than the 60 s this run waits at most/);
   });
 
   it('a task backing off before a retry gives up its slot to independent work', async () => {

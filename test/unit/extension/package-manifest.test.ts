@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { TIMEOUT_SECONDS } from '../../../src/core/limits';
 
 const root = path.resolve(__dirname, '../../..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -57,6 +58,11 @@ describe('extension manifest and package', () => {
     for (const command of manifest.contributes.commands) assert.equal(command.category, 'Research', command.command);
     for (const entry of manifest.contributes.menus.commandPalette) assert.ok(ids.has(entry.command), `${entry.command} is not contributed`);
     for (const entry of manifest.contributes.menus['view/item/context']) assert.ok(ids.has(entry.command), `${entry.command} is not contributed`);
+  });
+
+  it("the timeout setting has the same range as --timeout and a plan's timeoutSeconds", () => {
+    const setting = manifest.contributes.configuration.properties['research.taskTimeoutSeconds'];
+    assert.deepEqual([setting.minimum, setting.maximum], [TIMEOUT_SECONDS.min, TIMEOUT_SECONDS.max]);
   });
 
   it('packages non-interactively: the package script passes the flags vsce would otherwise ask about', () => {

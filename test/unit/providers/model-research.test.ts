@@ -157,6 +157,16 @@ describe('model-backed research against a fault-injecting server (real openai SD
     assert.ok(heldTasks.size >= 2, `tasks held: ${[...heldTasks].join(', ')}`);
   });
 
+  it("a 429 asking to wait far beyond the cap (Retry-After: 3600) fails the task at once, naming the wait and the cap", async () => {
+    server.queueFor(isCall('extract'), { kind: 'status', status: 429, retryAfter: '3600' });
+    const r = await run({ plan: searchPlan(1), concurrency: 1 });
+    const search = state(r, 'search-1')!;
+    assert.equal(search.state, 'FAILED');
+    assert.equal(search.attempts, 1);
+    assert.match(search.reason ?? '', /wait 3600 s .*the 60 s this run waits at most/);
+    assert.equal(requestsOf('extract').length, 1);
+  });
+
   it('after cancel, no request reaches the server', async () => {
     server.queue(...Array.from({ length: 20 }, () => ({ kind: 'hang' as const })));
     const controller = new AbortController();
