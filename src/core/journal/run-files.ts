@@ -1,5 +1,6 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import * as path from 'node:path';
+import { BoundedReadError, readBoundedFile } from '../bounded-read';
 import { UsageError } from '../errors';
 
 /**
@@ -28,38 +29,22 @@ export const MAX_JOURNAL_BYTES = 512 * 1024 * 1024;
 
 /**
  * The bytes of `file`, or undefined when it does not exist. Refuses (UnsafeRunFileError) a symbolic
- * link, anything that is not a regular file, and a file larger than `maxBytes`. The file is opened
- * without following links and without blocking, so neither a link swapped in after the check nor a
- * FIFO can make this read somewhere else or wait forever.
+ * link, anything that is not a regular file, and a file larger than `maxBytes`, without following,
+ * waiting on or loading it (see readBoundedFile).
  */
 export function readRunFile(file: string, maxBytes: number): Buffer | undefined {
-  const stat = lstatSync(file, { throwIfNoEntry: false });
-  if (!stat) return undefined;
-  assertRegular(file, stat);
-  let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    return readBoundedFile(file, maxBytes, { followLinks: false });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new UnsafeRunFileError(file, 'is a symbolic link: remove it (research reads and writes only real files in its run folders)');
-    throw error;
-  }
-  try {
-    const opened = fstatSync(fd);
-    assertRegular(file, opened);
-    if (opened.size > maxBytes) throw new UnsafeRunFileError(file, `is ${formatBytes(opened.size)}, more than the ${formatBytes(maxBytes)} a run file can be: it was not written by Research Dispatcher; delete it or the run's folder`);
-    const buffer = Buffer.alloc(opened.size);
-    let offset = 0;
-    while (offset < buffer.length) {
-      const read = readSync(fd, buffer, offset, buffer.length - offset, offset);
-      if (read === 0) break;
-      offset += read;
-    }
-    return buffer.subarray(0, offset);
-  } finally {
-    closeSync(fd);
+    if (!(error instanceof BoundedReadError)) throw error;
+    if (error.problem === 'link') throw new UnsafeRunFileError(file, NOT_A_LINK);
+    if (error.problem === 'not-a-file') throw new UnsafeRunFileError(file, NOT_A_FILE);
+    throw new UnsafeRunFileError(file, `is ${formatBytes(error.size)}, more than the ${formatBytes(maxBytes)} a run file can be: it was not written by Research Dispatcher; delete it or the run's folder`);
   }
 }
+
+const NOT_A_LINK = 'is a symbolic link: remove it (research reads and writes only real files in its run folders)';
+const NOT_A_FILE = 'is not a regular file: remove it (research reads and writes only real files in its run folders)';
 
 /** Refuses `file` if it exists as anything but a regular file (a link, a FIFO, a folder, a device). */
 export function assertRegularOrMissing(file: string): void {
@@ -68,8 +53,8 @@ export function assertRegularOrMissing(file: string): void {
 }
 
 function assertRegular(file: string, stat: { isFile(): boolean; isSymbolicLink(): boolean }): void {
-  if (stat.isSymbolicLink()) throw new UnsafeRunFileError(file, 'is a symbolic link: remove it (research reads and writes only real files in its run folders)');
-  if (!stat.isFile()) throw new UnsafeRunFileError(file, 'is not a regular file: remove it (research reads and writes only real files in its run folders)');
+  if (stat.isSymbolicLink()) throw new UnsafeRunFileError(file, NOT_A_LINK);
+  if (!stat.isFile()) throw new UnsafeRunFileError(file, NOT_A_FILE);
 }
 
 /**
