@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -76,4 +76,16 @@ export function runCli(args: readonly string[], options: CliRunOptions = {}): Pr
  */
 export function runModelCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   return runCli(args, { env, dropEnv: ['OPENAI_API_KEY'] });
+}
+
+/** The last line the CLI printed on stdout: the report's path. */
+export function lastLine(text: string): string {
+  return text.trimEnd().split('\n').pop()!;
+}
+
+/** Writes `{ question: "simulated", tasks }` to `<dir>/plan.json`, for `--plan`, and returns its path. */
+export function writeSimulatedPlan(dir: string, tasks: object[]): string {
+  const file = path.join(dir, 'plan.json');
+  writeFileSync(file, JSON.stringify({ question: 'simulated', tasks }));
+  return file;
 }

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { repo, runCli } from '../../support/run-cli';
+import { lastLine, repo, runCli, writeSimulatedPlan } from '../../support/run-cli';
 
 function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'rd-cli-'));
@@ -18,15 +18,7 @@ function mkdirp(dir: string): void {
   execFileSync('mkdir', ['-p', dir]);
 }
 
-function lastLine(text: string): string {
-  return text.trimEnd().split('\n').pop()!;
-}
 
-function simulatedPlan(dir: string, tasks: object[]): string {
-  const file = path.join(dir, 'plan.json');
-  writeFileSync(file, JSON.stringify({ question: 'simulated', tasks }));
-  return file;
-}
 
 describe('CLI', function () {
   this.timeout(60_000);
@@ -61,7 +53,7 @@ describe('CLI', function () {
 
   it('under npm run, resolves --dir, --plan and --out against the folder the command was typed in', async () => {
     const dir = workspace({ 'notes/a.md': 'The vermilion kite flies at dawn.\n' });
-    simulatedPlan(path.join(dir, 'notes'), [{ id: 'a', kind: 'search', description: 'vermilion kite' }]);
+    writeSimulatedPlan(path.join(dir, 'notes'), [{ id: 'a', kind: 'search', description: 'vermilion kite' }]);
     // npm starts scripts in the package folder and says where the person was in INIT_CWD.
     const run = await runCli(['--plan', 'plan.json', '--out', 'out/report.md'], { cwd: repo, env: { INIT_CWD: path.join(dir, 'notes') } });
     assert.equal(run.code, 0, run.stderr);
@@ -71,7 +63,7 @@ describe('CLI', function () {
 
   it('--json prints one JSON event per line and ends with the statistics', async () => {
     const dir = workspace({});
-    const plan = simulatedPlan(dir, [
+    const plan = writeSimulatedPlan(dir, [
       { id: 'a', kind: 'search', description: 'a', simulate: { ms: 5 } },
       { id: 'b', kind: 'synthesize', description: 'b', dependsOn: ['a'], simulate: { ms: 5, failTimes: 1 } },
     ]);
@@ -99,7 +91,7 @@ describe('CLI', function () {
       [['q', '--concurrency', '0'], /--concurrency must be a whole number from 1/],
       [['q', '--provider', 'magic'], /unknown provider "magic": available: offline/],
       [['q', '--frobnicate'], /Unknown option '--frobnicate'/],
-      [['--plan', simulatedPlan(dir, [
+      [['--plan', writeSimulatedPlan(dir, [
         { id: 'a', kind: 'search', description: 'a', dependsOn: ['b'] },
         { id: 'b', kind: 'search', description: 'b', dependsOn: ['a'] },
       ]), '--dir', dir], /"a" → "b" → "a" form a cycle|"b" → "a" → "b" form a cycle/],
@@ -113,7 +105,7 @@ describe('CLI', function () {
 
   it('exits 1 when a task fails, and still writes the report saying what is missing', async () => {
     const dir = workspace({});
-    const plan = simulatedPlan(dir, [
+    const plan = writeSimulatedPlan(dir, [
       { id: 'ok', kind: 'search', description: 'works', simulate: { ms: 1 } },
       { id: 'flaky', kind: 'search', description: 'keeps failing', simulate: { ms: 1, failTimes: 5 } },
       { id: 'final', kind: 'synthesize', description: 'needs both', dependsOn: ['ok', 'flaky'], simulate: { ms: 1 } },
@@ -129,7 +121,7 @@ describe('CLI', function () {
 
   it('Ctrl-C cancels, writes the partial report and exits 130', async () => {
     const dir = workspace({});
-    const plan = simulatedPlan(dir, [
+    const plan = writeSimulatedPlan(dir, [
       { id: 'quick', kind: 'search', description: 'quick', simulate: { ms: 1 } },
       { id: 'slow', kind: 'search', description: 'slow', dependsOn: ['quick'], simulate: { ms: 60_000 } },
     ]);

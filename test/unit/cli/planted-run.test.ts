@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { plantInterruptedRun } from '../../support/interrupted-run';
-import { repo, runCli } from '../../support/run-cli';
+import { lastLine, repo, runCli } from '../../support/run-cli';
 
 /**
  * A repository can ship a `.research/<id>/` run of its own. These are the attacks such a folder can
@@ -94,7 +94,7 @@ describe('CLI: a run folder planted in the workspace', function () {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /it continues with offline research \(nothing is sent anywhere\), as typed/);
     assert.match(run.stderr, /run\.json names ".*victim\.txt" as the report, which is outside the run's folder: it is ignored/);
-    assert.equal(path.resolve(run.stdout.trim().split('\n').pop()!), path.join(dir, 'report.md'));
+    assert.equal(path.resolve(lastLine(run.stdout)), path.join(dir, 'report.md'));
     assert.ok(existsSync(path.join(dir, 'report.md')));
     assert.equal(readFileSync(victim, 'utf8'), 'precious\n', 'the file the run file named is untouched');
     assert.deepEqual(listener.hits, []);
@@ -106,7 +106,7 @@ describe('CLI: a run folder planted in the workspace', function () {
     const out = path.join(tempDir('rd-out-'), 'mine.md');
     const run = await runCli(['--dir', root, '--resume', RUN_ID, '--out', out]);
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(path.resolve(run.stdout.trim().split('\n').pop()!), out);
+    assert.equal(path.resolve(lastLine(run.stdout)), out);
     assert.match(readFileSync(out, 'utf8'), /What did the interrupted run find\?/);
   });
 

@@ -3,21 +3,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { repo, runCli } from '../../support/run-cli';
+import { lastLine, repo, runCli, writeSimulatedPlan } from '../../support/run-cli';
 
 function tempDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'rd-report-out-'));
 }
 
-function simulatedPlan(dir: string, tasks: object[]): string {
-  const file = path.join(dir, 'plan.json');
-  writeFileSync(file, JSON.stringify({ question: 'simulated', tasks }));
-  return file;
-}
 
-function lastLine(text: string): string {
-  return text.trimEnd().split('\n').pop()!;
-}
 
 describe('CLI: the report is never lost', function () {
   this.timeout(60_000);
@@ -28,7 +20,7 @@ describe('CLI: the report is never lost', function () {
 
   it('--out an existing folder, or under a file, exits 2 before planning: no run is started', async () => {
     const dir = tempDir();
-    const plan = simulatedPlan(dir, [{ id: 'a', kind: 'search', description: 'a', simulate: { ms: 0 } }]);
+    const plan = writeSimulatedPlan(dir, [{ id: 'a', kind: 'search', description: 'a', simulate: { ms: 0 } }]);
     const log = path.join(dir, 'attempts.log');
     writeFileSync(path.join(dir, 'notes.txt'), 'a file');
     const cases: [string, RegExp][] = [
@@ -48,7 +40,7 @@ describe('CLI: the report is never lost', function () {
   it('when --out cannot be written at the end, the report goes to the run’s folder and the CLI says where', async () => {
     const dir = tempDir();
     const out = path.join(dir, 'out', 'report.md');
-    const plan = simulatedPlan(dir, [
+    const plan = writeSimulatedPlan(dir, [
       { id: 'quick', kind: 'search', description: 'quick', simulate: { ms: 1 } },
       { id: 'slow', kind: 'search', description: 'slow', dependsOn: ['quick'], simulate: { ms: 60_000 } },
     ]);
@@ -80,7 +72,7 @@ describe('CLI: the report is never lost', function () {
   it('--resume of a completed run whose report was deleted writes it again without running a task', async () => {
     const dir = tempDir();
     const log = path.join(dir, 'attempts.log');
-    const plan = simulatedPlan(dir, [{ id: 'a', kind: 'search', description: 'a', simulate: { ms: 0 } }]);
+    const plan = writeSimulatedPlan(dir, [{ id: 'a', kind: 'search', description: 'a', simulate: { ms: 0 } }]);
     const first = await runCli(['--plan', plan, '--dir', dir], { env: { RESEARCH_SIMULATE_LOG: log } });
     assert.equal(first.code, 0, first.stderr);
     const report = lastLine(first.stdout);

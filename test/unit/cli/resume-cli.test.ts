@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { type CliRunOptions, repo, runCli as runBuiltCli } from '../../support/run-cli';
+import { lastLine, repo, runCli as runBuiltCli, writeSimulatedPlan, type CliRunOptions } from '../../support/run-cli';
 
 /** Resumed runs re-run a whole plan: they get longer than the default before they count as hung. */
 function runCli(args: string[], env: NodeJS.ProcessEnv = {}, onStdoutLine?: CliRunOptions['onStdoutLine']) {
@@ -14,11 +14,6 @@ function tempDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'rd-resume-cli-'));
 }
 
-function writePlan(dir: string, tasks: object[]): string {
-  const file = path.join(dir, 'plan.json');
-  writeFileSync(file, JSON.stringify({ question: 'simulated', tasks }));
-  return file;
-}
 
 function journalLines(dir: string, runId: string): { type: string; taskId?: string; outcome?: string; to?: string }[] {
   const file = path.join(dir, '.research', runId, 'journal.jsonl');
@@ -32,9 +27,6 @@ function journalLines(dir: string, runId: string): { type: string; taskId?: stri
     .map((line) => JSON.parse(line) as { type: string; taskId?: string });
 }
 
-function lastLine(text: string): string {
-  return text.trimEnd().split('\n').pop()!;
-}
 
 describe('CLI: runs that survive', function () {
   this.timeout(120_000);
@@ -47,7 +39,7 @@ describe('CLI: runs that survive', function () {
     const dir = tempDir();
     const log = path.join(dir, 'attempts.log');
     const searches = Array.from({ length: 12 }, (_, i) => ({ id: `s${i}`, kind: 'search', description: `search ${i}`, simulate: { ms: 150 } }));
-    const plan = writePlan(dir, [...searches, { id: 'final', kind: 'synthesize', description: 'final', dependsOn: searches.map((s) => s.id), simulate: { ms: 50 } }]);
+    const plan = writeSimulatedPlan(dir, [...searches, { id: 'final', kind: 'synthesize', description: 'final', dependsOn: searches.map((s) => s.id), simulate: { ms: 50 } }]);
 
     let runId = '';
     let killedAfter: string[] = [];
@@ -106,7 +98,7 @@ describe('CLI: runs that survive', function () {
   it('Ctrl-C closes the journal with run:end cancelled, exits 130, and the run resumes to completion', async () => {
     const dir = tempDir();
     const log = path.join(dir, 'attempts.log');
-    const plan = writePlan(dir, [
+    const plan = writeSimulatedPlan(dir, [
       { id: 'quick', kind: 'search', description: 'quick', simulate: { ms: 1 } },
       { id: 'slow', kind: 'search', description: 'slow', dependsOn: ['quick'], simulate: { ms: 1500 } },
     ]);
@@ -156,7 +148,7 @@ describe('CLI: runs that survive', function () {
   it('runs a plan of 5,000 tasks and refuses one over --max-tasks clearly', async () => {
     const dir = tempDir();
     const tasks = Array.from({ length: 5000 }, (_, i) => ({ id: `t${i}`, kind: 'search', description: `t${i}`, dependsOn: i === 0 ? [] : [`t${Math.floor(i / 2)}`], simulate: { ms: 0 } }));
-    const plan = writePlan(dir, tasks);
+    const plan = writeSimulatedPlan(dir, tasks);
     const ok = await runCli(['--plan', plan, '--dir', dir, '--max-tasks', '5000', '--concurrency', '64']);
     assert.equal(ok.code, 0, ok.stderr.slice(-2000));
     assert.match(readFileSync(lastLine(ok.stdout), 'utf8'), /\| Tasks \| 5000 \(5000 completed\) \|/);
