@@ -18,8 +18,6 @@ function mkdirp(dir: string): void {
   execFileSync('mkdir', ['-p', dir]);
 }
 
-
-
 describe('CLI', function () {
   this.timeout(60_000);
 

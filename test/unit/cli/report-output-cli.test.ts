@@ -9,8 +9,6 @@ function tempDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'rd-report-out-'));
 }
 
-
-
 describe('CLI: the report is never lost', function () {
   this.timeout(60_000);
 

@@ -14,7 +14,6 @@ function tempDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'rd-resume-cli-'));
 }
 
-
 function journalLines(dir: string, runId: string): { type: string; taskId?: string; outcome?: string; to?: string }[] {
   const file = path.join(dir, '.research', runId, 'journal.jsonl');
   if (!existsSync(file)) return [];
@@ -26,7 +25,6 @@ function journalLines(dir: string, runId: string): { type: string; taskId?: stri
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as { type: string; taskId?: string });
 }
-
 
 describe('CLI: runs that survive', function () {
   this.timeout(120_000);
