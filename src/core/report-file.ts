@@ -3,6 +3,7 @@ import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { errorMessage } from './errors';
+import { REPORT_FILE } from './journal/report-path';
 
 /** Writes one file; injectable so tests can make it fail the way a full or read-only disk does. */
 export type WriteFile = (file: string, text: string) => Promise<void>;
@@ -55,7 +56,7 @@ export async function writeReportWithFallback(options: {
   write?: WriteFile;
 }): Promise<WrittenReport> {
   const write = options.write ?? writeFileAtomic;
-  const places = [...new Set([options.reportPath, path.join(options.runDir, 'report.md'), path.join(tmpdir(), `research-${options.runId}-report.md`)].map((p) => path.resolve(p)))];
+  const places = [...new Set([options.reportPath, path.join(options.runDir, REPORT_FILE), path.join(tmpdir(), `research-${options.runId}-report.md`)].map((p) => path.resolve(p)))];
   const failed: WrittenReport['failed'] = [];
   for (const file of places) {
     try {

@@ -3,6 +3,7 @@ import { Dispatcher } from './dispatcher';
 import { errorMessage, UsageError } from './errors';
 import { EventBus, type RunOutcome } from './events';
 import { attemptUsageOf, type OpenTransport, type TaskExecutor, type TaskResult, type TaskTransport } from './executor';
+import { REPORT_FILE } from './journal/report-path';
 import { assertSafeOutputFolder } from './journal/run-files';
 import { recordReportPath } from './journal/run-meta';
 import { RunSession } from './journal/session';
@@ -72,6 +73,8 @@ export async function research(options: ResearchOptions): Promise<ResearchResult
   const runId = options.runId ?? newRunId();
   const bus = options.bus ?? new EventBus();
   // Checked before anything else, so a report that could not be written costs no planning and no tasks.
+  // The output folder first: the writability probe must not create a file through a .research link.
+  if (!options.resume && options.journal !== false) assertSafeOutputFolder(path.resolve(options.root), options.outputFolder ?? DEFAULT_OUTPUT_FOLDER);
   assertWritableReportPath(reportPathOf(options, runId));
   // Opened before planning, so a transport that refuses the run (e.g. a provider workers cannot run)
   // costs no planning; closed once the run is over, whatever happened.
@@ -88,8 +91,6 @@ async function researchWith(options: ResearchOptions & { runId: string; bus: Eve
   const { runId, bus } = options;
   const maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS;
   const signal = options.signal ?? new AbortController().signal;
-  // Before planning (nothing sent yet): a .research that is a link out of the folder is refused.
-  if (!options.resume && options.journal !== false) assertSafeOutputFolder(root, options.outputFolder ?? DEFAULT_OUTPUT_FOLDER);
   const usageBefore = options.provider.usage?.();
 
   const plan =
@@ -166,7 +167,7 @@ function runDirOf(options: ResearchOptions, runId: string): string {
 }
 
 function reportPathOf(options: ResearchOptions, runId: string): string {
-  return path.resolve(options.outFile ?? path.join(runDirOf(options, runId), 'report.md'));
+  return path.resolve(options.outFile ?? path.join(runDirOf(options, runId), REPORT_FILE));
 }
 
 /** Tasks run elsewhere spent tokens there: the provider here counts them, for the totals and the budget. */

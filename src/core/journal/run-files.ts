@@ -92,10 +92,16 @@ export function assertSafeOutputFolder(root: string, outputFolder: string): stri
 export function assertSafeRunDir(root: string, outputFolder: string, runDir: string, files: readonly string[]): void {
   const base = assertSafeOutputFolder(root, outputFolder);
   if (path.dirname(path.resolve(runDir)) !== base) throw new UsageError(`${runDir} is not a run folder of ${base}`);
+  assertRealRunDir(runDir, files);
+}
+
+/** The run's folder, if it exists, is a real folder, and each of `files` in it is a regular file or missing. */
+export function assertRealRunDir(runDir: string, files: readonly string[]): void {
   const stat = lstatSync(runDir, { throwIfNoEntry: false });
-  if (stat?.isSymbolicLink()) throw new UnsafeRunFileError(runDir, 'is a symbolic link: research reads and writes only real run folders; remove the link');
-  if (stat && !stat.isDirectory()) throw new UnsafeRunFileError(runDir, 'is not a folder: remove it');
-  if (stat) for (const name of files) assertRegularOrMissing(path.join(runDir, name));
+  if (!stat) return;
+  if (stat.isSymbolicLink()) throw new UnsafeRunFileError(runDir, 'is a symbolic link: research reads and writes only real run folders; remove the link');
+  if (!stat.isDirectory()) throw new UnsafeRunFileError(runDir, 'is not a folder: remove it');
+  for (const name of files) assertRegularOrMissing(path.join(runDir, name));
 }
 
 function formatBytes(bytes: number): string {

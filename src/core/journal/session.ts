@@ -1,20 +1,14 @@
-import { lstatSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage, UsageError } from '../errors';
 import type { Disposable, EventBus } from '../events';
 import type { Plan } from '../plan';
-import { acquireRunLock, LOCK_FILE, type RunLock } from './lock';
-import { assertRegularOrMissing, UnsafeRunFileError } from './run-files';
+import { acquireRunLock, type RunLock } from './lock';
+import { RUN_FILES } from './report-path';
+import { assertRealRunDir } from './run-files';
 import { JOURNAL_FILE } from './records';
-import { RUN_META_FILE, RUN_META_VERSION, writeRunMeta, type RunMeta } from './run-meta';
+import { RUN_META_VERSION, writeRunMeta, type RunMeta } from './run-meta';
 import { JournalWriter } from './writer';
-
-/** The run folder's own files must not be links or FIFOs planted with the folder (a reused run id). */
-function assertNoLinks(runDir: string): void {
-  const stat = lstatSync(runDir);
-  if (stat.isSymbolicLink() || !stat.isDirectory()) throw new UnsafeRunFileError(runDir, 'is not a real folder: remove it');
-  for (const name of [JOURNAL_FILE, RUN_META_FILE, LOCK_FILE, 'report.md']) assertRegularOrMissing(path.join(runDir, name));
-}
 
 /** What a new run's session is opened with: the facts `run.json` starts with, and where to keep them. */
 export type NewSessionParams = Pick<RunMeta, 'runId' | 'question' | 'root' | 'reportPath' | 'providerId' | 'providerLabel' | 'startedAt' | 'options'> & {
@@ -44,7 +38,8 @@ export class RunSession {
   /** Creates the run's folder, takes its lock, writes `run.json` and opens the journal. */
   static create(params: NewSessionParams): RunSession {
     mkdirSync(params.runDir, { recursive: true });
-    assertNoLinks(params.runDir);
+    // A reused run id: the folder's own files must not be links or FIFOs planted with the folder.
+    assertRealRunDir(params.runDir, RUN_FILES);
     const lock = acquireRunLock(params.runDir, params.runId, params.onNotice);
     try {
       // A new run never writes into another run's journal (a reused run id): that run may still be resumed.
