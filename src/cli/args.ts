@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../core/errors';
-import { TIMEOUT_SECONDS } from '../core/limits';
+import { CONCURRENCY, MAX_RETRIES, MAX_TASKS, TIMEOUT_SECONDS } from '../core/limits';
 import { integerOption, parseCommandLine, positiveOption, rangeOption } from './options';
 import { checkBaseUrl } from '../providers/openai/api-key';
 import { SEARCH_BACKENDS, type SearchBackendName } from '../providers/web';
@@ -159,10 +159,10 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     out: values.out === undefined ? undefined : resolve(cwd, values.out),
     plan: values.plan === undefined ? undefined : resolve(cwd, values.plan),
     json: values.json ?? false,
-    concurrency: integerOption('concurrency', values.concurrency, 4, 1, 256),
+    concurrency: integerOption('concurrency', values.concurrency, 4, CONCURRENCY.min, CONCURRENCY.max),
     timeoutSeconds: timeout,
-    maxRetries: integerOption('max-retries', values['max-retries'], 2, 0, 20),
-    maxTasks: integerOption('max-tasks', values['max-tasks'], 2000, 1, 1_000_000),
+    maxRetries: integerOption('max-retries', values['max-retries'], 2, MAX_RETRIES.min, MAX_RETRIES.max),
+    maxTasks: integerOption('max-tasks', values['max-tasks'], 2000, MAX_TASKS.min, MAX_TASKS.max),
     provider,
     baseUrl: values['base-url'] === undefined ? undefined : checkBaseUrl(values['base-url']),
     model: values.model?.trim(),

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { errorMessage, UsageError } from '../core/errors';
+import { CONCURRENCY } from '../core/limits';
 import { TASK_KINDS, type TaskKind } from '../core/plan';
 import { checkRedisReachable } from '../distributed/connection';
 import { ResearchWorker } from '../distributed/research-worker';
@@ -59,7 +60,7 @@ export function parseWorkerArgs(argv: readonly string[], cwd: string): WorkerCli
   const providers = list(values.providers, ['offline', 'openai']);
   const badProvider = providers.find((p) => p !== 'offline' && p !== 'openai');
   if (badProvider !== undefined) throw new UsageError(`--providers: "${badProvider}" cannot run on a worker (offline, openai)`);
-  const concurrency = integerOption('concurrency', values.concurrency, 4, 1, 256);
+  const concurrency = integerOption('concurrency', values.concurrency, 4, CONCURRENCY.min, CONCURRENCY.max);
   const lockSeconds = Number(values['lock-timeout'] ?? 30);
   if (!Number.isFinite(lockSeconds) || lockSeconds < 1) throw new UsageError(`--lock-timeout must be at least 1 second, not "${values['lock-timeout']}"`);
   return {

@@ -438,8 +438,9 @@ export class Dispatcher {
     const retriesLeft = rateLimited
       ? this.retryPolicy.maxRateLimitRetries - task.rateLimitRetries
       : this.retryPolicy.maxRetries - (task.retries - task.rateLimitRetries);
-    const tooLong = isRetryable(error) ? waitBeyondCap(this.retryPolicy, error) : undefined;
-    if (!isRetryable(error) || retriesLeft <= 0 || tooLong) {
+    const retryable = isRetryable(error);
+    const tooLong = retryable ? waitBeyondCap(this.retryPolicy, error) : undefined;
+    if (!retryable || retriesLeft <= 0 || tooLong) {
       const attempts = task.attempts === 1 ? '' : ` (after ${task.attempts} attempts)`;
       this.fail(task, `${errorMessage(error)}${tooLong ? `; ${tooLong}` : ''}${attempts}`);
       return;

@@ -12,6 +12,13 @@ export interface Range {
 /** A subtask attempt's timeout, in seconds: a tenth of a second to a day. */
 export const TIMEOUT_SECONDS: Range = { min: 0.1, max: 86_400, unit: 'seconds' };
 
+/** Subtasks running at once (a run's, or a worker's). */
+export const CONCURRENCY: Range = { min: 1, max: 256 };
+/** Retries after a retryable error. */
+export const MAX_RETRIES: Range = { min: 0, max: 20 };
+/** The most tasks a plan may have. */
+export const MAX_TASKS: Range = { min: 1, max: 1_000_000 };
+
 /** `0.1 to 86400 seconds`, for messages. */
 export function describeRange(range: Range): string {
   return `${range.min} to ${range.max}${range.unit ? ` ${range.unit}` : ''}`;

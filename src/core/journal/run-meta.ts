@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import * as z from 'zod';
 import { UsageError } from '../errors';
+import { CONCURRENCY, MAX_RETRIES, MAX_TASKS, TIMEOUT_SECONDS, type Range } from '../limits';
 import { MAX_QUESTION_LENGTH } from '../question';
 import { MAX_SMALL_RUN_FILE_BYTES, readRunFile } from './run-files';
 import type { RunOutcome } from '../events';
@@ -75,9 +76,10 @@ export function recordReportPath(runDir: string, reportPath: string): void {
  * run.json as it may be read: the file comes with the folder researched, so every field is checked
  * (type and range) before anything shows or uses it. Nothing in it decides where text or keys go or
  * where files are written: the provider settings are shown and compared, never obeyed (see
- * providers/resume-settings.ts), and the report path is used only inside the run's own folder.
+ * providers/resume-target.ts), and the report path is used only inside the run's own folder.
  */
 const finite = z.number().finite();
+const integerIn = (range: Range) => z.number().int().min(range.min).max(range.max);
 const count = z.number().int().min(0).max(10_000_000);
 const runMetaSchema = z.object({
   version: z.number().int().min(1).max(RUN_META_VERSION),
@@ -89,10 +91,11 @@ const runMetaSchema = z.object({
   providerLabel: z.string().max(1000),
   startedAt: finite,
   options: z.object({
-    concurrency: z.number().int().min(1).max(256).optional(),
-    taskTimeoutMs: z.number().int().min(100).max(86_400_000).optional(),
-    maxRetries: z.number().int().min(0).max(20).optional(),
-    maxTasks: z.number().int().min(1).max(1_000_000).optional(),
+    // The ranges the command line accepts (a run's settings were given there or in the settings).
+    concurrency: integerIn(CONCURRENCY).optional(),
+    taskTimeoutMs: z.number().min(TIMEOUT_SECONDS.min * 1000).max(TIMEOUT_SECONDS.max * 1000).optional(),
+    maxRetries: integerIn(MAX_RETRIES).optional(),
+    maxTasks: integerIn(MAX_TASKS).optional(),
     outputFolder: z.string().max(4096).optional(),
     provider: z.record(z.string(), z.unknown()).optional(),
   }),

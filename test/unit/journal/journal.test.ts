@@ -7,6 +7,7 @@ import { JournalCorruptError, JournalVersionError } from '../../../src/core/jour
 import { loadJournal, parseJournal } from '../../../src/core/journal/reader';
 import { JOURNAL_VERSION } from '../../../src/core/journal/records';
 import { replayJournal } from '../../../src/core/journal/replay';
+import { readRunMeta, RUN_META_VERSION, writeRunMeta, type RunMeta } from '../../../src/core/journal/run-meta';
 import { JournalWriter } from '../../../src/core/journal/writer';
 import { planOf, task } from '../helpers';
 import { tempRoot } from './fixtures';
@@ -156,5 +157,27 @@ describe('journal', () => {
     assert.equal(errors.length, 1);
     assert.match(String(errors[0]), /ENOSPC/);
     assert.equal(writer.isOpen, false);
+  });
+});
+
+describe('run.json read back', () => {
+  it('takes back what a run with any accepted timeout wrote (0.15 s is 150.00000000000003 ms)', () => {
+    const dir = tempRoot();
+    const meta: RunMeta = {
+      version: RUN_META_VERSION,
+      runId: 'r',
+      question: 'q',
+      root: dir,
+      reportPath: path.join(dir, 'report.md'),
+      providerId: 'offline',
+      providerLabel: 'offline',
+      startedAt: 1,
+      options: { concurrency: 256, taskTimeoutMs: 0.15 * 1000, maxRetries: 20, maxTasks: 1_000_000 },
+      status: 'running',
+    };
+    writeRunMeta(dir, meta);
+    assert.deepEqual(readRunMeta(dir), meta);
+    writeRunMeta(dir, { ...meta, options: { concurrency: 257 } });
+    assert.throws(() => readRunMeta(dir), /options\.concurrency/);
   });
 });
