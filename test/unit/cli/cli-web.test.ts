@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { parseCliArgs } from '../../../src/cli/args';
 import { repo, runModelCli } from '../../support/run-cli';
 import { startFaultServer, type FaultServer } from '../../support/fault-server';
-import { isCall, scriptedModel } from '../../support/scripted-model';
+import { callKind, isCall, scriptedModel } from '../../support/scripted-model';
 import { FABRICATED, obedientModel, startTinyWeb, type TinyWeb } from '../../support/web-fixture';
 
 const KEY = 'sk-test-SECRET-5w-cli-4321';
@@ -71,6 +71,23 @@ describe('CLI with --provider openai --search searxng (built CLI, loopback serve
     assert.ok(web.searches.length >= 1, 'SearXNG was asked');
     for (const file of filesUnder(runDir)) assert.ok(!readFileSync(file, 'utf8').includes(KEY), `${path.basename(file)} holds no key`);
     assert.ok(!stdout.includes(KEY) && !stderr.includes(KEY));
+  });
+
+  it("invented words in single quotes, a code span or a block quote beside a citation are marked, not linked", async () => {
+    const honest = scriptedModel();
+    server.respondWith((body) => {
+      const answer = honest(body);
+      if (callKind(body) !== 'synthesize') return answer;
+      const invented = 'the ferry carries ninety brass lanterns at night';
+      return `The page says '${invented}' [E1]. Its rule is \`lanterns = 90\` [E1].\n\n> ${invented}\n> — [E1]\n\n${answer}`;
+    });
+    const { code, stdout, stderr } = await runModelCli(['How many lanterns does the ferry need?', ...webArgs()], { OPENAI_API_KEY: KEY });
+    assert.equal(code, 0, stderr);
+    const report = readFileSync(stdout.trim().split('\n').pop()!, 'utf8');
+    const marked = report.match(/quotation not found in the cited sources/g) ?? [];
+    assert.equal(marked.length, 3, report);
+    assert.match(report, /3 quotations in the text could not be found in the cited sources and are marked/);
+    assert.doesNotMatch(report, /^> the ferry carries ninety/im, 'the invented block quote is not shown as a quote');
   });
 
   it('a page that says "ignore previous instructions" gets no fabricated quote into the evidence', async () => {

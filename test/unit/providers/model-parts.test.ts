@@ -136,5 +136,52 @@ describe('model provider parts', () => {
       assert.match(text, /any other kettle" \[quotation not found in the cited sources\]/);
       assert.equal(parsed.unverifiedQuotations, 1);
     });
+
+    const textOf = (parsed: ReturnType<typeof parseWrittenReport>) => (parsed.sections[0].blocks[0] as { text: string }).text;
+
+    it('checks quotations in single, curly single, guillemet and corner-bracket marks', () => {
+      for (const [open, close] of [["'", "'"], ['\u2018', '\u2019'], ['\u00ab', '\u00bb'], ['\u300c', '\u300d'], ['\u201e', '\u201c']]) {
+        const invented = parseWrittenReport(`The maker writes ${open}it boils water faster than any kettle${close} [E1].`, evidence);
+        assert.equal(invented.unverifiedQuotations, 1, `${open}…${close} invented`);
+        assert.ok(textOf(invented).includes(`${close} [quotation not found in the cited sources]`), textOf(invented));
+        const real = parseWrittenReport(`The maker writes ${open}the kettle boils water in ninety seconds${close} [E1].`, evidence);
+        assert.equal(real.unverifiedQuotations, 0, `${open}…${close} real`);
+      }
+    });
+
+    it('does not take apostrophes for quotation marks', () => {
+      const parsed = parseWrittenReport("The kettle's maker doesn't say it's the fastest one they've built [E1].", evidence);
+      assert.equal(parsed.unverifiedQuotations, 0);
+    });
+
+    it('checks code spans of a cited paragraph, and not those of a paragraph that cites nothing', () => {
+      const invented = parseWrittenReport('The base is set by `const base = "brass";` [E2].\n\nRun `npm test` to check.', evidence);
+      assert.equal(invented.unverifiedQuotations, 1);
+      assert.match(textOf(invented), /`const base = "brass";` \[quotation not found in the cited sources\]/);
+      const real = parseWrittenReport('The base is set by `const base = "copper";` [E2].', evidence);
+      assert.equal(real.unverifiedQuotations, 0);
+    });
+
+    it('checks a quotation inside a code span once, as the code span', () => {
+      const parsed = parseWrittenReport("It says `'invented words of a kettle'` [E1].", evidence);
+      assert.equal(parsed.unverifiedQuotations, 1);
+      assert.equal(textOf(parsed).split('[quotation not found').length, 2);
+    });
+
+    it('turns a block quote into the source\'s own words, or a marked sentence with no link', () => {
+      const real = parseWrittenReport('The maker is plain about it [E1]:\n\n> the kettle boils water\n> in ninety seconds', evidence);
+      const quote = real.sections[0].blocks[1];
+      assert.equal(quote.kind, 'quote');
+      assert.equal(quote.kind === 'quote' && quote.text, 'The kettle boils water in ninety seconds');
+      assert.deepEqual(quote.kind === 'quote' && quote.source, evidence[0].source);
+      assert.equal(real.unverifiedQuotations, 0);
+
+      const invented = parseWrittenReport('> The kettle boils water in nine seconds flat.\n> \u2014 [E1]', evidence);
+      const block = invented.sections[0].blocks[0];
+      assert.equal(block.kind, 'text');
+      assert.deepEqual(block.kind === 'text' && block.citations, []);
+      assert.match(block.kind === 'text' ? block.text : '', /^\[quotation not found in the cited sources\] "The kettle boils water in nine seconds flat\."$/);
+      assert.equal(invented.unverifiedQuotations, 1);
+    });
   });
 });
