@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { jsonLine, printableLine, printableText } from '../core/control-chars';
 import { errorMessage, UsageError } from '../core/errors';
 import { EventBus } from '../core/events';
 import { PlanValidationError } from '../core/plan';
@@ -25,10 +26,20 @@ import { parseRedisUrl } from '../distributed/redis-url';
 
 export const EXIT = { done: 0, failed: 1, usage: 2, cancelled: 130 } as const;
 
+/** A message on stderr. Messages carry text from the folder and from servers: see core/control-chars. */
+function say(message: string): void {
+  process.stderr.write(`research: ${printableText(message)}\n`);
+}
+
+/** A path or a JSON line on stdout, the output scripts read. */
+function output(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
 async function run(options: CliOptions): Promise<number> {
   const root = await requireFolder(options.dir);
   if (options.history) {
-    process.stdout.write(`${formatHistory(listRuns(root, DEFAULT_OUTPUT_FOLDER), options.json)}\n`);
+    output(formatHistory(listRuns(root, DEFAULT_OUTPUT_FOLDER), options.json));
     return EXIT.done;
   }
   if (options.resume !== undefined && (options.question !== undefined || options.plan !== undefined)) {
@@ -40,8 +51,8 @@ async function run(options: CliOptions): Promise<number> {
   // Before planning: a Redis that cannot be reached is a clear error at once, not a run that hangs.
   const transport = options.redis !== undefined ? await redisTransportFromArgs(options) : undefined;
 
-  const bus = new EventBus((error) => process.stderr.write(`research: a progress handler failed: ${errorMessage(error)}\n`));
-  if (options.json) bus.onAny((event) => process.stdout.write(`${JSON.stringify(event)}\n`));
+  const bus = new EventBus((error) => say(`a progress handler failed: ${errorMessage(error)}`));
+  if (options.json) bus.onAny((event) => output(jsonLine(event)));
   else new ProgressBar(process.stderr, bus);
 
   // First Ctrl-C: cancel, write the partial report, exit 130. Second: leave at once.
@@ -59,22 +70,22 @@ async function run(options: CliOptions): Promise<number> {
   const settings = await providerSettingsFromArgs(options);
   if (options.resume !== undefined) {
     const typedOnPurpose = TARGET_FLAGS.some((flag) => options.explicit.has(flag));
-    checkResumeTarget(runId, readRunMeta(runDir), settings, typedOnPurpose, (message) => process.stderr.write(`research: ${message}\n`));
+    checkResumeTarget(runId, readRunMeta(runDir), settings, typedOnPurpose, say);
   }
   const provider = await createProviderFromSettings({ settings, root, runDir, keys: { env: process.env } });
-  if (options.resume !== undefined && !options.json) process.stderr.write(`research: resuming with ${provider.label}\n`);
+  if (options.resume !== undefined && !options.json) say(`resuming with ${provider.label}`);
   try {
     return await researchAndReport(options, root, plan, provider, controller.signal, bus, runId, transport);
   } catch (error) {
     if (error instanceof RunAlreadyCompletedError) {
       // Nothing left to do is not a failure: say so, and give the report as a finished run would.
-      process.stderr.write(`research: run ${error.runId} already completed; nothing to resume. Report:\n`);
-      process.stdout.write(`${error.reportPath}\n`);
+      say(`run ${error.runId} already completed; nothing to resume. Report:`);
+      output(printableLine(error.reportPath));
       return EXIT.done;
     }
     // Cancelled before a dispatcher existed (while planning): nothing ran, so there is no report.
     if (controller.signal.aborted) {
-      process.stderr.write('research: cancelled while planning; no task had run, so no report was written\n');
+      say('cancelled while planning; no task had run, so no report was written');
       return EXIT.cancelled;
     }
     throw error;
@@ -87,7 +98,7 @@ async function run(options: CliOptions): Promise<number> {
 async function redisTransportFromArgs(options: CliOptions): Promise<OpenTransport> {
   const target = parseRedisUrl(options.redis!);
   await checkRedisReachable(target);
-  if (!options.json) process.stderr.write(`research: tasks run on workers through ${target.display}\n`);
+  if (!options.json) say(`tasks run on workers through ${target.display}`);
   return redisTransport(target, { graceMs: options.redisGraceMs });
 }
 
@@ -114,7 +125,7 @@ function resumeFromCommandLine(
     signal,
     bus,
     transport,
-    onNotice: (message) => process.stderr.write(`research: ${message}\n`),
+    onNotice: say,
   });
 }
 
@@ -147,14 +158,14 @@ async function researchAndReport(
     transport,
   });
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ type: 'report', reportPath: result.reportPath, outcome: result.outcome, stats: result.stats })}\n`);
+    output(jsonLine({ type: 'report', reportPath: result.reportPath, outcome: result.outcome, stats: result.stats }));
   } else {
     const usage = result.stats.usage;
     if (usage.inputTokens + usage.outputTokens > 0) {
       process.stderr.write(`Tokens: ${usage.inputTokens} in, ${usage.outputTokens} out${usage.costUsd > 0 ? ` · cost ${formatUsd(usage.costUsd)}` : ''}\n`);
     }
     process.stderr.write(`Report (${result.outcome}):\n`);
-    process.stdout.write(`${result.reportPath}\n`);
+    output(printableLine(result.reportPath));
   }
   if (result.outcome === 'cancelled') return EXIT.cancelled;
   return result.outcome === 'completed' ? EXIT.done : EXIT.failed;
@@ -171,7 +182,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await run(options);
   } catch (error) {
     const usage = error instanceof UsageError || error instanceof PlanValidationError;
-    process.stderr.write(`research: ${usage ? '' : 'failed: '}${errorMessage(error)}\n`);
+    say(`${usage ? '' : 'failed: '}${errorMessage(error)}`);
     return usage ? EXIT.usage : EXIT.failed;
   }
 }

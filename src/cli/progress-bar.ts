@@ -1,3 +1,4 @@
+import { printableLine } from '../core/control-chars';
 import { formatSeconds } from '../core/errors';
 import type { EventBus } from '../core/events';
 import { formatUsd } from '../core/report';
@@ -6,6 +7,8 @@ import type { TaskState } from '../core/task-state';
 /**
  * Live progress on stderr. On a terminal: one bar redrawn in place (at most ten times a second), with
  * each finished task printed above it. Elsewhere (a pipe, CI logs): one plain line per finished task.
+ * Questions, task ids, summaries and messages come from the folder, the plan and servers: each is
+ * printed with its control characters and newlines escaped, so none can move the cursor or forge a line.
  */
 export class ProgressBar {
   private readonly states = new Map<string, TaskState>();
@@ -29,7 +32,7 @@ export class ProgressBar {
       // Redraw on a clock too, so the elapsed time moves while a long task runs without events.
       if (this.interactive) this.clock = setInterval(() => this.draw(), 250).unref();
       for (const task of e.plan.tasks) this.states.set(task.id, 'PENDING');
-      this.line(`Researching: ${e.question} (${e.plan.tasks.length} tasks)`);
+      this.line(`Researching: ${printableLine(e.question)} (${e.plan.tasks.length} tasks)`);
     });
     bus.on('task:state', (e) => {
       this.states.set(e.taskId, e.to);
@@ -56,11 +59,11 @@ export class ProgressBar {
     });
     bus.on('task:progress', (e) => {
       const percent = e.fraction === undefined ? '' : ` (${Math.round(Math.min(1, Math.max(0, e.fraction)) * 100)}%)`;
-      this.activity.set(e.taskId, `${e.message}${percent}`);
+      this.activity.set(e.taskId, `${printableLine(e.message)}${percent}`);
       this.schedule();
     });
     bus.on('log', (e) => {
-      if (e.level === 'warn' || e.level === 'error') this.line(`${e.level}: ${e.message}`);
+      if (e.level === 'warn' || e.level === 'error') this.line(`${e.level}: ${printableLine(e.message)}`);
     });
     bus.on('run:end', () => this.stop());
   }
@@ -80,7 +83,7 @@ export class ProgressBar {
     ];
     const started = this.startedTasks.get(id);
     const took = started !== undefined && state !== 'RETRYING' ? ` (${formatSeconds(at - started)})` : '';
-    return `${mark} ${id}${took}${detail ? ` — ${detail}` : ''}`;
+    return `${mark} ${printableLine(id)}${took}${detail ? ` — ${printableLine(detail)}` : ''}`;
   }
 
   /** Prints a line above the bar (or on its own when not interactive). */
@@ -122,7 +125,7 @@ export class ProgressBar {
     // What is running now: task ids, with the latest progress message of the first one that has one.
     const running = [...this.activity.keys()];
     const [talking, message] = [...this.activity].find(([, m]) => m !== '') ?? [];
-    const now = running.length === 0 ? '' : talking ? ` · ${talking}: ${message}` : ` · ${running.join(', ')}`;
+    const now = running.length === 0 ? '' : talking ? ` · ${printableLine(talking)}: ${message}` : ` · ${running.map(printableLine).join(', ')}`;
     const columns = this.stream.columns || 100;
     // Cut to the terminal's width so the line never wraps (a wrapped line cannot be redrawn in place).
     const rest = ` ${parts.join(' · ')}${now}`.slice(0, Math.max(0, columns - 1 - width));

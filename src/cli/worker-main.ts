@@ -1,3 +1,4 @@
+import { printableLine, printableText } from '../core/control-chars';
 import * as path from 'node:path';
 import { errorMessage, UsageError } from '../core/errors';
 import { CONCURRENCY } from '../core/limits';
@@ -85,7 +86,8 @@ async function run(options: WorkerCliOptions): Promise<number> {
   await requireFolder(options.dir);
   const target = parseRedisUrl(options.redis);
   await checkRedisReachable(target);
-  const say = (level: string, message: string) => process.stderr.write(`${new Date().toISOString()} ${level.padEnd(5)} ${message}\n`);
+  // Job data (task ids, queries) comes from whoever can write to the queue: one escaped line per message.
+  const say = (level: string, message: string) => process.stderr.write(`${new Date().toISOString()} ${level.padEnd(5)} ${printableLine(message)}\n`);
   const worker = await ResearchWorker.start({
     target,
     capabilities: options.capabilities,
@@ -117,7 +119,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await run(options);
   } catch (error) {
     const usage = error instanceof UsageError;
-    process.stderr.write(`worker: ${usage ? '' : 'failed: '}${errorMessage(error)}\n`);
+    process.stderr.write(`worker: ${usage ? '' : 'failed: '}${printableText(errorMessage(error))}\n`);
     return usage ? 2 : 1;
   }
 }

@@ -9,8 +9,39 @@ import type { SourceRef } from './sources';
 // Characters that can start markup anywhere in a line (CommonMark backslash-escapes all of them).
 const INLINE_SPECIAL = /[\\`*_[\]<>&|~!{}]/g;
 
+/**
+ * What a Markdown preview turns into a live link by itself (markdown-it's linkify, on in VS Code):
+ * URLs with a scheme, protocol-relative `//host`, `www.` names and e-mail addresses. Only verified web
+ * sources are links in a report; any other such text is shown as code, which no preview links.
+ */
+const LINK_LIKE = /(?:\b(?:https?|ftp|mailto):|(?<![\w/])\/\/(?=[\w-]+\.)|\bwww\.)[^\s<>`|]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+/gi;
+// Punctuation that ends a sentence rather than an address.
+const TRAILING = /[.,;:!?'")\]}]+$/;
+
+/**
+ * Inline text shown exactly as written: markup characters escaped, line breaks made spaces (so the
+ * text can never start a line of its own: a heading, a list, a quote), and link-like text shown as code.
+ */
 export function escapeInline(text: string): string {
+  const flat = text.replace(/[ \t]*(?:\r\n?|[\n\u2028\u2029])[ \t]*/g, ' ');
+  let out = '';
+  let from = 0;
+  for (const match of flat.matchAll(LINK_LIKE)) {
+    const address = match[0].replace(TRAILING, '');
+    if (address.length === 0) continue;
+    out += escapeText(flat.slice(from, match.index)) + codeSpan(address);
+    from = match.index + address.length;
+  }
+  return out + escapeText(flat.slice(from));
+}
+
+function escapeText(text: string): string {
   return text.replace(INLINE_SPECIAL, (c) => `\\${c}`);
+}
+
+/** A code span: CommonMark shows its content literally, with no escapes, emphasis or links. */
+function codeSpan(text: string): string {
+  return `\`${text}\``;
 }
 
 /** Escapes one line, including what only means something at the start of a line (headings, lists, quotes, rules). */
@@ -81,7 +112,7 @@ export function markdownUrl(url: URL): string {
 }
 
 /** `example.org/guide/page` — host and path, without the scheme, query or a trailing slash. */
-function shortUrl(url: URL): string {
+export function shortUrl(url: URL): string {
   const pathPart = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
   return `${url.host}${decodeSafely(pathPart)}`;
 }

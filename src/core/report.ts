@@ -1,7 +1,8 @@
 import * as path from 'node:path';
+import { withoutControls } from './control-chars';
 import { formatSeconds } from './errors';
 import type { RunOutcome } from './events';
-import { blockquote, citationLink, codeFence, escapeInline, fileHref, markdownUrl, table, webUrl } from './markdown';
+import { blockquote, citationLink, codeFence, escapeInline, escapeLine, fileHref, markdownUrl, shortUrl, table, webUrl } from './markdown';
 import type { Finding, ReportBlock, ReportDraft, ReportSection, SourceRef } from './sources';
 import type { RunStatistics } from './stats';
 import type { TaskSnapshot } from './task';
@@ -67,7 +68,7 @@ export function renderReport(input: ReportInput): string {
       const stored = `[${escapeInline(file)}](${fileHref(file, input.root, reportDir)})`;
       out.push(
         web
-          ? `- [${escapeInline(web.title || web.url.href)}](${markdownUrl(web.url)}) — stored copy ${stored}, lines ${spans.join(', ')}`
+          ? `- [${escapeInline(web.title || shortUrl(web.url))}](${markdownUrl(web.url)}) — stored copy ${stored}, lines ${spans.join(', ')}`
           : `- ${stored} — lines ${spans.join(', ')}`,
       );
     }
@@ -75,7 +76,8 @@ export function renderReport(input: ReportInput): string {
   }
 
   out.push(...renderStatistics(input.stats));
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  // The report's own text has no control characters; those of sources, plans and models are dropped.
+  return `${withoutControls(out.join('\n')).replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
 const OUTCOME_WORDS: Record<RunOutcome, string> = {
@@ -94,7 +96,8 @@ function renderSection(section: ReportSection, cite: (s: SourceRef) => string): 
 function renderBlock(block: ReportBlock, cite: (s: SourceRef) => string): string[] {
   if (block.kind === 'text') {
     const citations = block.citations.length > 0 ? ` (${block.citations.map(cite).join(', ')})` : '';
-    return [`${escapeInline(block.text)}${citations}`];
+    // escapeLine: a model's or a source's sentence must not open a heading, a list or a quote.
+    return [`${escapeLine(block.text)}${citations}`];
   }
   if (isUnverified(block)) {
     // Never presented as sourced: no quote marks of the report's own, no link, and said plainly.

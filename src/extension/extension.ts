@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { printableLog } from './printable-log';
 import { registerResearchUi, type ResearchTestApi } from './commands';
 import { registerRunHistory } from './history/register';
 import { RunManager } from './run-manager';
@@ -11,7 +12,7 @@ export type ExtensionTestApi = ResearchTestApi & { workers: WorkersViewApi };
 
 /** Thin adapter: commands and UI in, core calls out. Everything that thinks lives in src/core. */
 export function activate(context: vscode.ExtensionContext): { api: ExtensionTestApi } {
-  const log = vscode.window.createOutputChannel('Research Dispatcher', { log: true });
+  const log = printableLog(vscode.window.createOutputChannel('Research Dispatcher', { log: true }));
   const runs = new RunManager(log, context);
   context.subscriptions.push(log, runs);
   const api = registerResearchUi(context, runs);

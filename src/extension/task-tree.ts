@@ -1,3 +1,4 @@
+import { printableLine } from '../core/control-chars';
 import * as vscode from 'vscode';
 import type { RunViewSnapshot, TaskView } from '../core/run-view';
 import type { TaskState } from '../core/task-state';
@@ -162,19 +163,19 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
 
   private taskItem(node: TaskNode): vscode.TreeItem {
     const task = this.byId.get(node.taskId);
-    if (!task) return new vscode.TreeItem(node.taskId);
+    if (!task) return new vscode.TreeItem(printableLine(node.taskId));
     const group = groupOf(task.state);
     const children = this.childrenOf.get(task.id)?.length ?? 0;
-    const item = new vscode.TreeItem(task.id, children > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(printableLine(task.id), children > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     // VS Code remembers an id's expansion: a task that gains nested subtasks gets a new id, so it opens
     // expanded instead of staying as it was drawn when it had none.
     item.id = `${this.snapshot?.runId}/task/${task.id}${children > 0 ? '/parent' : ''}`;
     item.iconPath = group === 'running' ? new vscode.ThemeIcon('loading~spin') : new vscode.ThemeIcon(KIND_ICONS[task.kind], STATE_COLORS[group]);
-    item.description = this.describe(task);
+    item.description = printableLine(this.describe(task));
     item.tooltip = tooltip(task);
     item.contextValue = `task.${group}`;
     item.command = { command: 'research.showTask', title: 'Show Task' };
-    item.accessibilityInformation = { label: `${task.id}, ${task.kind}, ${group}${item.description ? `, ${item.description}` : ''}` };
+    item.accessibilityInformation = { label: `${printableLine(task.id)}, ${task.kind}, ${group}${item.description ? `, ${item.description}` : ''}` };
     return item;
   }
 
@@ -238,15 +239,15 @@ function tooltip(task: TaskView): vscode.MarkdownString {
   const text = new vscode.MarkdownString(undefined, true);
   text.isTrusted = false;
   text.supportHtml = false;
-  text.appendMarkdown(`$(${KIND_ICONS[task.kind]}) **`).appendText(task.id).appendMarkdown(`** · ${task.kind} · ${task.state.toLowerCase()}\n\n`);
-  text.appendText(task.description);
+  text.appendMarkdown(`$(${KIND_ICONS[task.kind]}) **`).appendText(printableLine(task.id)).appendMarkdown(`** · ${task.kind} · ${task.state.toLowerCase()}\n\n`);
+  text.appendText(printableLine(task.description));
   const facts = [`attempts: ${task.attempts}`, ...(task.retries ? [`retries: ${task.retries}`] : [])];
   const duration = describeDuration(task);
   if (duration) facts.push(`duration: ${duration}`);
   text.appendMarkdown(`\n\n${facts.join(' · ')}`);
-  if (task.dependsOn.length > 0) text.appendMarkdown('\n\nneeds: ').appendText(task.dependsOn.join(', '));
-  if (task.summary) text.appendMarkdown('\n\n$(check) ').appendText(task.summary);
-  if (task.reason) text.appendMarkdown('\n\n$(error) ').appendText(task.reason);
-  if (task.lastError && task.state !== 'COMPLETED') text.appendMarkdown('\n\n$(warning) last error: ').appendText(task.lastError);
+  if (task.dependsOn.length > 0) text.appendMarkdown('\n\nneeds: ').appendText(printableLine(task.dependsOn.join(', ')));
+  if (task.summary) text.appendMarkdown('\n\n$(check) ').appendText(printableLine(task.summary));
+  if (task.reason) text.appendMarkdown('\n\n$(error) ').appendText(printableLine(task.reason));
+  if (task.lastError && task.state !== 'COMPLETED') text.appendMarkdown('\n\n$(warning) last error: ').appendText(printableLine(task.lastError));
   return text;
 }

@@ -1,3 +1,4 @@
+import { printableLine } from '../core/control-chars';
 import * as vscode from 'vscode';
 import { formatSeconds } from '../core/errors';
 import { TASK_KINDS } from '../core/plan';
@@ -70,7 +71,7 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersTreeN
 
   getTreeItem(node: WorkersTreeNode): vscode.TreeItem {
     const worker = this.byId.get(node.workerId);
-    if (!worker) return new vscode.TreeItem(node.workerId);
+    if (!worker) return new vscode.TreeItem(printableLine(node.workerId));
     if (node.type === 'worker') return this.workerItem(worker);
     const task = worker.running.find((t) => taskKey(worker.id, t) === node.key);
     return task ? this.taskItem(worker, task) : new vscode.TreeItem(node.key);
@@ -84,26 +85,26 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersTreeN
 
   private workerItem(worker: WorkerView): vscode.TreeItem {
     const busy = worker.running.length > 0;
-    const item = new vscode.TreeItem(worker.id, busy ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(printableLine(worker.id), busy ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     // A worker that starts running tasks gets a new id, so it opens expanded instead of keeping the
     // "no children" state VS Code remembered for it (as in the task tree).
     item.id = `worker/${worker.id}${busy ? '/busy' : ''}`;
     item.iconPath = STATE_ICONS[worker.state];
-    item.description = describeWorker(worker);
+    item.description = printableLine(describeWorker(worker));
     item.tooltip = workerTooltip(worker, this.now());
     item.contextValue = `worker.${worker.state}`;
-    item.accessibilityInformation = { label: `worker ${worker.id}, ${item.description}` };
+    item.accessibilityInformation = { label: `worker ${printableLine(worker.id)}, ${item.description}` };
     return item;
   }
 
   private taskItem(worker: WorkerView, task: RunningTask): vscode.TreeItem {
-    const item = new vscode.TreeItem(task.taskId, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(printableLine(task.taskId), vscode.TreeItemCollapsibleState.None);
     item.id = `worker/${worker.id}/task/${taskKey(worker.id, task)}`;
     item.iconPath = new vscode.ThemeIcon(KIND_ICONS[task.kind]);
-    item.description = describeTask(task, this.now());
+    item.description = printableLine(describeTask(task, this.now()));
     item.tooltip = taskTooltip(worker, task);
     item.contextValue = 'workerTask';
-    item.accessibilityInformation = { label: `${task.taskId}, ${task.kind}, ${item.description}` };
+    item.accessibilityInformation = { label: `${printableLine(task.taskId)}, ${task.kind}, ${item.description}` };
     return item;
   }
 
@@ -162,20 +163,20 @@ function markdown(): vscode.MarkdownString {
 
 function workerTooltip(worker: WorkerView, now: number): vscode.MarkdownString {
   const text = markdown();
-  text.appendMarkdown('**').appendText(worker.id).appendMarkdown(`** · ${worker.state}\n\n`);
-  text.appendMarkdown('host: ').appendText(worker.host).appendMarkdown(` · pid: ${worker.pid}\n\n`);
-  text.appendMarkdown('workspace: ').appendText(worker.workspace).appendMarkdown('\n\n');
-  text.appendMarkdown('capabilities: ').appendText(worker.capabilities.join(', ') || 'none').appendMarkdown('\n\n');
+  text.appendMarkdown('**').appendText(printableLine(worker.id)).appendMarkdown(`** · ${worker.state}\n\n`);
+  text.appendMarkdown('host: ').appendText(printableLine(worker.host)).appendMarkdown(` · pid: ${worker.pid}\n\n`);
+  text.appendMarkdown('workspace: ').appendText(printableLine(worker.workspace)).appendMarkdown('\n\n');
+  text.appendMarkdown('capabilities: ').appendText(printableLine(worker.capabilities.join(', ') || 'none')).appendMarkdown('\n\n');
   text.appendMarkdown(`running: ${worker.running.length} of ${worker.concurrency} · completed: ${worker.completed} · failed: ${worker.failed}\n\n`);
   text.appendMarkdown(`last heartbeat: ${ago(now - worker.heartbeatAt)} · started ${ago(now - worker.startedAt)}`);
-  if (worker.reason) text.appendMarkdown('\n\n$(warning) ').appendText(worker.reason);
+  if (worker.reason) text.appendMarkdown('\n\n$(warning) ').appendText(printableLine(worker.reason));
   return text;
 }
 
 function taskTooltip(worker: WorkerView, task: RunningTask): vscode.MarkdownString {
   const text = markdown();
-  text.appendMarkdown(`$(${KIND_ICONS[task.kind]}) **`).appendText(task.taskId).appendMarkdown(`** · ${task.kind} · attempt ${task.attempt}\n\n`);
-  text.appendText(task.description);
-  text.appendMarkdown('\n\nrun ').appendText(task.runId).appendMarkdown(' · on ').appendText(worker.id);
+  text.appendMarkdown(`$(${KIND_ICONS[task.kind]}) **`).appendText(printableLine(task.taskId)).appendMarkdown(`** · ${task.kind} · attempt ${task.attempt}\n\n`);
+  text.appendText(printableLine(task.description));
+  text.appendMarkdown('\n\nrun ').appendText(printableLine(task.runId)).appendMarkdown(' · on ').appendText(printableLine(worker.id));
   return text;
 }
