@@ -17,7 +17,7 @@ import { formatHistory } from './history';
 import { providerSettingsFromArgs, TARGET_FLAGS } from './provider-from-args';
 import { checkResumeTarget } from './resume-target-check';
 import { requireFolder } from './options';
-import { readPlanFile } from './plan-file';
+import { readPlanFile } from '../core/plan-file';
 import { ProgressBar } from './progress-bar';
 import type { OpenTransport } from '../core/executor';
 import { checkRedisReachable } from '../distributed/connection';

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { MAX_PLAN_FILE_BYTES, readPlanFile } from '../core/plan-file';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import type { TaskView } from '../core/run-view';
@@ -144,9 +144,10 @@ async function startFromPlan(runs: RunManager, argument?: unknown): Promise<unkn
   }
   let plan: unknown;
   try {
-    plan = JSON.parse(await readFile(uri.fsPath, 'utf8'));
+    // The same bounded read as the CLI's --plan: a FIFO or a huge file is refused, not read.
+    plan = await readPlanFile(uri.fsPath, MAX_PLAN_FILE_BYTES, `the plan ${vscode.workspace.asRelativePath(uri)}`);
   } catch (error) {
-    void vscode.window.showErrorMessage(`Research: could not read the plan ${vscode.workspace.asRelativePath(uri)}: ${errorMessage(error)}`);
+    void vscode.window.showErrorMessage(`Research: ${errorMessage(error)}`);
     return undefined;
   }
   return runs.start({ plan });
