@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { clampToRange, TIMEOUT_SECONDS } from '../core/limits';
+import { clampToRange, CONCURRENCY, MAX_RETRIES, TIMEOUT_SECONDS } from '../core/limits';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/research';
 
 /** The extension's settings, read fresh for each run (concurrency and timeout also during one). */
@@ -17,9 +17,10 @@ export interface ResearchSettings {
 export function readSettings(scope?: vscode.ConfigurationScope): ResearchSettings {
   const config = vscode.workspace.getConfiguration('research', scope);
   return {
-    concurrency: Math.max(1, Math.floor(config.get<number>('concurrency', 4))),
+    // The editor checks a setting's range only as a hint: a hand-edited value is moved into it.
+    concurrency: Math.floor(clampToRange(CONCURRENCY, config.get<number>('concurrency', 4))),
     taskTimeoutMs: clampToRange(TIMEOUT_SECONDS, config.get<number>('taskTimeoutSeconds', 120)) * 1000,
-    maxRetries: Math.max(0, Math.floor(config.get<number>('maxRetries', 2))),
+    maxRetries: Math.floor(clampToRange(MAX_RETRIES, config.get<number>('maxRetries', 2))),
     outputFolder: config.get<string>('outputFolder', DEFAULT_OUTPUT_FOLDER) || DEFAULT_OUTPUT_FOLDER,
     provider: config.get<string>('provider', 'offline') || 'offline',
     redisUrl: readRedisUrl(scope),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { TIMEOUT_SECONDS } from '../../../src/core/limits';
+import { CONCURRENCY, MAX_RETRIES, TIMEOUT_SECONDS } from '../../../src/core/limits';
 
 const root = path.resolve(__dirname, '../../..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -60,9 +60,11 @@ describe('extension manifest and package', () => {
     for (const entry of manifest.contributes.menus['view/item/context']) assert.ok(ids.has(entry.command), `${entry.command} is not contributed`);
   });
 
-  it("the timeout setting has the same range as --timeout and a plan's timeoutSeconds", () => {
-    const setting = manifest.contributes.configuration.properties['research.taskTimeoutSeconds'];
-    assert.deepEqual([setting.minimum, setting.maximum], [TIMEOUT_SECONDS.min, TIMEOUT_SECONDS.max]);
+  it("the numeric settings have the ranges of the command line's flags and a plan's fields (core/limits.ts)", () => {
+    const properties = manifest.contributes.configuration.properties;
+    for (const [name, range] of [['research.taskTimeoutSeconds', TIMEOUT_SECONDS], ['research.concurrency', CONCURRENCY], ['research.maxRetries', MAX_RETRIES]] as const) {
+      assert.deepEqual([properties[name].minimum, properties[name].maximum], [range.min, range.max], name);
+    }
   });
 
   it('packages non-interactively: the package script passes the flags vsce would otherwise ask about', () => {
