@@ -14,7 +14,7 @@ const INLINE_SPECIAL = /[\\`*_[\]<>&|~!{}]/g;
  * URLs with a scheme, protocol-relative `//host`, `www.` names and e-mail addresses. Only verified web
  * sources are links in a report; any other such text is shown as code, which no preview links.
  */
-const LINK_LIKE = /(?:\b(?:https?|ftp|mailto):|(?<![\w/])\/\/(?=[\w-]+\.)|\bwww\.)[^\s<>`|]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+/gi;
+const LINK_LIKE = /(?:\b(?:https?|ftp|mailto):|(?<![\w/:])\/\/(?=[\w-]+\.)|\bwww\.)[^\s<>`|]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+/gi;
 // Punctuation that ends a sentence rather than an address.
 const TRAILING = /[.,;:!?'")\]}]+$/;
 
