@@ -9,6 +9,7 @@ import { resumeResearch, RunAlreadyCompletedError } from '../core/resume';
 import { findRunDir } from '../core/journal/history';
 import { readRunMeta } from '../core/journal/run-meta';
 import { newRunId } from '../core/run-id';
+import { SecretRedactor } from '../core/secret-redactor';
 import { createProviderFromSettings } from '../providers/create-provider';
 import { formatUsd } from '../core/report';
 import { parseCliArgs, USAGE, type CliOptions } from './args';
@@ -25,6 +26,13 @@ import { parseRedisUrl } from '../distributed/redis-url';
 
 export const EXIT = { done: 0, failed: 1, usage: 2, cancelled: 130 } as const;
 
+/**
+ * The run's keys, once its provider has resolved them: every line this process prints goes through
+ * it (the events are redacted by research() already; this covers the report line, notices and errors).
+ */
+let redactor: SecretRedactor = SecretRedactor.NONE;
+const say = (stream: NodeJS.WriteStream, text: string) => stream.write(redactor.text(text));
+
 async function run(options: CliOptions): Promise<number> {
   const root = await requireFolder(options.dir);
   if (options.history) {
@@ -40,7 +48,7 @@ async function run(options: CliOptions): Promise<number> {
   // Before planning: a Redis that cannot be reached is a clear error at once, not a run that hangs.
   const transport = options.redis !== undefined ? await redisTransportFromArgs(options) : undefined;
 
-  const bus = new EventBus((error) => process.stderr.write(`research: a progress handler failed: ${errorMessage(error)}\n`));
+  const bus = new EventBus((error) => say(process.stderr, `research: a progress handler failed: ${errorMessage(error)}\n`));
   if (options.json) bus.onAny((event) => process.stdout.write(`${JSON.stringify(event)}\n`));
   else new ProgressBar(process.stderr, bus);
 
@@ -62,14 +70,15 @@ async function run(options: CliOptions): Promise<number> {
     checkResumeTarget(runId, readRunMeta(runDir), settings, typedOnPurpose, (message) => process.stderr.write(`research: ${message}\n`));
   }
   const provider = await createProviderFromSettings({ settings, root, runDir, keys: { env: process.env } });
-  if (options.resume !== undefined && !options.json) process.stderr.write(`research: resuming with ${provider.label}\n`);
+  redactor = provider.redactor ?? SecretRedactor.NONE;
+  if (options.resume !== undefined && !options.json) say(process.stderr, `research: resuming with ${provider.label}\n`);
   try {
     return await researchAndReport(options, root, plan, provider, controller.signal, bus, runId, transport);
   } catch (error) {
     if (error instanceof RunAlreadyCompletedError) {
       // Nothing left to do is not a failure: say so, and give the report as a finished run would.
-      process.stderr.write(`research: run ${error.runId} already completed; nothing to resume. Report:\n`);
-      process.stdout.write(`${error.reportPath}\n`);
+      say(process.stderr, `research: run ${error.runId} already completed; nothing to resume. Report:\n`);
+      say(process.stdout, `${error.reportPath}\n`);
       return EXIT.done;
     }
     // Cancelled before a dispatcher existed (while planning): nothing ran, so there is no report.
@@ -114,7 +123,7 @@ function resumeFromCommandLine(
     signal,
     bus,
     transport,
-    onNotice: (message) => process.stderr.write(`research: ${message}\n`),
+    onNotice: (message) => say(process.stderr, `research: ${message}\n`),
   });
 }
 
@@ -147,14 +156,14 @@ async function researchAndReport(
     transport,
   });
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ type: 'report', reportPath: result.reportPath, outcome: result.outcome, stats: result.stats })}\n`);
+    say(process.stdout, `${JSON.stringify(redactor.value({ type: 'report', reportPath: result.reportPath, outcome: result.outcome, stats: result.stats }))}\n`);
   } else {
     const usage = result.stats.usage;
     if (usage.inputTokens + usage.outputTokens > 0) {
       process.stderr.write(`Tokens: ${usage.inputTokens} in, ${usage.outputTokens} out${usage.costUsd > 0 ? ` · cost ${formatUsd(usage.costUsd)}` : ''}\n`);
     }
     process.stderr.write(`Report (${result.outcome}):\n`);
-    process.stdout.write(`${result.reportPath}\n`);
+    say(process.stdout, `${result.reportPath}\n`);
   }
   if (result.outcome === 'cancelled') return EXIT.cancelled;
   return result.outcome === 'completed' ? EXIT.done : EXIT.failed;
@@ -171,7 +180,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await run(options);
   } catch (error) {
     const usage = error instanceof UsageError || error instanceof PlanValidationError;
-    process.stderr.write(`research: ${usage ? '' : 'failed: '}${errorMessage(error)}\n`);
+    say(process.stderr, `research: ${usage ? '' : 'failed: '}${errorMessage(error)}\n`);
     return usage ? EXIT.usage : EXIT.failed;
   }
 }
