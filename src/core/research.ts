@@ -138,19 +138,12 @@ async function researchWith(options: ResearchOptions & { runId: string; bus: Eve
     };
   }
 
+  // The report's words are redacted before rendering (Markdown escapes would hide a key from a
+  // search of the text, e.g. `_` as `\_`) and its text after (what rendering put together).
   const redactor = options.provider.redactor ?? SecretRedactor.NONE;
+  const content = redactor.value({ question: dispatcher.plan().question, tasks: summary.tasks, providerLabel: options.provider.label });
   const render = (file: string) =>
-    redactor.text(renderReport({
-      runId,
-      question: dispatcher.plan().question,
-      outcome: summary.outcome,
-      stats: summary.stats,
-      tasks: summary.tasks,
-      root,
-      reportPath: file,
-      providerLabel: options.provider.label,
-      startedAt,
-    }));
+    redactor.text(renderReport({ runId, ...content, outcome: summary.outcome, stats: summary.stats, root, reportPath: file, startedAt }));
   const runDir = session?.runDir ?? runDirOf(options, runId);
   const written = await writeReportWithFallback({ reportPath, runDir, runId, render, write: options.writeReport });
   if (written.failed.length > 0) {
