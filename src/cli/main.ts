@@ -10,6 +10,7 @@ import { resumeResearch, RunAlreadyCompletedError } from '../core/resume';
 import { findRunDir } from '../core/journal/history';
 import { readRunMeta } from '../core/journal/run-meta';
 import { newRunId } from '../core/run-id';
+import { SecretRedactor } from '../core/secret-redactor';
 import { createProviderFromSettings } from '../providers/create-provider';
 import { formatUsd } from '../core/report';
 import { parseCliArgs, USAGE, type CliOptions } from './args';
@@ -26,14 +27,20 @@ import { parseRedisUrl } from '../distributed/redis-url';
 
 export const EXIT = { done: 0, failed: 1, usage: 2, cancelled: 130 } as const;
 
+/**
+ * The run's keys, once its provider has resolved them: every line this process prints goes through
+ * it (the events are redacted by research() already; this covers the report line, notices and errors).
+ */
+let redactor: SecretRedactor = SecretRedactor.NONE;
+
 /** A message on stderr. Messages carry text from the folder and from servers: see core/control-chars. */
 function say(message: string): void {
-  process.stderr.write(`research: ${printableText(message)}\n`);
+  process.stderr.write(`research: ${printableText(redactor.text(message))}\n`);
 }
 
 /** A path or a JSON line on stdout, the output scripts read. */
 function output(line: string): void {
-  process.stdout.write(`${line}\n`);
+  process.stdout.write(`${redactor.text(line)}\n`);
 }
 
 async function run(options: CliOptions): Promise<number> {
@@ -73,6 +80,7 @@ async function run(options: CliOptions): Promise<number> {
     checkResumeTarget(runId, readRunMeta(runDir), settings, typedOnPurpose, say);
   }
   const provider = await createProviderFromSettings({ settings, root, runDir, keys: { env: process.env } });
+  redactor = provider.redactor ?? SecretRedactor.NONE;
   if (options.resume !== undefined && !options.json) say(`resuming with ${provider.label}`);
   try {
     return await researchAndReport(options, root, plan, provider, controller.signal, bus, runId, transport);
@@ -158,7 +166,7 @@ async function researchAndReport(
     transport,
   });
   if (options.json) {
-    output(jsonLine({ type: 'report', reportPath: result.reportPath, outcome: result.outcome, stats: result.stats }));
+    output(jsonLine(redactor.value({ type: 'report', reportPath: result.reportPath, outcome: result.outcome, stats: result.stats })));
   } else {
     const usage = result.stats.usage;
     if (usage.inputTokens + usage.outputTokens > 0) {

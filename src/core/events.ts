@@ -1,5 +1,6 @@
 import type { TaskResult } from './executor';
 import type { Plan } from './plan';
+import type { SecretRedactor } from './secret-redactor';
 import type { RunStatistics } from './stats';
 import type { TaskState } from './task-state';
 
@@ -34,8 +35,18 @@ export interface Disposable {
 export class EventBus {
   private readonly handlers = new Map<EventName, Set<Handler<never>>>();
   private readonly anyHandlers = new Set<(event: DispatcherEvent) => void>();
+  private redactor: SecretRedactor | undefined;
 
   constructor(private readonly onHandlerError: (error: unknown) => void = () => undefined) {}
+
+  /**
+   * From now on every handler receives each event with the run's keys removed (a redacted copy): the
+   * one choke point for what is journalled, printed (`--json`, the progress line) and shown in VS Code.
+   * research() sets it from its provider's redactor; a redactor with no key costs nothing.
+   */
+  redactWith(redactor: SecretRedactor | undefined): void {
+    this.redactor = redactor?.active ? redactor : undefined;
+  }
 
   on<K extends EventName>(name: K, handler: Handler<K>): Disposable {
     let set = this.handlers.get(name);
@@ -50,7 +61,8 @@ export class EventBus {
     return { dispose: () => this.anyHandlers.delete(handler) };
   }
 
-  emit<K extends EventName>(name: K, payload: DispatcherEvents[K]): void {
+  emit<K extends EventName>(name: K, event: DispatcherEvents[K]): void {
+    const payload = this.redactor ? this.redactor.value(event) : event;
     const set = this.handlers.get(name);
     if (set) {
       for (const handler of [...set]) this.call(() => (handler as Handler<K>)(payload));

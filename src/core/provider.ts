@@ -1,5 +1,6 @@
 import type { TaskExecutor } from './executor';
 import type { Plan } from './plan';
+import type { SecretRedactor } from './secret-redactor';
 import type { TaskSnapshot } from './task';
 
 /** Tokens and money a provider spent; `costUsd` is 0 when no prices are known. */
@@ -39,6 +40,11 @@ export interface ResearchProvider {
    * backend): kept in run.json so that resuming the run can build the same provider again.
    */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /**
+   * Removes the keys this provider was given from what a run records (journal, run.json, report,
+   * events): a server may echo a key in a successful answer. Absent: the provider holds no key.
+   */
+  readonly redactor?: SecretRedactor;
   plan(question: string, context: PlanningContext): Promise<Plan>;
   /** Returns the new plan: tasks kept by id keep their results; new ids are added; missing ids are dropped. */
   replan(request: ReplanRequest, context: PlanningContext): Promise<Plan>;

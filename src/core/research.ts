@@ -12,6 +12,7 @@ import { validatePlan, DEFAULT_MAX_TASKS } from './plan';
 import type { ResearchProvider } from './provider';
 import { validateQuestion } from './question';
 import { renderReport } from './report';
+import { SecretRedactor } from './secret-redactor';
 import { writeReportWithFallback, type WriteFile } from './report-file';
 import type { RetryPolicy } from './retry';
 import { newRunId } from './run-id';
@@ -72,6 +73,9 @@ export const DEFAULT_OUTPUT_FOLDER = '.research';
 export async function research(options: ResearchOptions): Promise<ResearchResult> {
   const runId = options.runId ?? newRunId();
   const bus = options.bus ?? new EventBus();
+  // Everything the run records passes through the provider's redactor: its events (and so the journal,
+  // --json and VS Code's views), run.json and the report. A server may echo a key in any answer.
+  bus.redactWith(options.provider.redactor);
   // Checked before anything else, so a report that could not be written costs no planning and no tasks.
   // The output folder first: the writability probe must not create a file through a .research link.
   if (!options.resume && options.journal !== false) assertSafeOutputFolder(path.resolve(options.root), options.outputFolder ?? DEFAULT_OUTPUT_FOLDER);
@@ -134,18 +138,12 @@ async function researchWith(options: ResearchOptions & { runId: string; bus: Eve
     };
   }
 
+  // The report's words are redacted before rendering (Markdown escapes would hide a key from a
+  // search of the text, e.g. `_` as `\_`) and its text after (what rendering put together).
+  const redactor = options.provider.redactor ?? SecretRedactor.NONE;
+  const content = redactor.value({ question: dispatcher.plan().question, tasks: summary.tasks, providerLabel: options.provider.label });
   const render = (file: string) =>
-    renderReport({
-      runId,
-      question: dispatcher.plan().question,
-      outcome: summary.outcome,
-      stats: summary.stats,
-      tasks: summary.tasks,
-      root,
-      reportPath: file,
-      providerLabel: options.provider.label,
-      startedAt,
-    });
+    redactor.text(renderReport({ runId, ...content, outcome: summary.outcome, stats: summary.stats, root, reportPath: file, startedAt }));
   const runDir = session?.runDir ?? runDirOf(options, runId);
   const written = await writeReportWithFallback({ reportPath, runDir, runId, render, write: options.writeReport });
   if (written.failed.length > 0) {
@@ -153,7 +151,7 @@ async function researchWith(options: ResearchOptions & { runId: string; bus: Eve
     bus.emit('log', { runId, level: 'warn', message: `the report could not be written to ${why}; it was written to ${written.file} instead`, at: Date.now() });
     if (session) {
       try {
-        recordReportPath(session.runDir, written.file);
+        recordReportPath(session.runDir, written.file, redactor);
       } catch (error) {
         bus.emit('log', { runId, level: 'warn', message: `run.json could not record where the report went (${errorMessage(error)})`, at: Date.now() });
       }
@@ -217,6 +215,7 @@ function openSession(
         ...(options.provider.settings !== undefined && { provider: options.provider.settings }),
       },
       onNotice: warn,
+      redact: options.provider.redactor,
     });
   } catch (error) {
     if (error instanceof UsageError) throw error; // driven by another process, or the id is taken

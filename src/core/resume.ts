@@ -98,7 +98,7 @@ export async function resumeResearch(options: ResumeOptions): Promise<ResearchRe
     const completed = new Map(run.results);
     const total = run.plan.tasks.length;
     notice(`resuming run ${options.runId}: ${completed.size} of ${total} tasks already done, ${total - completed.size} to run`);
-    session = RunSession.resume(runDir, { ...meta, root, reportPath }, lock, new Set(completed.keys()), journal.torn?.bytes);
+    session = RunSession.resume(runDir, { ...meta, root, reportPath }, lock, new Set(completed.keys()), journal.torn?.bytes, options.provider.redactor);
     const settings = meta.options;
     return await research({
       ...options,

@@ -288,7 +288,7 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
       this.log.info(message);
       void vscode.window.showInformationMessage(`Research: ${message}`);
     } catch (error) {
-      const message = errorMessage(error);
+      const message = redactedMessage(error, run.provider);
       this.log.error(`replan failed: ${message}`);
       run.model.addNotice('error', `Replan failed: ${message}`);
       void vscode.window.showErrorMessage(`Research: the replan failed and the run goes on with its plan: ${message}`);
@@ -362,7 +362,9 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
     const model = new RunViewModel({ runId, question: launch.question, root: folder.uri.fsPath, providerLabel: provider.label, concurrency: launch.concurrency });
     const run: Run = { model, controller: new AbortController(), folder, provider, ended: false };
     this.run = run;
-    const bus = new EventBus((error) => this.log.error(`a progress handler failed: ${errorMessage(error)}`));
+    const bus = new EventBus((error) => this.log.error(`a progress handler failed: ${redactedMessage(error, provider)}`));
+    // The views and the output channel see every event without the run's keys (research() sets it too).
+    bus.redactWith(provider.redactor);
     model.attach(bus);
     this.logEvents(bus);
     model.onChange(() => this.scheduleFlush());
@@ -410,17 +412,17 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
         void vscode.window.showInformationMessage(`Research: run ${error.runId} had already completed; its report is open.`);
         return { runId: error.runId, reportUri, outcome: 'completed' };
       }
-      model.addNotice('error', errorMessage(error));
+      model.addNotice('error', redactedMessage(error, provider));
       if (model.status !== 'ended') model.end(run.controller.signal.aborted ? 'cancelled' : 'failed');
       this.endRun(run);
-      this.showError(error);
+      this.showError(error, provider);
       return undefined;
     }
   }
 
-  /** Usage errors say what to fix; others are failures. */
-  private showError(error: unknown): void {
-    const message = errorMessage(error);
+  /** Usage errors say what to fix; others are failures. `provider`: the run's, whose keys are redacted. */
+  private showError(error: unknown, provider?: ResearchProvider): void {
+    const message = redactedMessage(error, provider);
     this.log.error(`research failed: ${message}`);
     const prefix = isUsageError(error) || error instanceof PlanValidationError ? 'Research' : 'Research failed';
     void vscode.window.showErrorMessage(`${prefix}: ${message}`);
@@ -549,4 +551,10 @@ function parseStartArgument(argument: unknown): { question?: string; plan?: unkn
 async function showDocument(uri: vscode.Uri): Promise<void> {
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(document, { preview: false });
+}
+
+/** An error's message without the run's keys (a server may have echoed one into it). */
+function redactedMessage(error: unknown, provider: ResearchProvider | undefined): string {
+  const message = errorMessage(error);
+  return provider?.redactor ? provider.redactor.text(message) : message;
 }

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { UsageError } from '../core/errors';
 import type { ResearchProvider } from '../core/provider';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/research';
-import { apiKeyEnvVar, type KeySources, secretStorageKey } from './api-keys';
+import { apiKeyEnvVar, type KeySources, resolveApiKey, secretStorageKey } from './api-keys';
 import type { ChatModel } from './model/chat-model';
 import { endpointName, parseModelConfig, type EndpointConfig, type ModelConfig } from './model/model-config';
 import { createModelProvider } from './model/model-provider';
@@ -12,7 +12,7 @@ import type { SourceLibrary } from './model/source-library';
 import { createWorkspaceSources } from './model/workspace-sources';
 import { createOfflineProvider } from './offline';
 import { createOpenAIResearchProvider, DEFAULT_KEY_ENV } from './openai';
-import { redact } from './redact';
+import { redact, SecretRedactor } from './redact';
 import { createWebSearchBackend, createWebSources, SEARCH_BACKENDS, type SearchBackendName } from './web';
 
 export const PROVIDER_IDS = ['offline', 'openai', 'vscode-lm'] as const;
@@ -73,7 +73,9 @@ export interface CreateProviderOptions {
  * The one way a provider is built, for the extension, the CLI and resume alike: offline, OpenAI-
  * compatible endpoints, or VS Code's language models, with sources from the workspace or a web search
  * backend. Keys are resolved here, before anything runs; a missing one is a UsageError that says
- * where to set it. The provider's `settings` (kept in run.json) are `settings` without anything secret.
+ * where to set it. The provider's `settings` (kept in run.json) are `settings` without anything secret,
+ * and its `redactor` removes every key resolved here (endpoints' and the search API's) from what the
+ * run records.
  */
 export async function createProviderFromSettings(options: CreateProviderOptions): Promise<ResearchProvider> {
   const { settings } = options;
@@ -89,6 +91,7 @@ export async function createProviderFromSettings(options: CreateProviderOptions)
       const config = settings.modelConfig ?? modelConfigFromSettings(settings.model ?? {});
       const keys = await endpointKeys(config, options.keys);
       const sources = await sourcesFor(options, root, outputFolder);
+      const redactor = SecretRedactor.of([...keys.values(), await searchKey(options)]);
       const provider = createOpenAIResearchProvider({
         config,
         sources,
@@ -96,7 +99,7 @@ export async function createProviderFromSettings(options: CreateProviderOptions)
         sharedLimits: options.sharedLimits,
         fetch: options.fetch,
       });
-      return Object.assign(provider, { settings: recordedSettings(settings, config) });
+      return Object.assign(provider, { settings: recordedSettings(settings, config), ...(redactor.active && { redactor }) });
     }
     case 'vscode-lm': {
       const chatModel = options.chatModelForLm;
@@ -104,13 +107,14 @@ export async function createProviderFromSettings(options: CreateProviderOptions)
       const sources = await sourcesFor(options, root, outputFolder);
       const lm = settings.lm ?? {};
       const which = [lm.vendor, lm.family].filter((s) => s?.trim()).join('/') || 'any model';
+      const redactor = SecretRedactor.of([await searchKey(options)]);
       const provider = createModelProvider({
         id: 'vscode-lm',
         label: `VS Code language model (${which})`,
         chatModelFor: () => ({ chatModel, model: chatModel.id }),
         sources,
       });
-      return Object.assign(provider, { settings: recordedSettings(settings) });
+      return Object.assign(provider, { settings: recordedSettings(settings), ...(redactor.active && { redactor }) });
     }
     default:
       throw new UsageError(`unknown provider "${String((settings as { provider: unknown }).provider)}": use one of ${PROVIDER_IDS.join(', ')}`);
@@ -124,6 +128,11 @@ async function sourcesFor(options: CreateProviderOptions, root: string, outputFo
   if (!backend) return createWorkspaceSources({ root, outputFolder });
   if (!options.runDir) throw new UsageError(`web search (${search.backend}) needs the run's folder to store the pages it reads: pass runDir`);
   return createWebSources({ backend, runDir: options.runDir, root, allowPrivateAddresses: search.allowPrivateAddresses, fetch: options.fetch });
+}
+
+/** The web search API's key (Brave's), which sourcesFor's backend was given; undefined for the others. */
+async function searchKey(options: CreateProviderOptions): Promise<string | undefined> {
+  return options.settings.search?.backend === 'brave' ? resolveApiKey('brave', options.keys) : undefined;
 }
 
 /**

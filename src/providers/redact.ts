@@ -1,19 +1,20 @@
 /**
  * Keeps secrets out of every message that leaves a provider: error texts from servers can echo what
  * they were sent, and a base URL can carry credentials. Applied to anything built from a server's
- * words before it reaches an event, a log, a journal or a report.
+ * words before it reaches an event, a log, a journal or a report. The keys themselves, in every form a
+ * server may echo them, are removed by core/secret-redactor.ts (the one implementation); this adds
+ * key-shaped tokens and credentials in URLs, which need no configured key.
  */
+import { REDACTED, SecretRedactor } from '../core/secret-redactor';
+
+export { SecretRedactor } from '../core/secret-redactor';
 
 /** Looks like a bearer token: OpenAI-style `sk-…` keys and other long opaque keys after "key". */
 const KEY_LIKE = /\b(sk|rk|pk)-[A-Za-z0-9_-]{8,}/g;
 
-export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
-  let out = text;
-  for (const secret of secrets) {
-    // Very short strings would blank out ordinary words; real keys are long.
-    if (secret && secret.length >= 6) out = out.split(secret).join('[redacted]');
-  }
-  return out.replace(KEY_LIKE, '[redacted]').replace(/(\/\/)[^/@\s]+@/g, '$1[redacted]@');
+export function redact(text: string, secrets: readonly (string | undefined)[] | SecretRedactor = []): string {
+  const redactor = secrets instanceof SecretRedactor ? secrets : SecretRedactor.of(secrets);
+  return redactor.text(text).replace(KEY_LIKE, REDACTED).replace(/(\/\/)[^/@\s]+@/g, `$1${REDACTED}@`);
 }
 
 /** A server's message cut to a readable length, with secrets removed. */

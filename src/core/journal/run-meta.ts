@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import * as z from 'zod';
 import { UsageError } from '../errors';
+import type { SecretRedactor } from '../secret-redactor';
 import { CONCURRENCY, MAX_RETRIES, MAX_TASKS, TIMEOUT_SECONDS, type Range } from '../limits';
 import { MAX_QUESTION_LENGTH } from '../question';
 import { MAX_SMALL_RUN_FILE_BYTES, readRunFile } from './run-files';
@@ -50,11 +51,12 @@ export interface RunSettings {
   provider?: Readonly<Record<string, unknown>>;
 }
 
-export function writeRunMeta(runDir: string, meta: RunMeta): void {
+/** Writes run.json atomically; `redact` removes the run's keys from it first (the question, the settings). */
+export function writeRunMeta(runDir: string, meta: RunMeta, redact?: SecretRedactor): void {
   const file = path.join(runDir, RUN_META_FILE);
   const temp = `${file}.${process.pid}-${randomBytes(3).toString('hex')}.tmp`;
   try {
-    writeFileSync(temp, `${JSON.stringify(meta, null, 2)}\n`, { encoding: 'utf8', mode: 0o600 });
+    writeFileSync(temp, `${JSON.stringify(redact?.active ? redact.value(meta) : meta, null, 2)}\n`, { encoding: 'utf8', mode: 0o600 });
     renameSync(temp, file);
   } catch (error) {
     try {
@@ -67,9 +69,9 @@ export function writeRunMeta(runDir: string, meta: RunMeta): void {
 }
 
 /** Records where the report really went (it could not be written where asked), keeping the rest. */
-export function recordReportPath(runDir: string, reportPath: string): void {
+export function recordReportPath(runDir: string, reportPath: string, redact?: SecretRedactor): void {
   const meta = readRunMeta(runDir);
-  if (meta) writeRunMeta(runDir, { ...meta, reportPath });
+  if (meta) writeRunMeta(runDir, { ...meta, reportPath }, redact);
 }
 
 /**

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { errorMessage, UsageError } from '../errors';
 import type { Disposable, EventBus } from '../events';
 import type { Plan } from '../plan';
+import { SecretRedactor } from '../secret-redactor';
 import { acquireRunLock, type RunLock } from './lock';
 import { RUN_FILES } from './report-path';
 import { assertRealRunDir } from './run-files';
@@ -14,6 +15,8 @@ import { JournalWriter } from './writer';
 export type NewSessionParams = Pick<RunMeta, 'runId' | 'question' | 'root' | 'reportPath' | 'providerId' | 'providerLabel' | 'startedAt' | 'options'> & {
   runDir: string;
   onNotice?: (message: string) => void;
+  /** Removes the run's keys from the journal and run.json (the provider's redactor). */
+  redact?: SecretRedactor;
 };
 
 /**
@@ -32,7 +35,9 @@ export class RunSession {
     private readonly lock: RunLock,
     private readonly writer: JournalWriter,
     /** Tasks completed in an earlier session (resume). */
-    readonly restored: ReadonlySet<string> = new Set(),
+    readonly restored: ReadonlySet<string>,
+    /** Applied to every journal record and to run.json each time it is written. */
+    private readonly redact: SecretRedactor,
   ) {}
 
   /** Creates the run's folder, takes its lock, writes `run.json` and opens the journal. */
@@ -58,8 +63,9 @@ export class RunSession {
         options: params.options,
         status: 'running',
       };
-      writeRunMeta(params.runDir, meta);
-      return RunSession.withWriter(params.runDir, meta, lock, new Set());
+      const redact = params.redact ?? SecretRedactor.NONE;
+      writeRunMeta(params.runDir, meta, redact);
+      return RunSession.withWriter(params.runDir, meta, lock, new Set(), redact);
     } catch (error) {
       lock.release();
       throw error;
@@ -70,23 +76,31 @@ export class RunSession {
    * Continues a run whose lock the caller holds and whose journal ends cleanly (a torn tail already
    * cut off): appends a `resume` record and marks `run.json` running again.
    */
-  static resume(runDir: string, meta: RunMeta, lock: RunLock, restored: ReadonlySet<string>, tornBytes?: number): RunSession {
+  static resume(
+    runDir: string,
+    meta: RunMeta,
+    lock: RunLock,
+    restored: ReadonlySet<string>,
+    tornBytes?: number,
+    redact: SecretRedactor = SecretRedactor.NONE,
+  ): RunSession {
     const now = Date.now();
     const next: RunMeta = { ...meta, status: 'running', outcome: undefined, endedAt: undefined, resumedAt: [...(meta.resumedAt ?? []), now] };
-    writeRunMeta(runDir, next);
-    const session = RunSession.withWriter(runDir, next, lock, restored);
+    writeRunMeta(runDir, next, redact);
+    const session = RunSession.withWriter(runDir, next, lock, restored, redact);
     session.writer.append({ type: 'resume', pid: process.pid, restored: [...restored], tornBytes, at: now }, true);
     return session;
   }
 
-  private static withWriter(runDir: string, meta: RunMeta, lock: RunLock, restored: ReadonlySet<string>): RunSession {
+  private static withWriter(runDir: string, meta: RunMeta, lock: RunLock, restored: ReadonlySet<string>, redact: SecretRedactor): RunSession {
     let session: RunSession | undefined;
     const writer = JournalWriter.open({
       file: path.join(runDir, JOURNAL_FILE),
+      redact,
       onError: (error) =>
         session?.warn(`the journal could not be written (${errorMessage(error)}); if this run is interrupted it cannot be resumed`),
     });
-    session = new RunSession(runDir, meta, lock, writer, restored);
+    session = new RunSession(runDir, meta, lock, writer, restored, redact);
     return session;
   }
 
@@ -113,7 +127,7 @@ export class RunSession {
           usage: event.stats.usage,
         };
         try {
-          writeRunMeta(this.runDir, this.meta);
+          writeRunMeta(this.runDir, this.meta, this.redact);
         } catch (error) {
           this.warn(`run.json could not be updated (${errorMessage(error)}); the history reads the journal instead`);
         }

@@ -1,6 +1,7 @@
 import { closeSync, constants, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { DispatcherEvent, Disposable, EventBus } from '../events';
 import type { Plan } from '../plan';
+import type { SecretRedactor } from '../secret-redactor';
 import { JOURNAL_VERSION, type JournalRecord } from './records';
 
 /** A record as written: the version is added by the writer. */
@@ -13,6 +14,8 @@ export interface JournalWriterOptions {
   onError?: (error: unknown) => void;
   /** Upper bound on how long written records may sit unsynced (power loss only); default 1000 ms. */
   fsyncEveryMs?: number;
+  /** Removes the run's keys from every record before it is written (see SecretRedactor). */
+  redact?: SecretRedactor;
 }
 
 /**
@@ -57,7 +60,8 @@ export class JournalWriter {
   append(entry: JournalEntry, sync = false): void {
     if (this.fd === undefined || this.failed) return;
     try {
-      const bytes = Buffer.from(`${JSON.stringify({ v: JOURNAL_VERSION, ...entry })}\n`, 'utf8');
+      const record = this.options.redact?.active ? this.options.redact.value(entry) : entry;
+      const bytes = Buffer.from(`${JSON.stringify({ v: JOURNAL_VERSION, ...record })}\n`, 'utf8');
       // writeSync may write less than asked (large results, signals); keep going until all of it is out.
       let offset = 0;
       while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset, bytes.length - offset);

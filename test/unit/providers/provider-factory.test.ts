@@ -102,6 +102,25 @@ describe('createProviderFromSettings', function () {
     provider.dispose?.();
   });
 
+  it("gives the provider a redactor of the keys it resolved (each endpoint's and Brave's), and none without a key", async () => {
+    const braveKey = 'brave-key-0123456789';
+    const provider = await createProviderFromSettings({
+      settings: {
+        provider: 'openai',
+        modelConfig: parseModelConfig({ endpoints: [{ name: 'a', baseUrl: server.url }, { name: 'b', baseUrl: `${server.url}/b` }], model: 'm' }),
+        search: { backend: 'brave' },
+      },
+      root,
+      runDir: path.join(root, 'r'),
+      keys: { secretGet: async (k) => (k === 'research.apiKey.a' ? KEY : undefined), env: { RESEARCH_B_API_KEY: 'endpoint-b-key-42', BRAVE_API_KEY: braveKey } },
+    });
+    assert.equal(provider.redactor?.text(`${KEY} endpoint-b-key-42 ${Buffer.from(braveKey).toString('base64')}`), '[redacted] [redacted] [redacted]');
+    provider.dispose?.();
+    const keyless = await createProviderFromSettings({ settings: { provider: 'openai', model: { openaiBaseUrl: server.url, models: { planner: 'm' } } }, root, keys: { env: {} } });
+    assert.equal(keyless.redactor, undefined);
+    keyless.dispose?.();
+  });
+
   it('vscode-lm: uses the ChatModel it is given, and is refused without one', async () => {
     await assert.rejects(createProviderFromSettings({ settings: { provider: 'vscode-lm' }, root, keys: {} }), /only inside VS Code/);
     const calls: string[] = [];
