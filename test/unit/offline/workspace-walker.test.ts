@@ -13,7 +13,9 @@ async function walk(root: string, options: Partial<WalkOptions> = {}) {
     maxFiles: 1000,
     outputFolder: '.research',
     signal: new AbortController().signal,
-    onFile: (file) => files.push(file),
+    onFile: (file) => {
+      files.push(file);
+    },
     ...options,
   });
   return { paths: files.map((file) => file.path).sort(), files, summary };
