@@ -10,6 +10,7 @@ import { findRunDir } from '../core/journal/history';
 import { readRunMeta } from '../core/journal/run-meta';
 import { newRunId } from '../core/run-id';
 import { createProviderFromSettings } from '../providers/create-provider';
+import { indexBudgetFromEnv } from '../providers/offline';
 import { formatUsd } from '../core/report';
 import { parseCliArgs, USAGE, type CliOptions } from './args';
 import { formatHistory } from './history';
@@ -61,7 +62,7 @@ async function run(options: CliOptions): Promise<number> {
     const typedOnPurpose = TARGET_FLAGS.some((flag) => options.explicit.has(flag));
     checkResumeTarget(runId, readRunMeta(runDir), settings, typedOnPurpose, (message) => process.stderr.write(`research: ${message}\n`));
   }
-  const provider = await createProviderFromSettings({ settings, root, runDir, keys: { env: process.env } });
+  const provider = await createProviderFromSettings({ settings, root, runDir, keys: { env: process.env }, indexBudget: indexBudgetFromEnv(process.env) });
   if (options.resume !== undefined && !options.json) process.stderr.write(`research: resuming with ${provider.label}\n`);
   try {
     return await researchAndReport(options, root, plan, provider, controller.signal, bus, runId, transport);
