@@ -132,11 +132,6 @@ export class IndexBudgetKeeper {
   snapshot(): BudgetReport {
     return { ...this.report, limits: { ...this.report.limits } };
   }
-
-  /** True when the budget left anything out. */
-  static leftOutAnything(report: BudgetReport): boolean {
-    return report.filesNotRead + report.filesCutWhenFull + report.filesCutAtFileLimit + report.wordsNotIndexed > 0;
-  }
 }
 
 /** The longest start of `text` that ends at a line end and is at most `maxBytes` bytes of UTF-8. */
