@@ -10,7 +10,7 @@ import { modelConfigFromSettings, type ModelSettings } from './model/settings-co
 import type { SharedLimitsFactory } from './model/shared-endpoint-state';
 import type { SourceLibrary } from './model/source-library';
 import { createWorkspaceSources } from './model/workspace-sources';
-import { createOfflineProvider } from './offline';
+import { createOfflineProvider, type IndexBudget } from './offline';
 import { createOpenAIResearchProvider, DEFAULT_KEY_ENV } from './openai';
 import { redact, SecretRedactor } from './redact';
 import { createWebSearchBackend, createWebSources, SEARCH_BACKENDS, type SearchBackendName } from './web';
@@ -67,6 +67,8 @@ export interface CreateProviderOptions {
   sharedLimits?: SharedLimitsFactory;
   /** For tests and proxies. */
   fetch?: typeof fetch;
+  /** The offline index's limits, where the workspace is searched (tests: RESEARCH_INDEX_BUDGET in the CLI). Default DEFAULT_INDEX_BUDGET. */
+  indexBudget?: IndexBudget;
 }
 
 /**
@@ -86,7 +88,7 @@ export async function createProviderFromSettings(options: CreateProviderOptions)
       if (settings.search && settings.search.backend !== 'workspace') {
         throw new UsageError(`web search (${settings.search.backend}) needs a model to read the pages: use the openai or vscode-lm provider, or search the workspace`);
       }
-      return Object.assign(createOfflineProvider({ root, outputFolder }), { settings: { provider: 'offline' } });
+      return Object.assign(createOfflineProvider({ root, outputFolder, indexBudget: options.indexBudget }), { settings: { provider: 'offline' } });
     case 'openai': {
       const config = settings.modelConfig ?? modelConfigFromSettings(settings.model ?? {});
       const keys = await endpointKeys(config, options.keys);
@@ -125,7 +127,7 @@ export async function createProviderFromSettings(options: CreateProviderOptions)
 async function sourcesFor(options: CreateProviderOptions, root: string, outputFolder: string): Promise<SourceLibrary> {
   const search = options.settings.search ?? { backend: 'workspace' };
   const backend = await createWebSearchBackend({ ...search, fetch: options.fetch }, options.keys);
-  if (!backend) return createWorkspaceSources({ root, outputFolder });
+  if (!backend) return createWorkspaceSources({ root, outputFolder, indexBudget: options.indexBudget });
   if (!options.runDir) throw new UsageError(`web search (${search.backend}) needs the run's folder to store the pages it reads: pass runDir`);
   return createWebSources({ backend, runDir: options.runDir, root, allowPrivateAddresses: search.allowPrivateAddresses, fetch: options.fetch });
 }

@@ -1,5 +1,5 @@
 import type { Finding } from '../../core/sources';
-import { sharedWorkspaceCorpus } from '../offline';
+import { sharedWorkspaceCorpus, type IndexBudget } from '../offline';
 import { quoteMatches, readSourceLines } from '../offline/verify-quote';
 import type { SourceLibrary } from './source-library';
 
@@ -11,6 +11,7 @@ export interface WorkspaceSourcesOptions {
   outputFolder?: string;
   maxFileBytes?: number;
   maxFiles?: number;
+  indexBudget?: IndexBudget;
 }
 
 /**

@@ -8,11 +8,13 @@ import type { ResearchProvider } from '../../core/provider';
 import { DEFAULT_OUTPUT_FOLDER } from '../../core/research';
 import { createOfflineExecutor } from './offline-executor';
 import { planResearch, replanResearch } from './planner';
+import type { IndexBudget } from './index-budget';
 import { SharedBuild } from './shared-build';
 import { buildCorpus, type Corpus } from './workspace-corpus';
 
 export { verifyQuote } from './verify-quote';
 export type { CorpusStats } from './workspace-corpus';
+export { DEFAULT_INDEX_BUDGET, indexBudgetFromEnv, type IndexBudget } from './index-budget';
 
 export interface OfflineProviderOptions {
   /** The folder to research. */
@@ -23,6 +25,8 @@ export interface OfflineProviderOptions {
   maxFiles?: number;
   /** The folder reports are written to, never searched. Default `.research`. */
   outputFolder?: string;
+  /** What the index may hold at most (text, passages, distinct terms). Default DEFAULT_INDEX_BUDGET. */
+  indexBudget?: IndexBudget;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -40,6 +44,7 @@ export function sharedWorkspaceCorpus(options: OfflineProviderOptions): { root: 
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES,
     outputFolder: options.outputFolder ?? DEFAULT_OUTPUT_FOLDER,
+    budget: options.indexBudget,
   };
   return { root, corpus: new SharedBuild<Corpus>((signal, progress) => buildCorpus(corpusOptions, signal, progress)) };
 }

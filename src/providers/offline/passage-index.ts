@@ -41,13 +41,28 @@ const SEARCH: SearchOptions = {
 
 /** BM25 search over passages (MiniSearch), with the project's tokenizer on both sides. */
 export class PassageIndex {
-  private readonly search = new MiniSearch<IndexedPassage>({
-    fields: ['text', 'path'],
-    tokenize: tokenizeForIndex,
-    processTerm: normalizeTerm,
-    searchOptions: SEARCH,
-  });
+  private readonly search: MiniSearch<IndexedPassage>;
   private readonly passages: Passage[] = [];
+
+  /**
+   * `admitTerm`, when given, decides for each new normalised term whether the index may hold it (see
+   * IndexBudgetKeeper): a refused term is not indexed, the passage's other terms still are.
+   */
+  constructor(options: { admitTerm?: (term: string) => boolean } = {}) {
+    const { admitTerm } = options;
+    this.search = new MiniSearch<IndexedPassage>({
+      fields: ['text', 'path'],
+      tokenize: tokenizeForIndex,
+      processTerm: admitTerm
+        ? (term) => {
+            const normal = normalizeTerm(term);
+            return admitTerm(normal) ? normal : null;
+          }
+        : normalizeTerm,
+      // Queries are normalised the same way, never refused: a refused term simply finds nothing.
+      searchOptions: { ...SEARCH, processTerm: normalizeTerm },
+    });
+  }
 
   get size(): number {
     return this.passages.length;

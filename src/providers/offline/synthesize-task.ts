@@ -6,6 +6,7 @@ import { languageForPath } from './code-language';
 import { readAnalysisData, type AnalysisData, type FacetOutcome } from './result-data';
 import { quoteMatches, readSourceLines } from './verify-quote';
 import { capitalise, formatBytes, plural } from './wording';
+import type { BudgetReport } from './index-budget';
 import type { CorpusStats } from './workspace-corpus';
 
 /**
@@ -136,6 +137,8 @@ export function describeMethod(corpus: CorpusStats | undefined, facets: number, 
       corpus.overlongLines > 0 && `${plural(corpus.overlongLines, 'line')} too long to quote`,
     ].filter((item): item is string => typeof item === 'string');
     if (left.length > 0) sentences.push(`Left out: ${left.join(', ')}.`);
+    const budget = corpus.budget && describeBudget(corpus.budget);
+    if (budget) sentences.push(budget);
     sentences.push('Folders named .git and node_modules and the report folder are never searched.');
     if (corpus.truncated) sentences.push(`The search stopped after ${plural(corpus.maxFiles, 'file')}; the rest of the folder was not read.`);
   } else {
@@ -143,4 +146,33 @@ export function describeMethod(corpus: CorpusStats | undefined, facets: number, 
   }
   if (stale > 0) sentences.push(`${plural(stale, 'passage')} found earlier ${stale === 1 ? 'was' : 'were'} left out because the file changed since it was indexed.`);
   return sentences.join(' ');
+}
+
+/**
+ * What the index budget (index-budget.ts) left out and why, in one sentence, or undefined when it left
+ * nothing out. The limits are named, so a reader knows the folder was not searched whole.
+ */
+export function describeBudget(budget: BudgetReport): string | undefined {
+  const { limits } = budget;
+  const were = (count: number) => (count === 1 ? 'was' : 'were');
+  const clauses: string[] = [];
+  if (budget.stoppedBy) {
+    const limit = budget.stoppedBy === 'bytes' ? `${formatBytes(limits.maxTotalBytes)} of text` : plural(limits.maxPassages, 'passage');
+    const files = [
+      budget.filesNotRead > 0 && `${plural(budget.filesNotRead, 'file')} ${were(budget.filesNotRead)} not read`,
+      budget.filesCutWhenFull > 0 && `${plural(budget.filesCutWhenFull, 'file')} ${were(budget.filesCutWhenFull)} indexed only in part`,
+    ].filter((item): item is string => typeof item === 'string');
+    clauses.push(`the index stopped at ${limit}${files.length > 0 ? ` (${files.join(' and ')})` : ''}`);
+  }
+  if (budget.filesCutAtFileLimit > 0) {
+    clauses.push(`${plural(budget.filesCutAtFileLimit, 'file')} ${were(budget.filesCutAtFileLimit)} indexed only up to ${budget.filesCutAtFileLimit === 1 ? 'its' : 'their'} first ${formatBytes(limits.maxBytesPerFile)}`);
+  }
+  if (budget.wordsNotIndexed > 0) {
+    clauses.push(
+      `${plural(budget.wordsNotIndexed, 'word')} ${were(budget.wordsNotIndexed)} not indexed, being new once the index held ${plural(limits.maxTerms, 'distinct term')}`,
+    );
+  }
+  if (clauses.length === 0) return undefined;
+  const last = clauses.pop()!;
+  return `To keep memory bounded, ${clauses.length > 0 ? `${clauses.join(', ')} and ${last}` : last}.`;
 }

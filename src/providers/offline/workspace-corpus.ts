@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { errorMessage, PermanentError } from '../../core/errors';
+import { DEFAULT_INDEX_BUDGET, IndexBudgetKeeper, type BudgetReport, type IndexBudget } from './index-budget';
 import { PassageIndex } from './passage-index';
 import { splitIntoPassages, type Passage } from './passages';
 import type { ProgressListener } from './shared-build';
@@ -11,6 +12,8 @@ export interface CorpusOptions {
   maxFileBytes: number;
   maxFiles: number;
   outputFolder: string;
+  /** What the index may hold at most; default DEFAULT_INDEX_BUDGET. */
+  budget?: IndexBudget;
 }
 
 /** What was searched and what was left out: plain data, carried in task results to the report. */
@@ -26,6 +29,8 @@ export interface CorpusStats {
   truncated: boolean;
   maxFileBytes: number;
   maxFiles: number;
+  /** What the index budget left out, and its limits. Absent in results recorded before it existed. */
+  budget?: BudgetReport;
 }
 
 export interface Corpus {
@@ -42,17 +47,25 @@ const PROGRESS_INTERVAL_MS = 200;
 export async function buildCorpus(options: CorpusOptions, signal: AbortSignal, progress: ProgressListener): Promise<Corpus> {
   progress('Reading the workspace files');
   const passages: Passage[] = [];
+  const budget = new IndexBudgetKeeper(options.budget ?? DEFAULT_INDEX_BUDGET);
   let overlongLines = 0;
   let lastReport = Date.now();
   let walk;
   try {
     walk = await walkWorkspace({
-      ...options,
+      root: options.root,
+      maxFileBytes: options.maxFileBytes,
+      maxFiles: options.maxFiles,
+      outputFolder: options.outputFolder,
       signal,
       onFile: (file) => {
-        const split = splitIntoPassages(file.path, file.text);
-        for (const passage of split.passages) passages.push(passage);
-        overlongLines += split.overlongLines;
+        const admitted = budget.admitFile(file.text, (text) => {
+          const split = splitIntoPassages(file.path, text);
+          overlongLines += split.overlongLines;
+          return split.passages;
+        });
+        for (const passage of admitted) passages.push(passage);
+        return !budget.full;
       },
       onProgress: (filesOpened) => {
         if (Date.now() - lastReport < PROGRESS_INTERVAL_MS) return;
@@ -66,7 +79,8 @@ export async function buildCorpus(options: CorpusOptions, signal: AbortSignal, p
     throw new PermanentError(`cannot read the research folder ${options.root}: ${errorMessage(error)}`, { cause: error });
   }
 
-  const index = new PassageIndex();
+  budget.countNotRead(walk.notRead);
+  const index = new PassageIndex({ admitTerm: (term) => budget.admitTerm(term) });
   for (let start = 0; start < passages.length; start += INDEX_CHUNK) {
     signal.throwIfAborted();
     progress(`Indexing ${passages.length} passages of ${walk.textFiles} files`, start / passages.length);
@@ -85,6 +99,7 @@ export async function buildCorpus(options: CorpusOptions, signal: AbortSignal, p
       truncated: walk.truncated,
       maxFileBytes: options.maxFileBytes,
       maxFiles: options.maxFiles,
+      budget: budget.snapshot(),
     },
   };
 }

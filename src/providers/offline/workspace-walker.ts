@@ -42,8 +42,12 @@ export interface WalkOptions {
    */
   outputFolder: string;
   signal: AbortSignal;
-  /** Called for each text file, in a stable order (folders depth first, names sorted). */
-  onFile(file: TextFile): void;
+  /**
+   * Called for each text file, in a stable order (folders depth first, names sorted). Returning false
+   * says that no more files are wanted (the index is full): the walk goes on only to count the files
+   * it then does not open, in `notRead`.
+   */
+  onFile(file: TextFile): boolean | void;
   /** Called now and then with the number of files opened so far. */
   onProgress?(filesOpened: number): void;
 }
@@ -53,6 +57,8 @@ export interface WalkSummary {
   skipped: SkipCounts;
   /** The walk stopped at `maxFiles` before it had seen everything. */
   truncated: boolean;
+  /** Text files not opened because `onFile` had returned false. */
+  notRead: number;
 }
 
 /** Folders that are never research material, whatever `.gitignore` says. */
@@ -77,7 +83,8 @@ interface PendingDirectory {
 export async function walkWorkspace(options: WalkOptions): Promise<WalkSummary> {
   const { signal } = options;
   const skipped: SkipCounts = { ignored: 0, binary: 0, tooLarge: 0, generated: 0, linkOutside: 0, linkInside: 0, unreadable: 0 };
-  const summary: WalkSummary = { textFiles: 0, skipped, truncated: false };
+  const summary: WalkSummary = { textFiles: 0, skipped, truncated: false, notRead: 0 };
+  let wantsMore = true;
   const realRoot = await realpath(options.root);
   const isExcluded = excludedFolderTest(options.root, options.outputFolder);
   let filesOpened = 0;
@@ -117,8 +124,16 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkSummary> 
       // Sockets, FIFOs and devices are not documents; opening a FIFO would block.
     }
 
+    if (!wantsMore) {
+      summary.notRead += files.length;
+      files.length = 0;
+    }
     for (let start = 0; start < files.length; start += READ_CONCURRENCY) {
       signal.throwIfAborted();
+      if (!wantsMore) {
+        summary.notRead += files.length - start;
+        break;
+      }
       let batch = files.slice(start, start + READ_CONCURRENCY);
       if (filesOpened + batch.length > options.maxFiles) {
         batch = batch.slice(0, options.maxFiles - filesOpened);
@@ -133,9 +148,10 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkSummary> 
         if (content === undefined) skipped.unreadable++;
         else if (content.kind === 'binary') skipped.binary++;
         else if (content.kind === 'too-large') skipped.tooLarge++;
+        else if (!wantsMore) summary.notRead++;
         else {
           summary.textFiles++;
-          options.onFile({ path: batch[i].rel, text: content.text });
+          if (options.onFile({ path: batch[i].rel, text: content.text }) === false) wantsMore = false;
         }
       });
       options.onProgress?.(filesOpened);

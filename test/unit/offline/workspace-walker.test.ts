@@ -13,7 +13,9 @@ async function walk(root: string, options: Partial<WalkOptions> = {}) {
     maxFiles: 1000,
     outputFolder: '.research',
     signal: new AbortController().signal,
-    onFile: (file) => files.push(file),
+    onFile: (file) => {
+      files.push(file);
+    },
     ...options,
   });
   return { paths: files.map((file) => file.path).sort(), files, summary };
@@ -110,6 +112,26 @@ describe('offline workspace walker', () => {
     const { paths, summary } = await walk(root, { maxFiles: 20 });
     assert.equal(paths.length, 20);
     assert.equal(summary.truncated, true);
+  });
+
+  it('opens no more files once onFile returns false (the index is full), and counts the rest', async () => {
+    // 40 files in the root (more than one batch of reads) and 10 in a subfolder, walked after them.
+    const root = await makeWorkspace({
+      ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${String(i).padStart(2, '0')}.txt`, `file ${i}\n`])),
+      ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`sub/g${i}.txt`, `file ${i}\n`])),
+    });
+    cleanup.push(root);
+    const delivered: string[] = [];
+    const { summary } = await walk(root, {
+      onFile: (file) => {
+        delivered.push(file.path);
+        return delivered.length < 3;
+      },
+    });
+    assert.deepEqual(delivered, ['f00.txt', 'f01.txt', 'f02.txt']);
+    assert.equal(summary.textFiles, 3);
+    assert.equal(summary.notRead, 47);
+    assert.equal(summary.truncated, false);
   });
 
   it('stops with the signal’s reason when aborted mid-walk', async () => {
