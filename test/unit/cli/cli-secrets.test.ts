@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { lastLine, repo, runModelCli } from '../../support/run-cli';
-import { startFaultServer, type ChatBody, type FaultServer } from '../../support/fault-server';
+import { useModelCli } from '../../support/model-cli-fixture';
+import { lastLine, runModelCli } from '../../support/run-cli';
+import type { ChatBody } from '../../support/fault-server';
 import { callKind, scriptedModel } from '../../support/scripted-model';
 
 /** Not `sk-…` shaped, so only the configured key's redaction can hide it; `/+=` change when URL-encoded. */
@@ -60,29 +59,18 @@ function echoingModel() {
 
 describe('CLI: the configured key, echoed by a server in a successful answer, is recorded nowhere', function () {
   this.timeout(60_000);
-  let server: FaultServer;
-  let dir: string;
-
-  before(() => {
-    execFileSync(process.execPath, ['esbuild.js', '--quiet'], { cwd: repo });
-  });
-  beforeEach(async () => {
-    server = await startFaultServer(echoingModel());
-    dir = mkdtempSync(path.join(tmpdir(), 'rd-cli-secrets-'));
-    writeFileSync(path.join(dir, 'kettle.md'), '# Kettles\n\nThe zephyrine kettle boils water in ninety seconds flat.\n');
-  });
-  afterEach(() => server.close());
+  const cli = useModelCli('rd-cli-secrets-', echoingModel, { 'kettle.md': '# Kettles\n\nThe zephyrine kettle boils water in ninety seconds flat.\n' });
 
   it('keeps it out of journal.jsonl, run.json, report.md and the --json output, in every form', async () => {
-    const run = await runModelCli(['How fast does the kettle boil?', '--dir', dir, '--provider', 'openai', '--base-url', server.url, '--model', 'm', '--json'], {
+    const run = await runModelCli(['How fast does the kettle boil?', '--dir', cli.dir, '--provider', 'openai', '--base-url', cli.server.url, '--model', 'm', '--json'], {
       OPENAI_API_KEY: KEY,
     });
     assert.equal(run.code, 0, run.stderr);
-    assert.ok(server.requests.every((r) => r.headers.authorization === `Bearer ${KEY}`));
+    assert.ok(cli.server.requests.every((r) => r.headers.authorization === `Bearer ${KEY}`));
     const last = JSON.parse(lastLine(run.stdout)) as { reportPath: string; outcome: string };
     assert.equal(last.outcome, 'completed');
-    const [runId] = readdirSync(path.join(dir, '.research'));
-    const runDir = path.join(dir, '.research', runId!);
+    const [runId] = readdirSync(path.join(cli.dir, '.research'));
+    const runDir = path.join(cli.dir, '.research', runId!);
     const journal = readFileSync(path.join(runDir, 'journal.jsonl'), 'utf8');
     const report = readFileSync(last.reportPath, 'utf8');
     for (const [what, text] of [
