@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../core/errors';
-import { CONCURRENCY, MAX_RETRIES, MAX_TASKS, TIMEOUT_SECONDS } from '../core/limits';
-import { integerOption, parseCommandLine, positiveOption, rangeOption } from './options';
+import { BUDGET_TOKENS, BUDGET_USD, CONCURRENCY, MAX_RETRIES, MAX_TASKS, REDIS_GRACE_SECONDS, TIMEOUT_SECONDS } from '../core/limits';
+import { integerOption, parseCommandLine, optionalRange, rangeOption } from './options';
 import { checkBaseUrl } from '../providers/openai/api-key';
 import { SEARCH_BACKENDS, type SearchBackendName } from '../providers/web';
 
@@ -167,8 +167,8 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     baseUrl: values['base-url'] === undefined ? undefined : checkBaseUrl(values['base-url']),
     model: values.model?.trim(),
     modelsConfig: values['models-config'] === undefined ? undefined : resolve(cwd, values['models-config']),
-    budgetUsd: positiveOption('budget-usd', values['budget-usd']),
-    budgetTokens: positiveOption('budget-tokens', values['budget-tokens']),
+    budgetUsd: optionalRange('budget-usd', values['budget-usd'], BUDGET_USD),
+    budgetTokens: optionalRange('budget-tokens', values['budget-tokens'], BUDGET_TOKENS),
     search: search as SearchBackendName | undefined,
     searxngUrl: values['searxng-url'] === undefined ? undefined : checkBaseUrl(values['searxng-url'], '--searxng-url'),
     allowPrivatePages: values['allow-private-pages'] ?? false,
@@ -176,7 +176,7 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     resume: values.resume,
     history: values.history ?? false,
     redis: values.redis,
-    redisGraceMs: (positiveOption('redis-grace', values['redis-grace']) ?? 30) * 1000,
+    redisGraceMs: rangeOption('redis-grace', values['redis-grace'], 30, REDIS_GRACE_SECONDS) * 1000,
     explicit: new Set(Object.keys(values).filter((key) => argv.some((arg) => arg === `--${key}` || arg.startsWith(`--${key}=`)))),
   };
 }

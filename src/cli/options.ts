@@ -15,11 +15,9 @@ export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnTy
   }
 }
 
-export function positiveOption(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a number above 0, not "${value}"`);
-  return n;
+/** A number option that may be left out, and otherwise must lie in `range`. */
+export function optionalRange(name: string, value: string | undefined, range: Range): number | undefined {
+  return value === undefined ? undefined : rangeOption(name, value, range.min, range);
 }
 
 /** A number option that must lie in `range`; the message gives the range. */

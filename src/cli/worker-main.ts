@@ -1,12 +1,12 @@
 import { printableLine, printableText } from '../core/control-chars';
 import * as path from 'node:path';
 import { errorMessage, UsageError } from '../core/errors';
-import { CONCURRENCY } from '../core/limits';
+import { CONCURRENCY, LOCK_TIMEOUT_SECONDS } from '../core/limits';
 import { TASK_KINDS, type TaskKind } from '../core/plan';
 import { checkRedisReachable } from '../distributed/connection';
 import { ResearchWorker } from '../distributed/research-worker';
 import { parseRedisUrl } from '../distributed/redis-url';
-import { integerOption, parseCommandLine, requireFolder } from './options';
+import { integerOption, parseCommandLine, rangeOption, requireFolder } from './options';
 
 export const WORKER_USAGE = `Usage: npm run worker -- --redis <url> [options]
 
@@ -62,8 +62,7 @@ export function parseWorkerArgs(argv: readonly string[], cwd: string): WorkerCli
   const badProvider = providers.find((p) => p !== 'offline' && p !== 'openai');
   if (badProvider !== undefined) throw new UsageError(`--providers: "${badProvider}" cannot run on a worker (offline, openai)`);
   const concurrency = integerOption('concurrency', values.concurrency, 4, CONCURRENCY.min, CONCURRENCY.max);
-  const lockSeconds = Number(values['lock-timeout'] ?? 30);
-  if (!Number.isFinite(lockSeconds) || lockSeconds < 1) throw new UsageError(`--lock-timeout must be at least 1 second, not "${values['lock-timeout']}"`);
+  const lockSeconds = rangeOption('lock-timeout', values['lock-timeout'], 30, LOCK_TIMEOUT_SECONDS);
   return {
     redis: values.redis,
     capabilities: capabilities as TaskKind[],

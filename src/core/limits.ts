@@ -19,6 +19,14 @@ export const MAX_RETRIES: Range = { min: 0, max: 20 };
 /** The most tasks a plan may have. */
 export const MAX_TASKS: Range = { min: 1, max: 1_000_000 };
 
+/** How long Redis may be unreachable mid-run before the tasks waiting on it fail (a timer: at most a day). */
+export const REDIS_GRACE_SECONDS: Range = { min: 0.1, max: 86_400, unit: 'seconds' };
+/** A worker's lock on its tasks; renewed every half of it, so it must be a timer's length. */
+export const LOCK_TIMEOUT_SECONDS: Range = { min: 1, max: 86_400, unit: 'seconds' };
+/** A run's spending limits. */
+export const BUDGET_USD: Range = { min: 0.000001, max: 1_000_000, unit: 'US dollars' };
+export const BUDGET_TOKENS: Range = { min: 1, max: 1e12, unit: 'tokens' };
+
 /** `0.1 to 86400 seconds`, for messages. */
 export function describeRange(range: Range): string {
   return `${range.min} to ${range.max}${range.unit ? ` ${range.unit}` : ''}`;

@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { parseCliArgs } from '../../../src/cli/args';
+import { parseWorkerArgs } from '../../../src/cli/worker-main';
 import { repo, runCli } from '../../support/run-cli';
 
 /** Every lock file left under the folder's .research/ (none must be). */
@@ -37,6 +39,16 @@ describe('CLI: absurd input gets a clear error (exit 2), not a stack trace', fun
       await expectUsageError(['kettle', '--timeout', timeout], new RegExp(`--timeout must be 0\\.1 to 86400 seconds, not "${timeout.replace('.', '\\.')}"`));
     });
   }
+
+  it('--redis-grace, --budget-usd, --budget-tokens and the worker\'s --lock-timeout say their range (a timer of 1e7 s would overflow)', () => {
+    const model = ['--provider', 'openai', '--model', 'm'];
+    assert.throws(() => parseCliArgs(['q', '--redis', 'redis://127.0.0.1:1', '--redis-grace', '1e7'], '/'), /--redis-grace must be 0\.1 to 86400 seconds, not "1e7"/);
+    assert.throws(() => parseCliArgs(['q', ...model, '--budget-usd=0'], '/'), /--budget-usd must be 0\.000001 to 1000000 US dollars, not "0"/);
+    assert.throws(() => parseCliArgs(['q', ...model, '--budget-tokens', 'lots'], '/'), /--budget-tokens must be 1 to 1000000000000 tokens/);
+    assert.equal(parseCliArgs(['q', ...model, '--budget-usd', '0.5'], '/').budgetUsd, 0.5);
+    assert.equal(parseCliArgs(['q', '--redis', 'redis://127.0.0.1:1'], '/').redisGraceMs, 30_000);
+    assert.throws(() => parseWorkerArgs(['--redis', 'redis://127.0.0.1:1', '--lock-timeout', '1e9'], '/'), /--lock-timeout must be 1 to 86400 seconds, not "1e9"/);
+  });
 
   it("a plan's timeoutSeconds of 0.0001 is refused with the allowed range", async () => {
     const plan = path.join(dir, 'plan.json');

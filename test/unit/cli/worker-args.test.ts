@@ -16,7 +16,7 @@ describe('npm run worker: its command line', () => {
     assert.throws(() => parseWorkerArgs(['--redis', 'redis://h', '--concurrency', '0'], '/tmp'), /--concurrency must be a whole number from 1 to 256, not "0"/);
     assert.throws(() => parseWorkerArgs(['--redis', 'redis://h', '--capabilities', 'search,write'], '/tmp'), /"write" is not a task kind/);
     assert.throws(() => parseWorkerArgs(['--redis', 'redis://h', '--providers', 'vscode-lm'], '/tmp'), /cannot run on a worker/);
-    assert.throws(() => parseWorkerArgs(['--redis', 'redis://h', '--lock-timeout', '0.5'], '/tmp'), /at least 1 second/);
+    assert.throws(() => parseWorkerArgs(['--redis', 'redis://h', '--lock-timeout', '0.5'], '/tmp'), /--lock-timeout must be 1 to 86400 seconds, not "0.5"/);
     assert.throws(() => parseWorkerArgs(['--redis', 'redis://h', '--nope'], '/tmp'), /Unknown option '--nope'; see --help/);
   });
 });
