@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { ResearchProvider } from '../core/provider';
+import type { SecretRedactor } from '../core/secret-redactor';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/research';
 import { createProviderFromSettings, recordedProviderSettings, type CreateProviderOptions } from '../providers/create-provider';
 import type { JobData } from './job';
@@ -31,6 +32,8 @@ export function defaultProviderBuilder(extra: Partial<CreateProviderOptions> = {
  */
 export class ProviderCache {
   private readonly providers = new Map<string, Promise<ResearchProvider>>();
+  /** The keys of the cached providers, for the worker's log (see redact). */
+  private readonly redactors = new Map<string, SecretRedactor>();
 
   constructor(
     private readonly build: ProviderBuilder,
@@ -45,18 +48,30 @@ export class ProviderCache {
       this.providers.delete(key); // re-inserted below: most recently used last
     } else {
       provider = this.build(job, this.root);
-      provider.catch(() => this.providers.delete(key)); // a failed build is tried again by the next job
+      provider.then(
+        (built) => built.redactor && this.providers.has(key) && this.redactors.set(key, built.redactor),
+        () => this.providers.delete(key), // a failed build is tried again by the next job
+      );
     }
     this.providers.set(key, provider);
     while (this.providers.size > this.keep) {
       const [oldest, evicted] = this.providers.entries().next().value!;
       this.providers.delete(oldest);
+      this.redactors.delete(oldest);
       void evicted.then((p) => p.dispose?.(), () => undefined);
     }
     return provider;
   }
 
+  /** `text` with the keys of every cached provider redacted: the worker's log lines quote servers' words. */
+  redact(text: string): string {
+    let out = text;
+    for (const redactor of this.redactors.values()) out = redactor.text(out);
+    return out;
+  }
+
   dispose(): void {
+    this.redactors.clear();
     for (const provider of this.providers.values()) void provider.then((p) => p.dispose?.(), () => undefined);
     this.providers.clear();
   }

@@ -74,7 +74,9 @@ export class ResearchWorker {
 
   private constructor(private readonly options: ResearchWorkerOptions) {
     this.id = options.id ?? newWorkerId();
-    this.log = options.log ?? (() => undefined);
+    const log = options.log ?? (() => undefined);
+    // A log line may quote a server's answer or error, which may echo this machine's keys.
+    this.log = (level, message) => log(level, this.providers.redact(message));
     this.capabilities = options.capabilities?.length ? [...new Set(options.capabilities)] : TASK_KINDS;
     this.heartbeatMs = options.heartbeatMs ?? 1000;
     const root = path.resolve(options.root ?? process.cwd());
