@@ -29,5 +29,7 @@ export interface SourceLibrary {
   readonly description: string;
   search(query: string, options: SourceSearchOptions): Promise<SourceText[]>;
   verify(finding: Finding, signal: AbortSignal): Promise<boolean>;
+  /** What the library left out of its searches to keep memory bounded, in a sentence for the report. */
+  leftOut?(): string | undefined;
   dispose?(): void;
 }

@@ -86,7 +86,7 @@ export async function runModelSynthesize(task: TaskSpec, context: TaskContext, d
   }
   const draft: ReportDraft = {
     title: context.question.trim(),
-    method: method(choice.model, parsed.cited.length, stale, unverified, parsed.unknownCitations, parsed.unverifiedQuotations, deps.sources.description),
+    method: [method(choice.model, parsed.cited.length, stale, unverified, parsed.unknownCitations, parsed.unverifiedQuotations, deps.sources.description), deps.sources.leftOut?.()].filter(Boolean).join(' '),
     sections: parsed.sections,
   };
   return {

@@ -1,5 +1,7 @@
 import type { Finding } from '../../core/sources';
 import { sharedWorkspaceCorpus, type IndexBudget } from '../offline';
+import type { BudgetReport } from '../offline/index-budget';
+import { describeBudget } from '../offline/synthesize-task';
 import { quoteMatches, readSourceLines } from '../offline/verify-quote';
 import type { SourceLibrary } from './source-library';
 
@@ -21,11 +23,13 @@ export interface WorkspaceSourcesOptions {
 export function createWorkspaceSources(options: WorkspaceSourcesOptions): SourceLibrary {
   const { root, corpus } = sharedWorkspaceCorpus(options);
   const files = new Map<string, Promise<string[] | undefined>>();
+  let budget: BudgetReport | undefined;
   return {
     id: 'workspace',
     description: 'the files of the folder researched',
     async search(query, search) {
       const { index, stats } = await corpus.get(search.signal, search.progress);
+      budget = stats.budget;
       search.signal.throwIfAborted();
       search.progress(`Searching ${stats.passages} passages for “${query}”`);
       return index.find(query, { limit: search.limit, perFile: PER_FILE_LIMIT, context: search.question }).map(({ passage, score }) => ({
@@ -41,6 +45,7 @@ export function createWorkspaceSources(options: WorkspaceSourcesOptions): Source
       const lines = await files.get(finding.source.path);
       return lines !== undefined && quoteMatches(lines, finding, 'within');
     },
+    leftOut: () => (budget ? describeBudget(budget) : undefined),
     dispose() {
       corpus.reset();
       files.clear();

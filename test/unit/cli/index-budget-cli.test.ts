@@ -1,3 +1,5 @@
+import { startFaultServer } from '../../support/fault-server';
+import { scriptedModel } from '../../support/scripted-model';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -40,6 +42,25 @@ describe('CLI: a folder larger than the index budget', function () {
     );
     const runDir = path.dirname(reportPath);
     assert.ok(!existsSync(path.join(runDir, LOCK_FILE)), `no lock left in ${readdirSync(runDir).join(', ')}`);
+  });
+
+  it('a model-written report over the workspace says it too', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rd-budget-model-'));
+    writeFileSync(path.join(dir, 'a-kettle.md'), '# Kettle\n\nThe zephyrine kettle boils water in ninety seconds.\n');
+    writeHostileFolder(dir, { files: 20, bytesPerFile: 20_000, seed: 7 });
+    const server = await startFaultServer(scriptedModel());
+    try {
+      const run = await runCli(['How fast does the zephyrine kettle boil water?', '--dir', dir, '--provider', 'openai', '--base-url', server.url, '--model', 'm'], {
+        cwd: dir,
+        env: { RESEARCH_INDEX_BUDGET: JSON.stringify({ maxTotalBytes: 64 * 1024, maxTerms: 2_000 }), OPENAI_API_KEY: 'sk-test-budget-0123456789' },
+      });
+      assert.equal(run.code, 0, run.stderr);
+      const report = readFileSync(lastLine(run.stdout), 'utf8');
+      assert.match(report, /Written by the language model m/);
+      assert.match(report, /To keep memory bounded, the index stopped at 64 KiB of text/);
+    } finally {
+      await server.close();
+    }
   });
 
   it('refuses a malformed budget before anything runs', async () => {
