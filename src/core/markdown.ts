@@ -12,9 +12,10 @@ const INLINE_SPECIAL = /[\\`*_[\]<>&|~!{}]/g;
 /**
  * What a Markdown preview turns into a live link by itself (markdown-it's linkify, on in VS Code):
  * URLs with a scheme, protocol-relative `//host`, `www.` names and e-mail addresses. Only verified web
- * sources are links in a report; any other such text is shown as code, which no preview links.
+ * sources are links in a report; any other such text is shown as code, which no preview links. A scheme
+ * counts after any non-letter, `_` included (`_http://x` is linked too), as linkify sees it.
  */
-const LINK_LIKE = /(?:\b(?:https?|ftp|mailto):|(?<![\w/:])\/\/(?=[\w-]+\.)|\bwww\.)[^\s<>`|]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+/gi;
+const LINK_LIKE = /(?:(?<![\p{L}\p{N}])(?:https?|ftp|mailto):|(?<![\w/:])\/\/(?=[\w-]+\.)|(?<![\p{L}\p{N}])www\.)[^\s<>`|]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+/giu;
 // Punctuation that ends a sentence rather than an address.
 const TRAILING = /[.,;:!?'")\]}]+$/;
 
@@ -26,13 +27,21 @@ export function escapeInline(text: string): string {
   const flat = text.replace(/[ \t]*(?:\r\n?|[\n\u2028\u2029])[ \t]*/g, ' ');
   let out = '';
   let from = 0;
-  for (const match of flat.matchAll(LINK_LIKE)) {
-    const address = match[0].replace(TRAILING, '');
-    if (address.length === 0) continue;
-    out += escapeText(flat.slice(from, match.index)) + codeSpan(address);
-    from = match.index + address.length;
+  for (const [start, end] of linkLikeSpans(flat)) {
+    out += escapeText(flat.slice(from, start)) + codeSpan(flat.slice(start, end));
+    from = end;
   }
   return out + escapeText(flat.slice(from));
+}
+
+/** Where `text` holds something a preview would link by itself, as [start, end) offsets, sentence punctuation excluded. */
+export function linkLikeSpans(text: string): [start: number, end: number][] {
+  const spans: [number, number][] = [];
+  for (const match of text.matchAll(LINK_LIKE)) {
+    const address = match[0].replace(TRAILING, '');
+    if (address.length > 0) spans.push([match.index, match.index + address.length]);
+  }
+  return spans;
 }
 
 function escapeText(text: string): string {
@@ -40,7 +49,7 @@ function escapeText(text: string): string {
 }
 
 /** A code span: CommonMark shows its content literally, with no escapes, emphasis or links. */
-function codeSpan(text: string): string {
+export function codeSpan(text: string): string {
   return `\`${text}\``;
 }
 

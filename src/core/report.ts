@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { withoutControls } from './control-chars';
 import { formatSeconds } from './errors';
 import type { RunOutcome } from './events';
-import { blockquote, citationLink, codeFence, escapeInline, escapeLine, fileHref, markdownUrl, shortUrl, table, webUrl } from './markdown';
+import { citationLink, codeFence, escapeInline, escapeLine, fileHref, markdownUrl, shortUrl, table, webUrl } from './markdown';
+import { sourceBlockquote } from './source-markdown';
 import type { Finding, ReportBlock, ReportDraft, ReportSection, SourceRef } from './sources';
 import type { RunStatistics } from './stats';
 import type { TaskSnapshot } from './task';
@@ -103,7 +104,7 @@ function renderBlock(block: ReportBlock, cite: (s: SourceRef) => string): string
     // Never presented as sourced: no quote marks of the report's own, no link, and said plainly.
     return [`*Unverified — not found in the stored text of the source it cites, so it is not evidence:* ${escapeInline(block.text.replace(/\s+/g, ' ').trim())}`];
   }
-  const body = block.language !== undefined ? codeFence(block.text, block.language) : blockquote(block.text);
+  const body = block.language !== undefined ? codeFence(block.text, block.language) : sourceBlockquote(block.text);
   return [body, '', `— ${cite(block.source)}`];
 }
 

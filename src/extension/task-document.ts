@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { formatSeconds } from '../core/errors';
 import { blockquote, escapeInline, escapeLine, sourceLabel } from '../core/markdown';
+import { sourceBlockquote } from '../core/source-markdown';
 import type { RunViewSnapshot, TaskView } from '../core/run-view';
 import type { TaskSnapshot } from '../core/task';
 
@@ -112,7 +113,7 @@ export function renderTask(task: TaskView, details: TaskSnapshot | undefined, in
     if (findings.length > 0) {
       lines.push(`### Findings (${findings.length})`, '');
       for (const finding of findings.slice(0, 50)) {
-        lines.push(`**${escapeInline(sourceLabel(finding.source))}**${finding.facet ? ` — ${escapeInline(finding.facet)}` : ''}`, '', blockquote(finding.quote), '');
+        lines.push(`**${escapeInline(sourceLabel(finding.source))}**${finding.facet ? ` — ${escapeInline(finding.facet)}` : ''}`, '', sourceBlockquote(finding.quote), '');
       }
       if (findings.length > 50) lines.push(`…and ${findings.length - 50} more.`, '');
     }

@@ -75,7 +75,7 @@ describe('research() with a provider that holds a key', () => {
     // Redacted, not dropped: the work is still recorded.
     assert.match(journal, /the server said \[redacted\]/);
     assert.match(journal, /invalid key \[redacted\]/);
-    assert.match(report, /Quote: \\\[redacted\\\]/); // Markdown-escaped in the report
+    assert.match(report, /Quote: \[redacted\]/); // shown as written: no link can come of it
 
     // A resume journals and rewrites run.json through the same redactor.
     const resumed = await resumeResearch({ runId: 'run-k', root, provider: echoingProvider(SecretRedactor.of([KEY])), retry: { maxRetries: 0 } });
