@@ -10,6 +10,7 @@ import { benchExtension } from './benchmarks/extension';
 import { benchMakespan } from './benchmarks/makespan';
 import { benchOffline } from './benchmarks/offline';
 import { benchOverhead } from './benchmarks/overhead';
+import { benchRetrieval } from './benchmarks/retrieval';
 import { benchStorm } from './benchmarks/storm';
 import { benchWorkers } from './benchmarks/workers';
 import type { BenchContext, BenchSection } from './benchmarks/types';
@@ -23,6 +24,7 @@ const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<BenchSection>> =
   offline: benchOffline,
   extension: benchExtension,
   workers: benchWorkers,
+  retrieval: benchRetrieval,
 };
 
 const USAGE = `usage: npm run bench [-- --quick] [-- --only ${Object.keys(BENCHMARKS).join(',')}] [-- --out <folder>]`;
