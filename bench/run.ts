@@ -3,17 +3,19 @@
  * each beside its baseline, and writes bench/results.md and bench/charts/*.svg. Benchmarks are not
  * tests: nothing here fails on a number. The process exits non-zero only when a benchmark crashed.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { benchCancel } from './benchmarks/cancel';
 import { benchExtension } from './benchmarks/extension';
 import { benchMakespan } from './benchmarks/makespan';
 import { benchOffline } from './benchmarks/offline';
 import { benchOverhead } from './benchmarks/overhead';
+import { benchRetrieval } from './benchmarks/retrieval';
 import { benchStorm } from './benchmarks/storm';
 import { benchWorkers } from './benchmarks/workers';
 import type { BenchContext, BenchSection } from './benchmarks/types';
 import { machine } from './support/measure';
+import { mergeResults, tagHeadline } from './support/results-merge';
 
 const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<BenchSection>> = {
   overhead: benchOverhead,
@@ -23,6 +25,7 @@ const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<BenchSection>> =
   offline: benchOffline,
   extension: benchExtension,
   workers: benchWorkers,
+  retrieval: benchRetrieval,
 };
 
 const USAGE = `usage: npm run bench [-- --quick] [-- --only ${Object.keys(BENCHMARKS).join(',')}] [-- --out <folder>]`;
@@ -57,18 +60,18 @@ async function main(): Promise<number> {
   ctx.log(`Benchmarks${args.quick ? ' (quick)' : ''} on ${host.cpu} ×${host.cores}, Node ${host.node}`);
   if (!(globalThis as { gc?: unknown }).gc) ctx.log('(node runs without --expose-gc: garbage from one run may be billed to the next)');
 
-  const sections: BenchSection[] = [];
+  const sections: (BenchSection & { name: string })[] = [];
   let crashed = 0;
   for (const name of args.only) {
     const t0 = performance.now();
     ctx.log(`▶ ${name}`);
     try {
-      sections.push(await BENCHMARKS[name]!(ctx));
+      sections.push({ ...(await BENCHMARKS[name]!(ctx)), name });
     } catch (error) {
       crashed++;
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       ctx.log(`✘ ${name} crashed: ${message}`);
-      sections.push({ title: name, markdown: `**The benchmark crashed:** \`${message.split('\n')[0]}\``, charts: [], headline: [] });
+      sections.push({ name, title: name, markdown: `**The benchmark crashed:** \`${message.split('\n')[0]}\``, charts: [], headline: [] });
     }
     ctx.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
@@ -90,12 +93,16 @@ async function main(): Promise<number> {
     '',
     '## Summary',
     '',
-    ...sections.flatMap((s) => s.headline.map((line) => `- ${line}`)),
+    ...sections.flatMap((s) => s.headline.map((line) => `- ${tagHeadline(s.name, line)}`)),
     '',
     ...sections.flatMap((s) => [`## ${s.title}`, '', s.markdown, '']),
   ].join('\n');
   const resultsFile = path.join(args.out, 'results.md');
-  await writeFile(resultsFile, markdown, 'utf8');
+  // A partial run (--only) replaces its own sections of an existing results.md and keeps the rest.
+  const previous = args.only.length < Object.keys(BENCHMARKS).length ? await readFile(resultsFile, 'utf8').catch(() => undefined) : undefined;
+  const note = `Re-measured on its own by \`npm run bench -- --only ${args.only.join(',')}${args.quick ? ' --quick' : ''}\` on ${host.date} (${host.cpu}, ${host.cores} cores, Node ${host.node}); the machine and date at the top are those of the last full run.`;
+  const content = previous === undefined ? markdown : mergeResults(previous, sections, note);
+  await writeFile(resultsFile, content, 'utf8');
   ctx.log(`Wrote ${path.relative(process.cwd(), resultsFile) || resultsFile} in ${totalSeconds.toFixed(0)} s`);
   return crashed > 0 ? 1 : 0;
 }
