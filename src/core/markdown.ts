@@ -50,7 +50,12 @@ function escapeText(text: string): string {
 
 /** A code span: CommonMark shows its content literally, with no escapes, emphasis or links. */
 export function codeSpan(text: string): string {
-  return `\`${text}\``;
+  const flat = text.replace(/\s*[\r\n]+\s*/g, ' ');
+  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  // CommonMark strips one space from each side when both are there: padding keeps edge backticks apart.
+  const pad = longest > 0 || flat.startsWith(' ') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
 /** Escapes one line, including what only means something at the start of a line (headings, lists, quotes, rules). */

@@ -33,6 +33,11 @@ export const taskSpecSchema = z.strictObject({
   query: z.string().optional(),
   /** The facet (sub-question) the task covers. */
   facet: z.string().optional(),
+  /**
+   * Words that narrow the query to the facet's aspect: a search finds passages that match the query
+   * and at least one of these words (the offline provider's "Configuration" facet of a question).
+   */
+  focus: z.string().optional(),
   /** Overrides the run's per-attempt timeout for this task. */
   timeoutSeconds: z
     .number()

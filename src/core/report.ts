@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import { withoutControls } from './control-chars';
 import { formatSeconds } from './errors';
 import type { RunOutcome } from './events';
-import { citationLink, codeFence, escapeInline, escapeLine, fileHref, markdownUrl, shortUrl, table, webUrl } from './markdown';
-import { sourceBlockquote } from './source-markdown';
+import { citationLink, codeFence, codeSpan, escapeInline, escapeLine, fileHref, markdownUrl, shortUrl, table, webUrl } from './markdown';
+import { sourceBlockquote, sourceInline } from './source-markdown';
 import type { Finding, ReportBlock, ReportDraft, ReportSection, SourceRef } from './sources';
 import type { RunStatistics } from './stats';
 import type { TaskSnapshot } from './task';
@@ -104,8 +104,23 @@ function renderBlock(block: ReportBlock, cite: (s: SourceRef) => string): string
     // Never presented as sourced: no quote marks of the report's own, no link, and said plainly.
     return [`*Unverified — not found in the stored text of the source it cites, so it is not evidence:* ${escapeInline(block.text.replace(/\s+/g, ' ').trim())}`];
   }
+  const where = describeWhere(block.where);
+  if (block.inline) {
+    const text = block.language !== undefined ? codeSpan(block.text.trim()) : `“${sourceInline(block.text)}”`;
+    return [`- ${text} — ${where}${cite(block.source)}`];
+  }
   const body = block.language !== undefined ? codeFence(block.text, block.language) : sourceBlockquote(block.text);
-  return [body, '', `— ${cite(block.source)}`];
+  return [body, '', `— ${where}${cite(block.source)}`];
+}
+
+/** `in class \`Dispatcher\`, ` or `API › pino.destination(), `: where a quote sits, before its citation. */
+function describeWhere(where: { headings?: string[]; symbol?: string } | undefined): string {
+  if (where?.symbol) {
+    const [kind, ...name] = where.symbol.split(' ');
+    return name.length > 0 ? `in ${escapeInline(kind)} ${codeSpan(name.join(' '))}, ` : `in ${codeSpan(where.symbol)}, `;
+  }
+  if (where?.headings && where.headings.length > 0) return `${escapeInline(where.headings.join(' › '))}, `;
+  return '';
 }
 
 /** A quote of a web source that was not checked against the source's stored text, or failed the check. */

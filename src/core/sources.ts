@@ -50,6 +50,13 @@ export type ReportBlock =
        * unverified, with no link. Workspace quotes are checked by their provider before they get here.
        */
       verified?: boolean;
+      /**
+       * Where the quote sits in its file, shown beside the citation: the Markdown section's heading
+       * trail, or the declaration (`function retryDelay`, `class Dispatcher`) a code quote is in.
+       */
+      where?: { headings?: string[]; symbol?: string };
+      /** A short quote shown inline, in a list (the Answer's sentences), rather than as a block. */
+      inline?: boolean;
     }
   | { kind: 'text'; text: string; citations: SourceRef[] };
 

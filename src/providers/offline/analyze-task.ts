@@ -1,7 +1,10 @@
 import type { TaskContext, TaskResult } from '../../core/executor';
 import type { TaskSpec } from '../../core/plan';
 import type { Finding } from '../../core/sources';
-import { readSearchData, type AnalysisData, type FacetOutcome } from './result-data';
+import { selectAnswer, type AnswerCandidate } from './answer-selection';
+import { trimFinding } from './quote-trim';
+import { readSearchData, type AnalysisData, type FacetOutcome, type PassageContext } from './result-data';
+import { searchTerms } from './search-terms';
 import { plural } from './wording';
 
 /** Quotes kept per facet: enough to show the evidence, few enough to read. */
@@ -12,6 +15,7 @@ const MIN_RELATIVE_SCORE = 0.3;
 interface Candidate {
   facetIndex: number;
   finding: Finding;
+  context: PassageContext;
   /** Score relative to the best of its own search: raw scores are comparable only within one query. */
   relative: number;
 }
@@ -27,6 +31,7 @@ export function runAnalyze(task: TaskSpec, context: TaskContext): TaskResult {
   const missing: string[] = [];
   const candidates: Candidate[] = [];
   let corpus: AnalysisData['corpus'];
+  const weights = new Map<string, number>();
   for (const id of task.dependsOn) {
     const result = context.inputs.get(id);
     if (!result) {
@@ -37,25 +42,29 @@ export function runAnalyze(task: TaskSpec, context: TaskContext): TaskResult {
     const findings = result.findings ?? [];
     const facet = search?.facet ?? findings[0]?.facet ?? id;
     corpus ??= search?.corpus;
+    for (const [term, weight] of search?.questionWeights ?? []) if (typeof term === 'string' && Number.isFinite(weight)) weights.set(term, weight);
     const best = Math.max(0, ...findings.map((finding) => finding.score));
-    for (const finding of findings) {
-      candidates.push({ facetIndex: facets.length, finding: { ...finding, facet }, relative: best > 0 ? finding.score / best : 1 });
-    }
-    facets.push({ taskId: id, facet, query: search?.query ?? '', found: findings.length, kept: 0 });
+    findings.forEach((finding, i) => {
+      const context = search?.structure?.[i] ?? {};
+      candidates.push({ facetIndex: facets.length, finding: { ...finding, facet }, context, relative: best > 0 ? finding.score / best : 1 });
+    });
+    facets.push({ taskId: id, facet, query: search?.query ?? '', ...(search?.focus ? { focus: search.focus } : {}), found: findings.length, kept: 0 });
   }
 
   candidates.sort((a, b) => b.relative - a.relative || a.facetIndex - b.facetIndex);
-  const keptByFacet: Finding[][] = facets.map(() => []);
+  // Without weights from the searches (results recorded before them), every word of the question counts alike.
+  if (weights.size === 0) for (const term of searchTerms(context.question)) weights.set(term, 1);
+  const keptByFacet: { finding: Finding; context: PassageContext }[][] = facets.map(() => []);
   const keptTexts = new Set<string>();
   const facetsByFile = new Map<string, Set<string>>();
-  for (const { facetIndex, finding, relative } of candidates) {
+  for (const { facetIndex, finding, relative, context: where } of candidates) {
     const path = finding.source.path;
     facetsByFile.set(path, (facetsByFile.get(path) ?? new Set()).add(facets[facetIndex].facet));
     const kept = keptByFacet[facetIndex];
     if (relative < MIN_RELATIVE_SCORE || kept.length >= KEEP_PER_FACET) continue;
     // Copies count as duplicates too: the same passage in `dist/cjs` and `dist/esm` says nothing new.
-    if (keptTexts.has(finding.quote) || keptByFacet.some((list) => list.some((other) => overlaps(other, finding)))) continue;
-    kept.push(finding);
+    if (keptTexts.has(finding.quote) || keptByFacet.some((list) => list.some((other) => overlaps(other.finding, finding)))) continue;
+    kept.push({ finding: trimFinding(finding, facetWeights(weights, facets[facetIndex]), (where.headings?.length ?? 0) > 0), context: where });
     keptTexts.add(finding.quote);
   }
   keptByFacet.forEach((kept, i) => (facets[i].kept = kept.length));
@@ -64,12 +73,21 @@ export function runAnalyze(task: TaskSpec, context: TaskContext): TaskResult {
     .filter(([, names]) => names.size > 1)
     .map(([path, names]) => ({ path, facets: [...names] }))
     .sort((a, b) => b.facets.length - a.facets.length || a.path.localeCompare(b.path));
-  const findings = keptByFacet.flat();
-  const data: AnalysisData = { kind: 'offline-analysis', facets, missing, sharedFiles, corpus };
+  const kept = keptByFacet.flat();
+  const findings = kept.map((entry) => entry.finding);
+  const answer = selectAnswer(candidates.map(({ finding, context: where, relative }): AnswerCandidate => ({ finding, context: where, relative })), weights, context.question);
+  const data: AnalysisData = { kind: 'offline-analysis', facets, missing, sharedFiles, corpus, answer, contexts: kept.map((entry) => entry.context) };
   const parts = [`kept ${plural(findings.length, 'passage')} of ${candidates.length} across ${plural(facets.length, 'facet')}`];
   if (sharedFiles.length > 0) parts.push(`${plural(sharedFiles.length, 'file')} found by several facets`);
   if (missing.length > 0) parts.push(`no result from ${missing.join(', ')}`);
   return { summary: parts.join('; '), findings, data };
+}
+
+/** The question's weights plus the facet's own words, so a facet's quote keeps the lines of its aspect. */
+function facetWeights(weights: ReadonlyMap<string, number>, facet: FacetOutcome): Map<string, number> {
+  const result = new Map(weights);
+  for (const term of searchTerms(`${facet.query} ${facet.focus ?? ''}`)) result.set(term, Math.max(result.get(term) ?? 0, 1));
+  return result;
 }
 
 function overlaps(a: Finding, b: Finding): boolean {

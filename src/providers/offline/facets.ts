@@ -4,12 +4,14 @@ import { searchTerms } from './search-terms';
 export interface Facet {
   label: string;
   query: string;
+  /** Words that narrow the query to an aspect (see TaskSpec.focus); absent for the question's own facets. */
+  focus?: string;
 }
 
 /**
  * Facets that complete a question that names only one or two things: what it is, how it works,
- * what goes wrong, how it is used, how it is checked. Their query terms are disjoint from each other;
- * the search keeps them on the question's subject by ranking with the question as context.
+ * what goes wrong, how it is used, how it is checked. Their words narrow a search of the question's
+ * subject (completeWithAspects); they are disjoint from each other, so no two aspects narrow alike.
  */
 export const ASPECTS: readonly Facet[] = [
   { label: 'Overview and purpose', query: 'overview introduction purpose definition summary readme' },
@@ -48,17 +50,20 @@ export function facetsFromText(text: string, used: Set<string>): Facet[] {
 }
 
 /**
- * Adds aspects until there are `minimum` facets. Aspects the facets already touch (a question about
- * "errors" covers the risks aspect) come last, and then only with the words nobody has taken.
+ * Adds aspects until there are `minimum` facets. Each aspect searches the question's `subject` and is
+ * narrowed by its own words (a passage must match both), so "Limitations" of a question about the
+ * dispatcher finds the dispatcher's errors, not every error of the folder. Aspects whose words the
+ * question already uses (a question about "errors" covers the risks aspect) come last.
  */
-export function completeWithAspects(facets: Facet[], used: Set<string>, minimum: number): Facet[] {
+export function completeWithAspects(facets: Facet[], subject: string, minimum: number): Facet[] {
   const result = [...facets];
-  const untouched = ASPECTS.filter((aspect) => ![...searchTerms(aspect.query)].some((term) => used.has(term)));
+  const own = searchTerms(subject);
+  const untouched = ASPECTS.filter((aspect) => ![...searchTerms(aspect.query)].some((term) => own.has(term)));
   const touched = ASPECTS.filter((aspect) => !untouched.includes(aspect));
   for (const aspect of [...untouched, ...touched]) {
     if (result.length >= minimum) break;
-    const facet = facetsFromText(aspect.query, used)[0];
-    if (facet) result.push({ label: aspect.label, query: facet.query });
+    const focus = aspect.query.split(' ').filter((word) => ![...searchTerms(word)].some((term) => own.has(term)));
+    if (focus.length > 0) result.push({ label: aspect.label, query: subject, focus: focus.join(' ') });
   }
   return result;
 }
@@ -68,7 +73,10 @@ export function capFacets(facets: readonly Facet[], maximum: number): Facet[] {
   if (facets.length <= maximum) return [...facets];
   const kept = facets.slice(0, maximum - 1);
   const rest = facets.slice(maximum - 1);
-  kept.push({ label: rest.map((f) => f.label).join('; '), query: rest.map((f) => f.query).join(' ') });
+  // Aspects repeat the subject as their query: the folded query names each word once.
+  const query = [...new Set(rest.flatMap((f) => f.query.split(' ')))].join(' ');
+  const focus = rest.every((f) => f.focus) ? [...new Set(rest.flatMap((f) => f.focus!.split(' ')))].join(' ') : undefined;
+  kept.push({ label: rest.map((f) => f.label).join('; '), query, ...(focus ? { focus } : {}) });
   return kept;
 }
 

@@ -18,22 +18,39 @@ export interface PassageSearchOptions {
    * the question without adding the subject's terms to the facet's own query.
    */
   context?: string;
+  /**
+   * Words that narrow the query to one aspect ("error failure exception"): a passage must match the
+   * query and at least one of these. An aspect narrows the subject, never replaces it.
+   */
+  focus?: string;
 }
+
+/** What the splitter may know of a passage beyond its lines (passages.ts, boilerplate.ts). */
+type StructuredPassage = Passage & { headings?: readonly string[]; symbol?: string; boilerplate?: string };
 
 interface IndexedPassage {
   id: number;
   path: string;
   text: string;
+  headings: string;
+  symbol: string;
 }
 
-/** How much a match in the path counts against one in the text: names help, content decides. */
-const PATH_BOOST = 0.4;
+/**
+ * Field weights. A file's name and a passage's section headings and enclosing declaration say what the
+ * passage is about more densely than its text: "How does the dispatcher schedule" is answered in
+ * `dispatcher.ts`, under `class Dispatcher`, or in a section called "Scheduling". The text still
+ * decides among passages that share a name.
+ */
+const PATH_BOOST = 1.2;
+const HEADINGS_BOOST = 1.5;
+const SYMBOL_BOOST = 1.5;
 /** The most the context can raise a score: ×1.5 for the passage that matches the context best. */
 const CONTEXT_WEIGHT = 0.5;
 
 const SEARCH: SearchOptions = {
   tokenize,
-  boost: { text: 1, path: PATH_BOOST },
+  boost: { text: 1, path: PATH_BOOST, headings: HEADINGS_BOOST, symbol: SYMBOL_BOOST },
   combineWith: 'OR',
   // "retry" also finds "retrying"; short terms would match too much.
   prefix: (term) => term.length >= 4,
@@ -43,6 +60,8 @@ const SEARCH: SearchOptions = {
 export class PassageIndex {
   private readonly search: MiniSearch<IndexedPassage>;
   private readonly passages: Passage[] = [];
+  /** Per passage, how much its shape lets it count (boilerplate ranks low); indexed by passage id. */
+  private readonly priors: number[] = [];
 
   /**
    * `admitTerm`, when given, decides for each new normalised term whether the index may hold it (see
@@ -51,7 +70,7 @@ export class PassageIndex {
   constructor(options: { admitTerm?: (term: string) => boolean } = {}) {
     const { admitTerm } = options;
     this.search = new MiniSearch<IndexedPassage>({
-      fields: ['text', 'path'],
+      fields: ['text', 'path', 'headings', 'symbol'],
       tokenize: tokenizeForIndex,
       processTerm: admitTerm
         ? (term) => {
@@ -60,7 +79,7 @@ export class PassageIndex {
           }
         : normalizeTerm,
       // Queries are normalised the same way, never refused: a refused term simply finds nothing.
-      searchOptions: { ...SEARCH, processTerm: normalizeTerm },
+      searchOptions: { ...SEARCH, processTerm: normalizeTerm, boostDocument: (id) => this.priors[id as number] ?? 1 },
     });
   }
 
@@ -72,7 +91,9 @@ export class PassageIndex {
   add(passages: readonly Passage[]): void {
     const documents = passages.map((passage) => {
       const id = this.passages.push(passage) - 1;
-      return { id, path: passage.path, text: passage.text };
+      const structured = passage as StructuredPassage;
+      this.priors[id] = boilerplatePrior(structured.boilerplate);
+      return { id, path: passage.path, text: passage.text, headings: structured.headings?.join(' \n ') ?? '', symbol: structured.symbol ?? '' };
     });
     this.search.addAll(documents);
   }
@@ -80,7 +101,10 @@ export class PassageIndex {
   find(query: string, options: PassageSearchOptions): ScoredPassage[] {
     if (searchTerms(query).size === 0) return [];
     const boosts = options.context ? this.contextBoosts(query, options.context) : undefined;
-    const scored = this.search.search(query).map((hit) => ({
+    const search = options.focus && searchTerms(options.focus).size > 0
+      ? this.search.search({ combineWith: 'AND', queries: [{ combineWith: 'OR', queries: [query] }, { combineWith: 'OR', queries: [options.focus] }] })
+      : this.search.search(query);
+    const scored = search.map((hit) => ({
       passage: this.passages[hit.id as number],
       score: hit.score * (boosts?.get(hit.id as number) ?? 1),
     }));
@@ -99,6 +123,23 @@ export class PassageIndex {
     return results;
   }
 
+  /**
+   * How specific each term is in this index (BM25's idf: rare terms weigh more), for weighing the words
+   * of a question when picking the sentences that answer it, keyed by normalised term. A term the index
+   * lacks gets the highest weight.
+   */
+  termWeights(text: string): Map<string, number> {
+    const total = this.passages.length;
+    const weights = new Map<string, number>();
+    for (const word of tokenize(text)) {
+      const term = normalizeTerm(word);
+      if (weights.has(term)) continue;
+      const documents = this.search.search(word, { prefix: false, fields: ['text'], boostDocument: undefined }).length;
+      weights.set(term, Math.log(1 + (total - documents + 0.5) / (documents + 0.5)));
+    }
+    return weights;
+  }
+
   /** Score multipliers from the context's words that the query does not already contain. */
   private contextBoosts(query: string, context: string): Map<number, number> | undefined {
     const own = searchTerms(query);
@@ -109,4 +150,12 @@ export class PassageIndex {
     if (best <= 0) return undefined;
     return new Map(hits.map((hit) => [hit.id as number, 1 + (CONTEXT_WEIGHT * hit.score) / best]));
   }
+}
+
+/**
+ * A passage's weight by its shape: navigation pages, link lists, changelogs and licences say little
+ * about how a thing works, so they rank below prose and code unless nothing else matches.
+ */
+function boilerplatePrior(kind: string | undefined): number {
+  return kind === undefined ? 1 : 0.3;
 }

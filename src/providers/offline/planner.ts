@@ -30,7 +30,7 @@ export function planResearch(question: string, maxTasks: number): Plan {
     throw new UsageError(`The question "${text}" has no words to search for: name the thing you want to find (a term, a file, a function).`);
   }
   const maxFacets = Math.min(MAX_FACETS, maxTasks - 2);
-  const facets = capFacets(completeWithAspects(own, used, MIN_FACETS), maxFacets);
+  const facets = capFacets(completeWithAspects(own, subjectOf(own), MIN_FACETS), maxFacets);
   const searches = facets.map((facet, i) => searchTask(`search-${i + 1}`, facet, i));
   return validatePlan({ question: text, tasks: [...searches, ...finalTasks('', searches.map((s) => s.id))] }, { maxTasks });
 }
@@ -80,8 +80,9 @@ function broadeningFacets(request: ReplanRequest, searches: readonly TaskSpec[],
   for (const aspect of ASPECTS) {
     if (facets.length >= MAX_BROADENING_FACETS) break;
     if (searchedFacets.has(aspect.label)) continue;
-    if ([...searchTerms(aspect.query)].some((term) => used.has(term))) continue;
-    facets.push({ label: aspect.label, query: facetsFromText(aspect.query, used)[0].query });
+    if (searches.some((spec) => spec.focus && [...searchTerms(aspect.query)].some((term) => searchTerms(spec.focus!).has(term)))) continue;
+    const subject = subjectOf(facetsFromText(request.question, new Set()));
+    facets.push({ label: aspect.label, query: subject, focus: aspect.query });
   }
   if (facets.length < MAX_BROADENING_FACETS) {
     const related = frequentNewTerms(request.tasks, used);
@@ -106,6 +107,11 @@ function frequentNewTerms(tasks: readonly TaskSnapshot[], used: ReadonlySet<stri
     .map(([term]) => term);
 }
 
+/** The question's subject: all of its own words, which every aspect search carries. */
+function subjectOf(facets: readonly Facet[]): string {
+  return facets.map((facet) => facet.query).join(' ');
+}
+
 function searchTask(id: string, facet: Facet, index: number): TaskSpecInput {
   return {
     id,
@@ -113,6 +119,7 @@ function searchTask(id: string, facet: Facet, index: number): TaskSpecInput {
     description: `Find passages about: ${facet.label}`,
     query: facet.query,
     facet: facet.label,
+    ...(facet.focus ? { focus: facet.focus } : {}),
     // Facets taken from the question's own words first; added aspects after them.
     priority: Math.max(1, 7 - index),
   };

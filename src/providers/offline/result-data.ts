@@ -1,3 +1,4 @@
+import type { AnswerExcerpt } from './answer-selection';
 import type { CorpusStats } from './workspace-corpus';
 
 /**
@@ -8,7 +9,33 @@ export interface SearchData {
   kind: 'offline-search';
   facet: string;
   query: string;
+  /** The words that narrowed the query to the facet's aspect, if any. */
+  focus?: string;
   corpus: CorpusStats;
+  /**
+   * How specific each word of the question is in the index ([normalised term, idf] pairs; pairs, not
+   * an object, so a term such as `constructor` is data). Absent in results recorded before it existed.
+   */
+  questionWeights?: [string, number][];
+  /** Per finding, in order: where its passage sits in its file (section headings, declaration, shape). */
+  structure?: PassageContext[];
+}
+
+/** Where a passage sits: its Markdown heading trail, the code declaration it is in, its boilerplate kind. */
+export interface PassageContext {
+  headings?: string[];
+  symbol?: string;
+  boilerplate?: string;
+}
+
+/** The structure the splitter gave a passage (passages.ts), as plain data. */
+export function passageContext(passage: object): PassageContext {
+  const { headings, symbol, boilerplate } = passage as { headings?: unknown; symbol?: unknown; boilerplate?: unknown };
+  return {
+    ...(Array.isArray(headings) && headings.length > 0 ? { headings: headings.filter((h): h is string => typeof h === 'string') } : {}),
+    ...(typeof symbol === 'string' && symbol !== '' ? { symbol } : {}),
+    ...(typeof boilerplate === 'string' ? { boilerplate } : {}),
+  };
 }
 
 /** How one facet fared in the analysis. */
@@ -16,6 +43,7 @@ export interface FacetOutcome {
   taskId: string;
   facet: string;
   query: string;
+  focus?: string;
   /** Passages its search returned. */
   found: number;
   /** Passages the analysis kept for it. */
@@ -32,6 +60,10 @@ export interface AnalysisData {
   sharedFiles: { path: string; facets: string[] }[];
   /** Absent when no search finished. */
   corpus?: CorpusStats;
+  /** The sentences and lines that best answer the question, best first (answer-selection.ts). */
+  answer?: AnswerExcerpt[];
+  /** Per kept finding, in order: where its passage sits (headings, declaration). */
+  contexts?: PassageContext[];
 }
 
 export function readSearchData(data: unknown): SearchData | undefined {

@@ -1,7 +1,7 @@
 import type { TaskContext, TaskResult } from '../../core/executor';
 import type { TaskSpec } from '../../core/plan';
 import type { Finding } from '../../core/sources';
-import type { SearchData } from './result-data';
+import { passageContext, type SearchData } from './result-data';
 import { plural } from './wording';
 import type { Corpus } from './workspace-corpus';
 
@@ -17,15 +17,24 @@ export function runSearch(task: TaskSpec, context: TaskContext, corpus: Corpus):
   const { index, stats } = corpus;
   context.signal.throwIfAborted();
   context.progress(`Searching ${stats.passages} passages for “${query}”`);
-  const hits = index.find(query, { limit: SEARCH_LIMIT, perFile: PER_FILE_LIMIT, context: context.question });
+  const hits = index.find(query, { limit: SEARCH_LIMIT, perFile: PER_FILE_LIMIT, context: context.question, ...(task.focus ? { focus: task.focus } : {}) });
   const findings: Finding[] = hits.map(({ passage, score }) => ({
     source: { path: passage.path, startLine: passage.startLine, endLine: passage.endLine },
     quote: passage.text,
     score,
     facet,
   }));
+  const structure = hits.map(({ passage }) => passageContext(passage));
   const files = new Set(findings.map((finding) => finding.source.path)).size;
-  const data: SearchData = { kind: 'offline-search', facet, query, corpus: stats };
+  const data: SearchData = {
+    kind: 'offline-search',
+    facet,
+    query,
+    ...(task.focus ? { focus: task.focus } : {}),
+    corpus: stats,
+    questionWeights: [...index.termWeights(context.question)],
+    structure,
+  };
   return {
     summary:
       findings.length > 0

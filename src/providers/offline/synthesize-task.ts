@@ -18,53 +18,74 @@ import type { CorpusStats } from './workspace-corpus';
 export async function runSynthesize(task: TaskSpec, context: TaskContext, root: string): Promise<TaskResult> {
   const sections: ReportSection[] = [];
   const missing: string[] = [];
-  const sharedFiles: AnalysisData['sharedFiles'] = [];
   let corpus: CorpusStats | undefined;
   let facetCount = 0;
   let stale = 0;
   let quoted = 0;
-  /** The quoted spans of each file, for citations. */
-  const quotedSpans = new Map<string, SourceRef[]>();
+  /** The files quoted, for the summary. */
+  const quotedFiles = new Set<string>();
+  const remember = (source: SourceRef) => quotedFiles.add(source.path);
   const current = currentLinesOf(root);
 
+  const answer: ReportBlock[] = [];
+  const merged: string[] = [];
   for (const { id, result, analysis } of analysesOf(task, context)) {
     if (!result || !analysis) {
       missing.push(`the analysis ${id} delivered no result, so its passages are not in this report`);
       continue;
     }
     corpus ??= analysis.corpus;
-    sharedFiles.push(...analysis.sharedFiles);
     for (const taskId of analysis.missing) {
       facetCount++;
       missing.push(`the search ${taskId} finished without a result (it failed or was cancelled), so its facet is not covered`);
     }
+    for (const excerpt of analysis.answer ?? []) {
+      context.signal.throwIfAborted();
+      if (!(await current({ source: excerpt.source, quote: excerpt.quote, score: 0 }, 'within'))) continue;
+      const language = excerpt.code ? (languageForPath(excerpt.source.path) ?? '') : undefined;
+      answer.push({ kind: 'quote', text: excerpt.quote, source: excerpt.source, inline: true, ...(language !== undefined ? { language } : {}) });
+      remember(excerpt.source);
+    }
+    const findings = result.findings ?? [];
     for (const outcome of analysis.facets) {
       facetCount++;
       const blocks: ReportBlock[] = [];
-      for (const finding of (result.findings ?? []).filter((f) => f.facet === outcome.facet)) {
+      for (const [i, finding] of findings.entries()) {
+        if (finding.facet !== outcome.facet) continue;
         context.signal.throwIfAborted();
         if (!(await current(finding))) {
           stale++;
           continue;
         }
         const language = languageForPath(finding.source.path);
-        blocks.push({ kind: 'quote', text: finding.quote, source: finding.source, ...(language ? { language } : {}) });
-        quotedSpans.set(finding.source.path, [...(quotedSpans.get(finding.source.path) ?? []), finding.source]);
+        const where = analysis.contexts?.[i];
+        blocks.push({
+          kind: 'quote',
+          text: finding.quote,
+          source: finding.source,
+          ...(language ? { language } : {}),
+          ...(where?.symbol || where?.headings ? { where: { ...(where.symbol ? { symbol: where.symbol } : {}), ...(where.headings ? { headings: where.headings } : {}) } } : {}),
+        });
+        remember(finding.source);
         quoted++;
       }
-      if (blocks.length === 0) blocks.push({ kind: 'text', text: nothingFoundText(outcome), citations: [] });
-      sections.push({ heading: outcome.facet, blocks });
+      if (blocks.length > 0) sections.push({ heading: outcome.facet, blocks });
+      else if (outcome.found > 0 && outcome.kept === 0) merged.push(outcome.facet);
+      else sections.push({ heading: outcome.facet, blocks: [{ kind: 'text', text: nothingFoundText(outcome), citations: [] }] });
     }
   }
 
-  if (sharedFiles.length > 0) {
+  if (answer.length > 0) {
+    sections.unshift({
+      heading: 'Answer',
+      blocks: [{ kind: 'text', text: 'The lines of the folder that best match the question, best first; the evidence follows by facet.', citations: [] }, ...answer],
+    });
+  }
+  if (merged.length > 0) {
+    const names = merged.map((facet) => `“${facet}”`).join(', ');
     sections.push({
-      heading: 'Files where several facets meet',
-      blocks: sharedFiles.map((file) => ({
-        kind: 'text',
-        text: `${file.path} has passages for: ${file.facets.join('; ')}.`,
-        citations: quotedSpans.get(file.path) ?? [],
-      })),
+      heading: 'Facets merged into others',
+      blocks: [{ kind: 'text', text: `${names} found only passages quoted above or weak matches, so ${merged.length === 1 ? 'it has' : 'they have'} no section of ${merged.length === 1 ? 'its' : 'their'} own.`, citations: [] }],
     });
   }
   if (missing.length > 0) {
@@ -73,7 +94,7 @@ export async function runSynthesize(task: TaskSpec, context: TaskContext, root: 
 
   const draft: ReportDraft = { title: context.question.trim(), method: describeMethod(corpus, facetCount, stale), sections };
   return {
-    summary: `extractive report: ${plural(quoted, 'quote')} from ${plural(quotedSpans.size, 'file')} in ${plural(facetCount, 'facet')}${missing.length > 0 ? `, ${missing.length} missing` : ''}`,
+    summary: `extractive report: ${plural(quoted, 'quote')} from ${plural(quotedFiles.size, 'file')} in ${plural(facetCount, 'facet')}${missing.length > 0 ? `, ${missing.length} missing` : ''}`,
     draft,
   };
 }
@@ -98,7 +119,7 @@ function analysesOf(task: TaskSpec, context: TaskContext): { id: string; result?
   return analyses;
 }
 
-/** Why a facet has no quote: nothing matched, its passages are quoted under another facet, or they went stale. */
+/** Why a facet has no quote: nothing matched, or its passages went stale. */
 function nothingFoundText(outcome: FacetOutcome): string {
   if (outcome.kept > 0) return 'The passages found for this facet changed after the workspace was indexed, so none is quoted.';
   if (outcome.found > 0) return 'The passages found for this facet are the same as those quoted under another facet, or weak matches, so none is repeated here.';
@@ -106,13 +127,13 @@ function nothingFoundText(outcome: FacetOutcome): string {
 }
 
 /** Checks findings against the files as they are now, reading each file once. */
-function currentLinesOf(root: string): (finding: Finding) => Promise<boolean> {
+function currentLinesOf(root: string): (finding: Finding, mode?: 'whole' | 'within') => Promise<boolean> {
   const files = new Map<string, Promise<string[] | undefined>>();
-  return async (finding) => {
+  return async (finding, mode = 'whole') => {
     const path = finding.source.path;
     if (!files.has(path)) files.set(path, readSourceLines(root, path));
     const lines = await files.get(path);
-    return lines !== undefined && quoteMatches(lines, finding);
+    return lines !== undefined && quoteMatches(lines, finding, mode);
   };
 }
 

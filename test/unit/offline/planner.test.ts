@@ -9,14 +9,26 @@ function searches(plan: Plan): TaskSpec[] {
   return plan.tasks.filter((task) => task.kind === 'search');
 }
 
+/**
+ * The question's own facets search disjoint words; aspects search the question's subject, each
+ * narrowed by words of its own that no other facet searches.
+ */
 function assertDisjointQueries(tasks: readonly TaskSpec[]): void {
   const owner = new Map<string, string>();
+  const claim = (text: string, id: string) => {
+    for (const term of searchTerms(text)) {
+      assert.ok(!owner.has(term), `"${term}" is searched by both ${owner.get(term)} and ${id}`);
+      owner.set(term, id);
+    }
+  };
   for (const task of tasks) {
     assert.ok(task.query, `${task.id} has a query`);
-    for (const term of searchTerms(task.query)) {
-      assert.ok(!owner.has(term), `"${term}" is searched by both ${owner.get(term)} and ${task.id}`);
-      owner.set(term, task.id);
-    }
+    if (!task.focus) claim(task.query, task.id);
+  }
+  const subject = new Set([...owner.keys()]);
+  for (const task of tasks.filter((t) => t.focus)) {
+    assert.ok([...searchTerms(task.query!)].every((term) => subject.has(term)), `${task.id} searches the question's subject`);
+    claim(task.focus!, task.id);
   }
 }
 
