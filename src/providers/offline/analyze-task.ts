@@ -51,6 +51,7 @@ export function runAnalyze(task: TaskSpec, context: TaskContext): TaskResult {
     facets.push({ taskId: id, facet, query: search?.query ?? '', ...(search?.focus ? { focus: search.focus } : {}), found: findings.length, kept: 0 });
   }
 
+  weighByFile(candidates);
   candidates.sort((a, b) => b.relative - a.relative || a.facetIndex - b.facetIndex);
   // Without weights from the searches (results recorded before them), every word of the question counts alike.
   if (weights.size === 0) for (const term of searchTerms(context.question)) weights.set(term, 1);
@@ -82,6 +83,21 @@ export function runAnalyze(task: TaskSpec, context: TaskContext): TaskResult {
   if (missing.length > 0) parts.push(`no result from ${missing.join(', ')}`);
   return { summary: parts.join('; '), findings, data };
 }
+
+/**
+ * The file that answers a question tends to be found by several facets, with several strong passages;
+ * a passage that matches well in a file nothing else points to is more often a coincidence. Each
+ * passage's relative score is weighed by its file's share of all the evidence (up to ×1, down to ×0.5).
+ */
+function weighByFile(candidates: Candidate[]): void {
+  const byFile = new Map<string, number>();
+  for (const { finding, relative } of candidates) byFile.set(finding.source.path, (byFile.get(finding.source.path) ?? 0) + relative);
+  const best = Math.max(0, ...byFile.values());
+  if (best <= 0) return;
+  for (const candidate of candidates) candidate.relative *= FILE_WEIGHT_FLOOR + (1 - FILE_WEIGHT_FLOOR) * (byFile.get(candidate.finding.source.path)! / best);
+}
+
+const FILE_WEIGHT_FLOOR = 0.5;
 
 /** The question's weights plus the facet's own words, so a facet's quote keeps the lines of its aspect. */
 function facetWeights(weights: ReadonlyMap<string, number>, facet: FacetOutcome): Map<string, number> {
