@@ -75,6 +75,43 @@ describe('report', () => {
     assert.match(md, /## What is missing\n\n- \*\*syn\*\* \(synthesize, failed\) — task syn: model answered garbage/);
   });
 
+  it('renders the Answer as a list of inline quotes, and names where an evidence quote sits', () => {
+    const md = renderReport(
+      input([
+        snapshot(s1, { result: { summary: '', findings: [] } }),
+        snapshot(syn, {
+          result: {
+            summary: '',
+            draft: {
+              title: 'Q',
+              method: '',
+              sections: [
+                {
+                  heading: 'Answer',
+                  blocks: [
+                    { kind: 'quote', inline: true, text: 'Jobs that _failed_\nare retried.', source },
+                    { kind: 'quote', inline: true, language: 'typescript', text: 'const a = `x`;', source: { path: 'src/a.ts', startLine: 2, endLine: 2 } },
+                  ],
+                },
+                {
+                  heading: 'Widget',
+                  blocks: [
+                    { kind: 'quote', language: 'typescript', text: 'class Widget {}', source: { path: 'src/a.ts', startLine: 1, endLine: 1 }, where: { symbol: 'class Widget' } },
+                    { kind: 'quote', text: 'Spins.', source, where: { headings: ['Guide', 'Spinning'] } },
+                  ],
+                },
+              ],
+            },
+          },
+        }),
+      ]),
+    );
+    assert.match(md, /## Answer\n\n- “Jobs that _failed_ are retried\.” — \[docs/);
+    assert.match(md, /- `` const a = `x`; `` — \[src\/a\.ts#L2\]/);
+    assert.match(md, /— in class `Widget`, \[src\/a\.ts#L1\]/);
+    assert.match(md, /— Guide › Spinning, \[docs/);
+  });
+
   it('fences code so that backticks inside cannot close the fence', () => {
     const fenced = codeFence('a ```` b', 'ts');
     assert.ok(fenced.startsWith('`````ts\n'));

@@ -41,6 +41,16 @@ describe('offline passage index', () => {
     assert.equal(index.find('colour', { limit: 1 })[0]?.passage.path, 'README.md');
   });
 
+  it('narrows a query by a focus: passages must match both, so an aspect stays on the subject', () => {
+    const index = indexOf({
+      'parser.md': 'The parser reports an error for an unclosed bracket.\n',
+      'renderer.md': 'The renderer draws widgets.\n\nThe renderer throws an error when the canvas is gone.\n',
+    });
+    const hits = index.find('renderer', { limit: 5, focus: 'error failure exception' });
+    assert.deepEqual(hits.map((h) => [h.passage.path, h.passage.startLine]), [['renderer.md', 3]]);
+    assert.equal(index.find('renderer', { limit: 5 }).length, 2, 'without a focus, every renderer passage');
+  });
+
   it('ranks passages that also match the context higher, without requiring it', () => {
     const index = indexOf({
       'a.md': 'An error in the parser.\n',

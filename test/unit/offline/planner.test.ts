@@ -53,6 +53,15 @@ describe('offline planner', () => {
     assert.deepEqual(validatePlan(plan), plan);
   });
 
+  it('keeps every aspect on the subject: it searches the question and is narrowed by its own words', () => {
+    const plan = planResearch('How does the dispatcher schedule tasks?', 100);
+    const aspects = searches(plan).filter((t) => t.focus);
+    assert.ok(aspects.length >= 2, `${aspects.length} aspects`);
+    for (const aspect of aspects) assert.equal(aspect.query, 'dispatcher schedule tasks', `${aspect.id} searches the subject`);
+    assert.ok(aspects.every((t) => !searchTerms(t.focus!).has('dispatcher')), 'the subject is not repeated in the focus');
+    assertDisjointQueries(searches(plan));
+  });
+
   it('splits on conjunctions, commas and "vs", giving each word to one facet only', () => {
     const plan = planResearch('Compare the retry policy vs the rate limiter, and how retry delays are capped', 100);
     const found = searches(plan);
