@@ -189,13 +189,24 @@ function sentencesOf(lines: readonly string[], paragraph: readonly number[], ref
     const at = text.indexOf(sentence, offset);
     offset = at + sentence.length;
     const quote = sentence.trim().replace(LIST_ITEM, '');
-    if (quote.length < 12) continue;
+    if (quote.length < 12 || !readsAsProse(quote)) continue;
     const quoteAt = text.indexOf(quote, at);
     const firstLine = start + countNewlines(text.slice(0, quoteAt));
     const lastLine = firstLine + countNewlines(quote);
     units.push({ source: ref(firstLine, lastLine), quote, code: false });
   }
   return units;
+}
+
+/**
+ * Whether a sentence is words rather than code or markup that a passage cut through (the inside of a
+ * fence whose opening line is in another passage, a run of brackets): mostly letters and spaces.
+ */
+function readsAsProse(text: string): boolean {
+  if (/^\s*(?:\/\/|\/\*|[{}()[\];])/.test(text)) return false;
+  const visible = text.replace(/\s+/g, '');
+  const letters = visible.replace(/[^\p{L}]/gu, '');
+  return letters.length >= 0.7 * visible.length;
 }
 
 function countNewlines(text: string): number {

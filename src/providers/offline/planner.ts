@@ -82,7 +82,9 @@ function broadeningFacets(request: ReplanRequest, searches: readonly TaskSpec[],
     if (searchedFacets.has(aspect.label)) continue;
     if (searches.some((spec) => spec.focus && [...searchTerms(aspect.query)].some((term) => searchTerms(spec.focus!).has(term)))) continue;
     const subject = subjectOf(facetsFromText(request.question, new Set()));
-    facets.push({ label: aspect.label, query: subject, focus: aspect.query });
+    const taken = new Set([...searchTerms(subject), ...used]);
+    const focus = aspect.query.split(' ').filter((word) => ![...searchTerms(word)].some((term) => taken.has(term)));
+    if (focus.length > 0) facets.push({ label: aspect.label, query: subject, focus: focus.join(' ') });
   }
   if (facets.length < MAX_BROADENING_FACETS) {
     const related = frequentNewTerms(request.tasks, used);

@@ -1,3 +1,5 @@
+import { newStemmer } from 'snowball-stemmers';
+
 /**
  * How text becomes search terms, the same way for passages, paths, questions and facet queries, so
  * that what the planner calls "overlapping" is exactly what the index would match twice.
@@ -17,7 +19,8 @@ const STOP_WORDS = new Set(
     'please same shall she should so some such than that the their theirs them themselves then there these ' +
     'they this those though through thus to too under until up upon us very via was we were what whatever ' +
     'when where whether which while who whom whose why will with within without would yet you your yours ' +
-    'yourself yourselves tell show explain describe find give know look want need'
+    'yourself yourselves tell show explain describe find give know look want need ' +
+    'somewhere something anything everything someone anyone else instead able way ways thing things'
   ).split(' '),
 );
 
@@ -30,14 +33,20 @@ const CAMEL_BOUNDARY = /(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})
  * Splits text into lower-case terms. An identifier gives its parts and, when it has several, itself
  * too: `maxRetries` yields `max`, `retries` and `maxretries`, so both "retries" and the exact
  * identifier find it, the exact one scoring higher. Stop words and one-letter terms are dropped.
+ * Chinese, Japanese, Korean and Thai are written without spaces: their runs are cut into words by
+ * `Intl.Segmenter` (ICU's dictionaries), where one character can be a word.
  */
 export function tokenize(text: string): string[] {
   const terms: string[] = [];
   for (const [word] of text.matchAll(WORD)) {
     const lower = word.toLowerCase();
     // Fast path for the common plain lower-case word: indexing tokenizes millions of them.
-    if (lower === word && !/[_$]/.test(word)) {
+    if (lower === word && !/[_$]/.test(word) && !UNSPACED_SCRIPT.test(word)) {
       if (isContentTerm(word)) terms.push(word);
+      continue;
+    }
+    if (UNSPACED_SCRIPT.test(word)) {
+      terms.push(...segmentUnspaced(lower));
       continue;
     }
     const parts = word.split(/[_$]+/).flatMap((part) => part.split(CAMEL_BOUNDARY)).filter((part) => part !== '');
@@ -47,6 +56,25 @@ export function tokenize(text: string): string[] {
     }
     const whole = lower.replace(/^[_$]+|[_$]+$/g, '');
     if (parts.length > 1 && whole.length > 1) terms.push(whole);
+  }
+  return terms;
+}
+
+/** Scripts written without spaces between words. */
+const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const SEGMENTER = new Intl.Segmenter(undefined, { granularity: 'word' });
+/** Chinese and Japanese particles and question words, the stop words of those languages. */
+const UNSPACED_STOP_WORDS = new Set('的 了 是 在 和 与 及 或 如何 怎么 怎样 什么 为什么 吗 呢 吧 由 把 被 这 那 这个 那个 一个 哪些 哪个 の は が を に で と も か'.split(' '));
+
+/**
+ * The words of a run that mixes an unspaced script with letters or digits (`调度器v2`): ICU picks the
+ * language's dictionary by script, whatever the locale. Latin parts of the run are kept as they are.
+ */
+function segmentUnspaced(run: string): string[] {
+  const terms: string[] = [];
+  for (const { segment, isWordLike } of SEGMENTER.segment(run)) {
+    if (!isWordLike || UNSPACED_STOP_WORDS.has(segment)) continue;
+    if (UNSPACED_SCRIPT.test(segment) || isContentTerm(segment)) terms.push(segment);
   }
   return terms;
 }
@@ -73,15 +101,25 @@ function isContentTerm(term: string): boolean {
 }
 
 /**
- * Folds plural forms onto the singular ("retries" → "retry", "limits" → "limit"), for index and
- * query alike. Deliberately light: a wrong fold costs precision on every query, a missed one only
- * recall, which prefix matching partly recovers.
+ * Reduces a term to its stem with Snowball's English stemmer (Porter2), for index and query alike, so
+ * "gracefully shut down" finds "Graceful shutdown" and "stalls" finds "stalled". Terms with digits or
+ * outside the Latin script are left as they are: Snowball's English rules would mangle `v2` or `调度`.
+ * Stems are memoised: indexing a folder stems millions of words, most of them the same few thousand.
  */
 export function normalizeTerm(term: string): string {
-  if (term.length > 4 && term.endsWith('ies')) return `${term.slice(0, -3)}y`;
-  if (term.length > 3 && term.endsWith('s') && !/(ss|us|is)$/.test(term)) return term.slice(0, -1);
-  return term;
+  const known = stems.get(term);
+  if (known !== undefined) return known;
+  const stem = STEMMABLE.test(term) ? stemmer.stem(term) : term;
+  if (stems.size >= MAX_MEMOISED_STEMS) stems.clear();
+  stems.set(term, stem);
+  return stem;
 }
+
+const stemmer = newStemmer('english');
+const STEMMABLE = /^[a-z]{3,}$/;
+const stems = new Map<string, string>();
+/** Enough for a large folder's vocabulary of words; a folder of random tokens just starts over. */
+const MAX_MEMOISED_STEMS = 200_000;
 
 /** The distinct normalised terms of a text: what a query made from it would search for. */
 export function searchTerms(text: string): Set<string> {

@@ -24,7 +24,7 @@ const FILES = {
     '}',
   ].join('\n'),
   'src/errors.ts': 'export class WidgetError extends Error {}\n\nexport function failLoudly(): never {\n  throw new WidgetError("failed");\n}\n',
-  'docs/frobnication.md': 'Unrelated: the word frob appears here but not the full term.\n',
+  'docs/unrelated.md': 'Unrelated: the word frob appears here but not the full term.\n',
 };
 
 describe('offline passage index', () => {

@@ -63,10 +63,15 @@ describe('offline search terms', () => {
     ]);
   });
 
-  it('folds plurals onto the singular for index and query alike', () => {
-    assert.equal(normalizeTerm('retries'), 'retry');
+  it('stems with Snowball for index and query alike: word families meet, digits and other scripts stay', () => {
+    assert.equal(normalizeTerm('retries'), normalizeTerm('retrying'));
+    assert.equal(normalizeTerm('gracefully'), normalizeTerm('graceful'));
+    assert.equal(normalizeTerm('stalls'), normalizeTerm('stalled'));
     assert.equal(normalizeTerm('limits'), 'limit');
     assert.equal(normalizeTerm('process'), 'process');
-    assert.deepEqual([...searchTerms('Rate limits and retries')], ['rate', 'limit', 'retry']);
+    assert.equal(normalizeTerm('v2'), 'v2');
+    assert.deepEqual([...searchTerms('Rate limits and retries')], ['rate', 'limit', 'retri']);
+    const shutdown = searchTerms('Graceful shutdown');
+    assert.ok([...searchTerms('gracefully shut down')].some((term) => shutdown.has(term)));
   });
 });
