@@ -34,6 +34,7 @@ const JS_METHOD =
   /^(\s+)(?:(?:public|private|protected|static|async|readonly|override|abstract|get|set)\s+)*(#?[A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\s*\((?!\s*['"`])(?:.*\)\s*(?::.*)?\{|[^)]*)\s*$/;
 /** A call with a callback (`  it('…', () => {`) looks like a member; its arrow gives it away. */
 const JS_CALLBACK = /=>\s*\{?\s*$|\)\s*;\s*$/;
+const JS_KEYWORD = /\b(?:function|class|interface|type|enum|namespace)\b/;
 const JS_NOT_METHOD = new Set(['if', 'for', 'while', 'switch', 'catch', 'return', 'function', 'await', 'typeof', 'new', 'super', 'with', 'do', 'else']);
 const PYTHON = /^(\s*)(?:async\s+)?(def|class)\s+([A-Za-z_]\w*)/;
 const GO = /^()func\s+(?:\(\s*\w*\s*\*?(\w+)[^)]*\)\s*)?(\w+)|^()type\s+(\w+)\s+(struct|interface)\b/;
@@ -51,9 +52,13 @@ export function declarationAt(line: string, language: string): Declaration | und
   let m: RegExpExecArray | null;
   switch (family) {
     case 'js':
+      // Cheap checks first: most lines of code are neither declarations nor members.
+      if (!line.includes('(') && !JS_KEYWORD.test(line)) return undefined;
       if ((m = JS_TOP.exec(line))) return { kind: m[2].replace('*', ''), name: m[3], indent: indentOf(m[1]) };
-      if ((m = JS_CONST_FUNCTION.exec(line))) return { kind: 'function', name: m[2], indent: indentOf(m[1]) };
-      if ((m = JS_METHOD.exec(line)) && !JS_NOT_METHOD.has(m[2]) && !JS_CALLBACK.test(line)) return { kind: 'method', name: m[2], indent: indentOf(m[1]) };
+      if (line.includes('=') && (m = JS_CONST_FUNCTION.exec(line))) return { kind: 'function', name: m[2], indent: indentOf(m[1]) };
+      if (line.length < 200 && (m = JS_METHOD.exec(line)) && !JS_NOT_METHOD.has(m[2]) && !JS_CALLBACK.test(line)) {
+        return { kind: 'method', name: m[2], indent: indentOf(m[1]) };
+      }
       return undefined;
     case 'python':
       if ((m = PYTHON.exec(line))) return { kind: m[2] === 'def' ? (m[1].length > 0 ? 'method' : 'function') : 'class', name: m[3], indent: indentOf(m[1]) };

@@ -69,6 +69,7 @@ export function splitIntoPassages(path: string, text: string): SplitResult {
   /** Code: the declarations open at the current line, outermost first, and the symbol of each line. */
   const scopes: Declaration[] = [];
   const lineSymbols: (string | undefined)[] = [];
+  let symbol: string | undefined;
   /** Code: the first line of the run of comment lines just above the current line, or -1. */
   let commentRun = -1;
   /** Code: the declaration that opened the current passage: its first members stay with its header. */
@@ -124,8 +125,8 @@ export function splitIntoPassages(path: string, text: string): SplitResult {
     let declaration: Declaration | undefined;
     if (code) {
       declaration = declarationAt(line, language!);
-      trackScopes(scopes, line, declaration);
-      lineSymbols[i] = describeScope(scopes);
+      if (trackScopes(scopes, line, declaration)) symbol = describeScope(scopes);
+      lineSymbols[i] = symbol;
     }
     const lineCount = start < 0 ? 0 : i - start;
     if (heading || lineCount >= MAX_PASSAGE_LINES || chars + line.length + 1 > MAX_PASSAGE_CHARS) {
@@ -161,15 +162,23 @@ export function splitIntoPassages(path: string, text: string): SplitResult {
 const MAX_SPLITTING_INDENT = 4;
 const CLOSING_LINE = /^\s*(?:[}\])]|end\b)/;
 
-/** Updates the open declarations for a line: a line at or left of a declaration's indent ends it. */
-function trackScopes(scopes: Declaration[], line: string, declaration: Declaration | undefined): void {
-  const indent = line.length - line.trimStart().length;
-  if (!DOC_COMMENT_LINE.test(line)) {
-    while (scopes.length > 0 && indent <= scopes[scopes.length - 1].indent && !(CLOSING_LINE.test(line) && indent === scopes[scopes.length - 1].indent && !declaration)) {
-      scopes.pop();
+/**
+ * Updates the open declarations for a line: a line at or left of a declaration's indent ends it (a
+ * closing `}` at the same indent still belongs to it). Says whether anything changed.
+ */
+function trackScopes(scopes: Declaration[], line: string, declaration: Declaration | undefined): boolean {
+  let changed = false;
+  if (scopes.length > 0) {
+    const indent = line.length - line.trimStart().length;
+    if (indent <= scopes[scopes.length - 1].indent && !DOC_COMMENT_LINE.test(line)) {
+      while (scopes.length > 0 && indent <= scopes[scopes.length - 1].indent && !(CLOSING_LINE.test(line) && indent === scopes[scopes.length - 1].indent && !declaration)) {
+        scopes.pop();
+        changed = true;
+      }
     }
   }
   if (declaration) scopes.push(declaration);
+  return changed || declaration !== undefined;
 }
 
 const TYPE_KINDS = new Set(['class', 'interface', 'struct', 'impl', 'trait', 'enum', 'object', 'record', 'module', 'namespace']);

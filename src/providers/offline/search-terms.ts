@@ -40,12 +40,13 @@ export function tokenize(text: string): string[] {
   const terms: string[] = [];
   for (const [word] of text.matchAll(WORD)) {
     const lower = word.toLowerCase();
+    const unspaced = !ASCII.test(word) && UNSPACED_SCRIPT.test(word);
     // Fast path for the common plain lower-case word: indexing tokenizes millions of them.
-    if (lower === word && !/[_$]/.test(word) && !UNSPACED_SCRIPT.test(word)) {
+    if (lower === word && !unspaced && !/[_$]/.test(word)) {
       if (isContentTerm(word)) terms.push(word);
       continue;
     }
-    if (UNSPACED_SCRIPT.test(word)) {
+    if (unspaced) {
       terms.push(...segmentUnspaced(lower));
       continue;
     }
@@ -60,6 +61,7 @@ export function tokenize(text: string): string[] {
   return terms;
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
 /** Scripts written without spaces between words. */
 const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const SEGMENTER = new Intl.Segmenter(undefined, { granularity: 'word' });
