@@ -119,7 +119,11 @@ function describeWhere(where: { headings?: string[]; symbol?: string } | undefin
     const [kind, ...name] = where.symbol.split(' ');
     return name.length > 0 ? `in ${escapeInline(kind)} ${codeSpan(name.join(' '))}, ` : `in ${codeSpan(where.symbol)}, `;
   }
-  if (where?.headings && where.headings.length > 0) return `${escapeInline(where.headings.join(' › '))}, `;
+  if (where?.headings && where.headings.length > 0) {
+    // The nearest two headings place a quote; a reference page's full trail can run to a paragraph.
+    const near = where.headings.slice(-2).map((heading) => (heading.length > 60 ? `${heading.slice(0, 59).trimEnd()}…` : heading));
+    return `${sourceInline(near.join(' › '))}, `;
+  }
   return '';
 }
 

@@ -47,6 +47,13 @@ const HEADINGS_BOOST = 1.5;
 const SYMBOL_BOOST = 1.5;
 /** The most the context can raise a score: ×1.5 for the passage that matches the context best. */
 const CONTEXT_WEIGHT = 0.5;
+/** Pseudo-relevance feedback: from the best passages, this many terms at this weight against the query's 1. */
+const FEEDBACK_PASSAGES = 10;
+const FEEDBACK_CANDIDATES = 30;
+const FEEDBACK_TERMS = 5;
+const FEEDBACK_WEIGHT = 0.2;
+/** A feedback term must be in fewer than this share of passages. */
+const FEEDBACK_MAX_SHARE = 0.1;
 
 const SEARCH: SearchOptions = {
   tokenize,
@@ -101,9 +108,16 @@ export class PassageIndex {
   find(query: string, options: PassageSearchOptions): ScoredPassage[] {
     if (searchTerms(query).size === 0) return [];
     const boosts = options.context ? this.contextBoosts(query, options.context) : undefined;
-    const search = options.focus && searchTerms(options.focus).size > 0
-      ? this.search.search({ combineWith: 'AND', queries: [{ combineWith: 'OR', queries: [query] }, { combineWith: 'OR', queries: [options.focus] }] })
-      : this.search.search(query);
+    const focused = options.focus && searchTerms(options.focus).size > 0;
+    const run = (text: string, boostTerm?: (term: string) => number) =>
+      focused
+        ? this.search.search({ combineWith: 'AND', queries: [{ combineWith: 'OR', queries: [text] }, { combineWith: 'OR', queries: [options.focus!] }] }, boostTerm ? { boostTerm } : {})
+        : this.search.search(text, boostTerm ? { boostTerm } : {});
+    let search = run(query);
+    const expansion = this.feedbackTerms(query, search);
+    if (expansion.size > 0) {
+      search = run(`${query} ${[...expansion.keys()].join(' ')}`, (term) => (expansion.has(term) && !searchTerms(query).has(term) ? FEEDBACK_WEIGHT : 1));
+    }
     const scored = search.map((hit) => ({
       passage: this.passages[hit.id as number],
       score: hit.score * (boosts?.get(hit.id as number) ?? 1),
@@ -121,6 +135,35 @@ export class PassageIndex {
       results.push(hit);
     }
     return results;
+  }
+
+  /**
+   * Pseudo-relevance feedback (RM3-style): the words that the best few passages for a query share, and
+   * that are specific in the index, added to the query at a low weight. A person asking how to "hide
+   * passwords" finds the page that says "redact" once the top passages mention both. Keyed by the
+   * term as indexed, so the weights apply to the terms MiniSearch matches.
+   */
+  private feedbackTerms(query: string, hits: readonly { id: unknown; score: number }[]): Map<string, number> {
+    const own = searchTerms(query);
+    const top = hits.slice(0, FEEDBACK_PASSAGES);
+    const best = top[0]?.score ?? 0;
+    if (best <= 0) return new Map();
+    const mass = new Map<string, number>();
+    for (const hit of top) {
+      const terms = tokenize(this.passages[hit.id as number].text).map(normalizeTerm);
+      for (const term of terms) {
+        if (own.has(term) || term.length < 3 || /^\d+$/.test(term)) continue;
+        mass.set(term, (mass.get(term) ?? 0) + hit.score / best / terms.length);
+      }
+    }
+    const total = this.passages.length;
+    const candidates = [...mass].sort((a, b) => b[1] - a[1]).slice(0, FEEDBACK_CANDIDATES);
+    const weighed = candidates.map(([term, weight]): [string, number] => {
+      const documents = this.search.search(term, { prefix: false, fields: ['text'], boostDocument: undefined, processTerm: (t) => t }).length;
+      // Words in many passages say nothing about this query, however often the top passages use them.
+      return [term, documents > 1 && documents < total * FEEDBACK_MAX_SHARE ? weight * Math.log(total / documents) : 0];
+    });
+    return new Map(weighed.filter(([, w]) => w > 0).sort((a, b) => b[1] - a[1]).slice(0, FEEDBACK_TERMS));
   }
 
   /**
