@@ -1,3 +1,6 @@
+import { stemEnglish } from './english-stem';
+import { hasSegmentedScript, splitSegmentedRuns } from './segment-words';
+
 /**
  * How text becomes search terms, the same way for passages, paths, questions and facet queries, so
  * that what the planner calls "overlapping" is exactly what the index would match twice.
@@ -21,34 +24,48 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
-/** Identifier-ish runs: letters, digits, `_` and `$`, so `snake_case` and `$el` stay one token first. */
-const WORD = /[\p{L}\p{N}_$]+/gu;
+/**
+ * Identifier-ish runs: letters, digits, `_` and `$`, so `snake_case` and `$el` stay one token first.
+ * Marks too: Thai vowels and decomposed accents are combining marks, and must not cut a word.
+ */
+const WORD = /[\p{L}\p{M}\p{N}_$]+/gu;
 /** Boundaries inside an identifier: `parseHTTPResponse` → parse | HTTP | Response. */
 const CAMEL_BOUNDARY = /(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u;
 
 /**
- * Splits text into lower-case terms. An identifier gives its parts and, when it has several, itself
- * too: `maxRetries` yields `max`, `retries` and `maxretries`, so both "retries" and the exact
- * identifier find it, the exact one scoring higher. Stop words and one-letter terms are dropped.
+ * Splits text into lower-case terms, not yet stemmed (`normalizeTerm` does that). An identifier
+ * gives its parts and, when it has several, itself too: `maxRetries` yields `max`, `retries` and
+ * `maxretries`, so both "retries" and the exact identifier find it, the exact one scoring higher.
+ * Chinese, Japanese, Korean and Thai runs are cut into words by ICU (see segment-words.ts).
+ * English stop words and one-letter Latin terms are dropped; a single Han character is a word.
  */
 export function tokenize(text: string): string[] {
   const terms: string[] = [];
   for (const [word] of text.matchAll(WORD)) {
     const lower = word.toLowerCase();
     // Fast path for the common plain lower-case word: indexing tokenizes millions of them.
-    if (lower === word && !/[_$]/.test(word)) {
+    if (lower === word && !/[_$]/.test(word) && !hasSegmentedScript(word)) {
       if (isContentTerm(word)) terms.push(word);
       continue;
     }
-    const parts = word.split(/[_$]+/).flatMap((part) => part.split(CAMEL_BOUNDARY)).filter((part) => part !== '');
-    for (const part of parts) {
-      const term = part.toLowerCase();
-      if (isContentTerm(term)) terms.push(term);
+    if (hasSegmentedScript(word)) {
+      splitSegmentedRuns(word, (segment) => terms.push(segment), (piece) => identifierTerms(piece, terms));
+    } else {
+      identifierTerms(word, terms);
     }
-    const whole = lower.replace(/^[_$]+|[_$]+$/g, '');
-    if (parts.length > 1 && whole.length > 1) terms.push(whole);
   }
   return terms;
+}
+
+/** Adds an identifier's parts, and the whole identifier when it has several parts. */
+function identifierTerms(word: string, terms: string[]): void {
+  const parts = word.split(/[_$]+/).flatMap((part) => part.split(CAMEL_BOUNDARY)).filter((part) => part !== '');
+  for (const part of parts) {
+    const term = part.toLowerCase();
+    if (isContentTerm(term)) terms.push(term);
+  }
+  const whole = word.toLowerCase().replace(/^[_$]+|[_$]+$/g, '');
+  if (parts.length > 1 && whole.length > 1) terms.push(whole);
 }
 
 /**
@@ -73,14 +90,13 @@ function isContentTerm(term: string): boolean {
 }
 
 /**
- * Folds plural forms onto the singular ("retries" → "retry", "limits" → "limit"), for index and
- * query alike. Deliberately light: a wrong fold costs precision on every query, a missed one only
- * recall, which prefix matching partly recovers.
+ * The form a term is indexed and searched under, for index and query alike: its English stem
+ * (Snowball's Porter2), so "gracefully" finds "graceful" and "stalls" finds "stalled". Terms in
+ * other scripts stay as they are. Identifier parts and whole identifiers are stemmed the same way
+ * on both sides (`maxRetries` → `maxretri`), so they still meet.
  */
 export function normalizeTerm(term: string): string {
-  if (term.length > 4 && term.endsWith('ies')) return `${term.slice(0, -3)}y`;
-  if (term.length > 3 && term.endsWith('s') && !/(ss|us|is)$/.test(term)) return term.slice(0, -1);
-  return term;
+  return stemEnglish(term);
 }
 
 /** The distinct normalised terms of a text: what a query made from it would search for. */
