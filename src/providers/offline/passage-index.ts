@@ -1,5 +1,6 @@
 import MiniSearch, { type SearchOptions } from 'minisearch';
 import type { Passage } from './passages';
+import { prefixRule } from './query-prefix';
 import { normalizeTerm, searchTerms, tokenize, tokenizeForIndex } from './search-terms';
 
 export interface ScoredPassage {
@@ -35,8 +36,7 @@ const SEARCH: SearchOptions = {
   tokenize,
   boost: { text: 1, path: PATH_BOOST },
   combineWith: 'OR',
-  // "retry" also finds "retrying"; short terms would match too much.
-  prefix: (term) => term.length >= 4,
+  // Which terms also match as prefixes depends on the words of each query: see prefixRule.
 };
 
 /** BM25 search over passages (MiniSearch), with the project's tokenizer on both sides. */
@@ -80,7 +80,7 @@ export class PassageIndex {
   find(query: string, options: PassageSearchOptions): ScoredPassage[] {
     if (searchTerms(query).size === 0) return [];
     const boosts = options.context ? this.contextBoosts(query, options.context) : undefined;
-    const scored = this.search.search(query).map((hit) => ({
+    const scored = this.search.search(query, { prefix: prefixRule(query) }).map((hit) => ({
       passage: this.passages[hit.id as number],
       score: hit.score * (boosts?.get(hit.id as number) ?? 1),
     }));
@@ -102,9 +102,12 @@ export class PassageIndex {
   /** Score multipliers from the context's words that the query does not already contain. */
   private contextBoosts(query: string, context: string): Map<number, number> | undefined {
     const own = searchTerms(query);
-    const extra = [...searchTerms(context)].filter((term) => !own.has(term));
+    // The context's words as written, not their stems: stemming a stem again can change it, and
+    // prefixRule needs the words to tell a whole word from a cut stem.
+    const extra = [...new Set(tokenize(context))].filter((word) => !own.has(normalizeTerm(word)));
     if (extra.length === 0) return undefined;
-    const hits = this.search.search(extra.join(' '));
+    const contextQuery = extra.join(' ');
+    const hits = this.search.search(contextQuery, { prefix: prefixRule(contextQuery) });
     const best = hits[0]?.score ?? 0;
     if (best <= 0) return undefined;
     return new Map(hits.map((hit) => [hit.id as number, 1 + (CONTEXT_WEIGHT * hit.score) / best]));
