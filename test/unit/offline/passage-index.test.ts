@@ -59,6 +59,8 @@ describe('offline passage index', () => {
     const hits = index.find('How do I gracefully shut down the server?', { limit: 2 });
     assert.equal(hits[0]?.passage.path, 'docs/lifecycle.md');
     assert.equal(index.find('gracefully shut down', { limit: 5 }).length, 1);
+    // By the stem alone, without the prefix: "gracefully" and "Graceful" are both "grace".
+    assert.equal(index.find('gracefully', { limit: 5 })[0]?.passage.path, 'docs/lifecycle.md');
     assert.equal(index.find('why it stalls', { limit: 1 }).length, 0);
     assert.equal(indexOf({ 'a.md': 'The worker stalled.\n' }).find('stalls', { limit: 1 })[0]?.passage.path, 'a.md');
   });
