@@ -1,5 +1,5 @@
 import { stemEnglish } from './english-stem';
-import { hasSegmentedScript, splitSegmentedRuns } from './segment-words';
+import { SEGMENTED_SCRIPTS, segmentWords } from './segment-words';
 
 /**
  * How text becomes search terms, the same way for passages, paths, questions and facet queries, so
@@ -25,10 +25,14 @@ const STOP_WORDS = new Set(
 );
 
 /**
- * Identifier-ish runs: letters, digits, `_` and `$`, so `snake_case` and `$el` stay one token first.
- * Marks too: Thai vowels and decomposed accents are combining marks, and must not cut a word.
+ * A run of Chinese, Japanese, Korean or Thai (group 1), to be cut into words by ICU, or else an
+ * identifier-ish run of other letters, digits, `_` and `$`, so `snake_case` and `$el` stay one
+ * token first. Marks count as letters: Thai vowels and decomposed accents are combining marks.
+ * One pass over the text finds both, so Latin text pays nothing for the segmented scripts. Built
+ * with RegExp because the `v` flag (class subtraction) is newer than the TypeScript target; Node
+ * has it.
  */
-const WORD = /[\p{L}\p{M}\p{N}_$]+/gu;
+const WORD = new RegExp(`([${SEGMENTED_SCRIPTS}]+)|[[\\p{L}\\p{M}\\p{N}_$]--[${SEGMENTED_SCRIPTS}]]+`, 'gv');
 /** Boundaries inside an identifier: `parseHTTPResponse` → parse | HTTP | Response. */
 const CAMEL_BOUNDARY = /(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u;
 
@@ -41,18 +45,18 @@ const CAMEL_BOUNDARY = /(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})
  */
 export function tokenize(text: string): string[] {
   const terms: string[] = [];
-  for (const [word] of text.matchAll(WORD)) {
-    const lower = word.toLowerCase();
+  for (const [word, segmented] of text.matchAll(WORD)) {
+    if (segmented !== undefined) {
+      // Every word of these scripts counts, one character long or not; the stop words are English.
+      segmentWords(segmented, terms);
+      continue;
+    }
     // Fast path for the common plain lower-case word: indexing tokenizes millions of them.
-    if (lower === word && !/[_$]/.test(word) && !hasSegmentedScript(word)) {
+    if (word.toLowerCase() === word && !/[_$]/.test(word)) {
       if (isContentTerm(word)) terms.push(word);
       continue;
     }
-    if (hasSegmentedScript(word)) {
-      splitSegmentedRuns(word, (segment) => terms.push(segment), (piece) => identifierTerms(piece, terms));
-    } else {
-      identifierTerms(word, terms);
-    }
+    identifierTerms(word, terms);
   }
   return terms;
 }
