@@ -1,4 +1,7 @@
-import { searchTerms } from './search-terms';
+import { SEGMENTED_SCRIPTS } from './segment-words';
+import { searchTerms, tokenize } from './search-terms';
+
+const UNSPACED = new RegExp(`[${SEGMENTED_SCRIPTS}]`, 'u');
 
 /** One sub-question of the research: what it is called in the report, and the words searched for it. */
 export interface Facet {
@@ -22,11 +25,12 @@ export const ASPECTS: readonly Facet[] = [
 ];
 
 /**
- * Where a question turns to another topic: commas and other clause marks, sentence ends, and the
+ * Where a question turns to another topic: commas and other clause marks (fullwidth ones too, as
+ * Chinese and Japanese write them), sentence ends, and the
  * words that join or contrast topics ("and", "or", "vs", "compared with" …).
  */
 const TOPIC_BREAK =
-  /[,;:?!()]|\.(?=\s|$)|\s(?:and|or|vs\.?|versus|as well as|along with|plus|but|compared (?:to|with)|against|then)(?=\s)/i;
+  /[,;:?!()，；：？！（）、。]|\.(?=\s|$)|\s(?:and|or|vs\.?|versus|as well as|along with|plus|but|compared (?:to|with)|against|then)(?=\s)/i;
 
 /**
  * Splits text into facets whose queries share no search term with each other or with `used`
@@ -37,8 +41,10 @@ export function facetsFromText(text: string, used: Set<string>): Facet[] {
   const facets: Facet[] = [];
   for (const part of text.split(TOPIC_BREAK)) {
     const words: string[] = [];
-    for (const raw of part.split(/\s+/)) {
-      const word = raw.replace(/^[^\p{L}\p{N}_$]+|[^\p{L}\p{N}_$]+$/gu, '');
+    // Chinese, Japanese and Thai clauses have no spaces: their words are what the tokenizer cuts out.
+    const pieces = part.split(/\s+/).flatMap((raw) => (UNSPACED.test(raw) ? tokenize(raw) : [raw]));
+    for (const raw of pieces) {
+      const word = raw.replace(/^[^\p{L}\p{M}\p{N}_$]+|[^\p{L}\p{M}\p{N}_$]+$/gu, '');
       const terms = [...searchTerms(word)];
       if (terms.length === 0 || terms.some((term) => used.has(term))) continue;
       for (const term of terms) used.add(term);

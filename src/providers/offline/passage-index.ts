@@ -1,5 +1,6 @@
 import MiniSearch, { type SearchOptions } from 'minisearch';
 import type { Passage } from './passages';
+import { prefixRule } from './query-prefix';
 import { normalizeTerm, searchTerms, tokenize, tokenizeForIndex } from './search-terms';
 
 export interface ScoredPassage {
@@ -59,8 +60,7 @@ const SEARCH: SearchOptions = {
   tokenize,
   boost: { text: 1, path: PATH_BOOST, headings: HEADINGS_BOOST, symbol: SYMBOL_BOOST },
   combineWith: 'OR',
-  // "retry" also finds "retrying"; short terms would match too much.
-  prefix: (term) => term.length >= 4,
+  // Which terms also match as prefixes depends on the words of each query: see prefixRule.
 };
 
 /** BM25 search over passages (MiniSearch), with the project's tokenizer on both sides. */
@@ -109,10 +109,13 @@ export class PassageIndex {
     if (searchTerms(query).size === 0) return [];
     const boosts = options.context ? this.contextBoosts(query, options.context) : undefined;
     const focused = options.focus && searchTerms(options.focus).size > 0;
-    const run = (text: string, boostTerm?: (term: string) => number) =>
-      focused
-        ? this.search.search({ combineWith: 'AND', queries: [{ combineWith: 'OR', queries: [text] }, { combineWith: 'OR', queries: [options.focus!] }] }, boostTerm ? { boostTerm } : {})
-        : this.search.search(text, boostTerm ? { boostTerm } : {});
+    const run = (text: string, boostTerm?: (term: string) => number) => {
+      const prefix = prefixRule(focused ? `${text} ${options.focus}` : text);
+      const settings = { prefix, ...(boostTerm ? { boostTerm } : {}) };
+      return focused
+        ? this.search.search({ combineWith: 'AND', queries: [{ combineWith: 'OR', queries: [text] }, { combineWith: 'OR', queries: [options.focus!] }] }, settings)
+        : this.search.search(text, settings);
+    };
     let search = run(query);
     const expansion = this.feedbackTerms(query, search);
     if (expansion.size > 0) {
@@ -186,9 +189,12 @@ export class PassageIndex {
   /** Score multipliers from the context's words that the query does not already contain. */
   private contextBoosts(query: string, context: string): Map<number, number> | undefined {
     const own = searchTerms(query);
-    const extra = [...searchTerms(context)].filter((term) => !own.has(term));
+    // The context's words as written, not their stems: stemming a stem again can change it, and
+    // prefixRule needs the words to tell a whole word from a cut stem.
+    const extra = [...new Set(tokenize(context))].filter((word) => !own.has(normalizeTerm(word)));
     if (extra.length === 0) return undefined;
-    const hits = this.search.search(extra.join(' '));
+    const contextQuery = extra.join(' ');
+    const hits = this.search.search(contextQuery, { prefix: prefixRule(contextQuery) });
     const best = hits[0]?.score ?? 0;
     if (best <= 0) return undefined;
     return new Map(hits.map((hit) => [hit.id as number, 1 + (CONTEXT_WEIGHT * hit.score) / best]));

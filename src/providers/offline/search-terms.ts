@@ -1,4 +1,5 @@
-import { newStemmer } from 'snowball-stemmers';
+import { stemEnglish } from './english-stem';
+import { SEGMENTED_SCRIPTS, segmentWords } from './segment-words';
 
 /**
  * How text becomes search terms, the same way for passages, paths, questions and facet queries, so
@@ -24,61 +25,52 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
-/** Identifier-ish runs: letters, digits, `_` and `$`, so `snake_case` and `$el` stay one token first. */
-const WORD = /[\p{L}\p{N}_$]+/gu;
+/**
+ * A run of Chinese, Japanese, Korean or Thai (group 1), to be cut into words by ICU, or else an
+ * identifier-ish run of other letters, digits, `_` and `$`, so `snake_case` and `$el` stay one
+ * token first. Marks count as letters: Thai vowels and decomposed accents are combining marks.
+ * One pass over the text finds both, so Latin text pays nothing for the segmented scripts. Built
+ * with RegExp because the `v` flag (class subtraction) is newer than the TypeScript target; Node
+ * has it.
+ */
+const WORD = new RegExp(`([${SEGMENTED_SCRIPTS}]+)|[[\\p{L}\\p{M}\\p{N}_$]--[${SEGMENTED_SCRIPTS}]]+`, 'gv');
 /** Boundaries inside an identifier: `parseHTTPResponse` → parse | HTTP | Response. */
 const CAMEL_BOUNDARY = /(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u;
 
 /**
- * Splits text into lower-case terms. An identifier gives its parts and, when it has several, itself
- * too: `maxRetries` yields `max`, `retries` and `maxretries`, so both "retries" and the exact
- * identifier find it, the exact one scoring higher. Stop words and one-letter terms are dropped.
- * Chinese, Japanese, Korean and Thai are written without spaces: their runs are cut into words by
- * `Intl.Segmenter` (ICU's dictionaries), where one character can be a word.
+ * Splits text into lower-case terms, not yet stemmed (`normalizeTerm` does that). An identifier
+ * gives its parts and, when it has several, itself too: `maxRetries` yields `max`, `retries` and
+ * `maxretries`, so both "retries" and the exact identifier find it, the exact one scoring higher.
+ * Chinese, Japanese, Korean and Thai runs are cut into words by ICU (see segment-words.ts).
+ * English stop words and one-letter Latin terms are dropped; a single Han character is a word.
  */
 export function tokenize(text: string): string[] {
   const terms: string[] = [];
-  for (const [word] of text.matchAll(WORD)) {
-    const lower = word.toLowerCase();
-    const unspaced = !ASCII.test(word) && UNSPACED_SCRIPT.test(word);
+  for (const [word, segmented] of text.matchAll(WORD)) {
+    if (segmented !== undefined) {
+      // Every word of these scripts counts, one character long or not; the stop words are English.
+      segmentWords(segmented, terms);
+      continue;
+    }
     // Fast path for the common plain lower-case word: indexing tokenizes millions of them.
-    if (lower === word && !unspaced && !/[_$]/.test(word)) {
+    if (word.toLowerCase() === word && !/[_$]/.test(word)) {
       if (isContentTerm(word)) terms.push(word);
       continue;
     }
-    if (unspaced) {
-      terms.push(...segmentUnspaced(lower));
-      continue;
-    }
-    const parts = word.split(/[_$]+/).flatMap((part) => part.split(CAMEL_BOUNDARY)).filter((part) => part !== '');
-    for (const part of parts) {
-      const term = part.toLowerCase();
-      if (isContentTerm(term)) terms.push(term);
-    }
-    const whole = lower.replace(/^[_$]+|[_$]+$/g, '');
-    if (parts.length > 1 && whole.length > 1) terms.push(whole);
+    identifierTerms(word, terms);
   }
   return terms;
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
-/** Scripts written without spaces between words. */
-const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
-const SEGMENTER = new Intl.Segmenter(undefined, { granularity: 'word' });
-/** Chinese and Japanese particles and question words, the stop words of those languages. */
-const UNSPACED_STOP_WORDS = new Set('的 了 是 在 和 与 及 或 如何 怎么 怎样 什么 为什么 吗 呢 吧 由 把 被 这 那 这个 那个 一个 哪些 哪个 の は が を に で と も か'.split(' '));
-
-/**
- * The words of a run that mixes an unspaced script with letters or digits (`调度器v2`): ICU picks the
- * language's dictionary by script, whatever the locale. Latin parts of the run are kept as they are.
- */
-function segmentUnspaced(run: string): string[] {
-  const terms: string[] = [];
-  for (const { segment, isWordLike } of SEGMENTER.segment(run)) {
-    if (!isWordLike || UNSPACED_STOP_WORDS.has(segment)) continue;
-    if (UNSPACED_SCRIPT.test(segment) || isContentTerm(segment)) terms.push(segment);
+/** Adds an identifier's parts, and the whole identifier when it has several parts. */
+function identifierTerms(word: string, terms: string[]): void {
+  const parts = word.split(/[_$]+/).flatMap((part) => part.split(CAMEL_BOUNDARY)).filter((part) => part !== '');
+  for (const part of parts) {
+    const term = part.toLowerCase();
+    if (isContentTerm(term)) terms.push(term);
   }
-  return terms;
+  const whole = word.toLowerCase().replace(/^[_$]+|[_$]+$/g, '');
+  if (parts.length > 1 && whole.length > 1) terms.push(whole);
 }
 
 /**
@@ -103,25 +95,14 @@ function isContentTerm(term: string): boolean {
 }
 
 /**
- * Reduces a term to its stem with Snowball's English stemmer (Porter2), for index and query alike, so
- * "gracefully shut down" finds "Graceful shutdown" and "stalls" finds "stalled". Terms with digits or
- * outside the Latin script are left as they are: Snowball's English rules would mangle `v2` or `调度`.
- * Stems are memoised: indexing a folder stems millions of words, most of them the same few thousand.
+ * The form a term is indexed and searched under, for index and query alike: its English stem
+ * (Snowball's Porter2), so "gracefully" finds "graceful" and "stalls" finds "stalled". Terms in
+ * other scripts stay as they are. Identifier parts and whole identifiers are stemmed the same way
+ * on both sides (`maxRetries` → `maxretri`), so they still meet.
  */
 export function normalizeTerm(term: string): string {
-  const known = stems.get(term);
-  if (known !== undefined) return known;
-  const stem = STEMMABLE.test(term) ? stemmer.stem(term) : term;
-  if (stems.size >= MAX_MEMOISED_STEMS) stems.clear();
-  stems.set(term, stem);
-  return stem;
+  return stemEnglish(term);
 }
-
-const stemmer = newStemmer('english');
-const STEMMABLE = /^[a-z]{3,}$/;
-const stems = new Map<string, string>();
-/** Enough for a large folder's vocabulary of words; a folder of random tokens just starts over. */
-const MAX_MEMOISED_STEMS = 200_000;
 
 /** The distinct normalised terms of a text: what a query made from it would search for. */
 export function searchTerms(text: string): Set<string> {

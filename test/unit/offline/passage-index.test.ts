@@ -61,6 +61,32 @@ describe('offline passage index', () => {
     assert.equal(index.find('error', { limit: 5, context: 'parser' }).length, 2);
   });
 
+  it('finds a "Graceful shutdown" passage for "gracefully shut down", by stems and prefix', () => {
+    const index = indexOf({
+      'docs/lifecycle.md': '# Graceful shutdown\n\nOn SIGTERM the server stops accepting connections and drains the queue.\n',
+      'docs/start.md': '# Starting\n\nThe server listens on port 8080.\n',
+    });
+    const hits = index.find('How do I gracefully shut down the server?', { limit: 2 });
+    assert.equal(hits[0]?.passage.path, 'docs/lifecycle.md');
+    assert.equal(index.find('gracefully shut down', { limit: 5 }).length, 1);
+    // By the stem alone, without the prefix: "gracefully" and "Graceful" are both "grace".
+    assert.equal(index.find('gracefully', { limit: 5 })[0]?.passage.path, 'docs/lifecycle.md');
+    assert.equal(index.find('why it stalls', { limit: 1 }).length, 0);
+    assert.equal(indexOf({ 'a.md': 'The worker stalled.\n' }).find('stalls', { limit: 1 })[0]?.passage.path, 'a.md');
+  });
+
+  it('finds a Chinese passage for a Chinese question', () => {
+    const index = indexOf({
+      'docs/超时.md': '# 超时设置\n\n服务器的超时时间可以在配置文件中设置，默认是三十秒。\n',
+      'docs/日志.md': '# 日志\n\n日志写入标准输出，每行一个事件。\n',
+      'README.md': '# Widgets\n\nThis project renders widgets.\n',
+    });
+    const hits = index.find('如何配置超时时间？', { limit: 3 });
+    assert.equal(hits[0]?.passage.path, 'docs/超时.md');
+    assert.ok(!hits.some((hit) => hit.passage.path === 'README.md'));
+    assert.equal(index.find('日志写在哪里', { limit: 1 })[0]?.passage.path, 'docs/日志.md');
+  });
+
   it('returns nothing for a query without search terms, and caps passages per file', () => {
     const index = indexOf(FILES);
     assert.deepEqual(index.find('the and of', { limit: 5 }), []);

@@ -1,35 +1,104 @@
 import assert from 'node:assert/strict';
-import { normalizeTerm, searchTerms, tokenize } from '../../../src/providers/offline/search-terms';
+import { prefixRule } from '../../../src/providers/offline/query-prefix';
+import { normalizeTerm, searchTerms, tokenize, tokenizeForIndex } from '../../../src/providers/offline/search-terms';
 
-const overlap = (a: string, b: string) => [...searchTerms(a)].filter((term) => searchTerms(b).has(term));
+function shared(a: string, b: string): string[] {
+  const right = searchTerms(b);
+  return [...searchTerms(a)].filter((term) => right.has(term));
+}
 
-describe('offline tokenizer', () => {
-  it('stems words of one family onto one term (Snowball), for questions and files alike', () => {
-    assert.ok(overlap('How do I gracefully shut down?', 'Graceful shutdown').length > 0);
-    assert.deepEqual(overlap('Why does my job stall?', 'Jobs that stalled are retried'), [normalizeTerm('job'), normalizeTerm('stall')]);
-    assert.equal(normalizeTerm('retrying'), normalizeTerm('retries'));
-    assert.equal(normalizeTerm('configuration'), normalizeTerm('configure'));
+describe('search terms: stemming', () => {
+  it('gives "gracefully shut down" and "Graceful shutdown" a common stem', () => {
+    assert.deepEqual(shared('gracefully shut down', 'Graceful shutdown'), ['grace']);
+    // "down" is a stop word; "shut" finds "shutdown" by prefix (see prefixRule).
+    assert.deepEqual([...searchTerms('gracefully shut down')], ['grace', 'shut']);
   });
 
-  it('keeps identifiers findable by their parts and whole, and leaves digits and other scripts unstemmed', () => {
+  it('folds inflections: stalls/stalled, retries/retrying, limits/limit', () => {
+    assert.equal(normalizeTerm('stalls'), normalizeTerm('stalled'));
+    assert.equal(normalizeTerm('retries'), normalizeTerm('retrying'));
+    assert.equal(normalizeTerm('retries'), normalizeTerm('retry'));
+    assert.equal(normalizeTerm('limits'), 'limit');
+    assert.deepEqual(shared('why the worker stalls', 'The worker stalled after a timeout'), ['worker', 'stall']);
+  });
+
+  it('keeps words of other scripts, and short or odd words, as they are', () => {
+    assert.equal(normalizeTerm('服务'), '服务');
+    assert.equal(normalizeTerm('utf8'), 'utf8');
+    assert.equal(normalizeTerm('process'), 'process');
+    for (const word of ['s', 'ies', 'aed']) assert.ok(normalizeTerm(word) !== '', word);
+  });
+
+  it('returns the same stem from the memo as computed fresh, many times over', () => {
+    const first = normalizeTerm('configurations');
+    for (let i = 0; i < 105_000; i++) normalizeTerm(`word${i}s`);
+    assert.equal(normalizeTerm('configurations'), first);
+    assert.equal(normalizeTerm('word7s'), 'word7');
+  });
+});
+
+describe('search terms: identifiers and stop words', () => {
+  it('splits camelCase, acronyms and snake_case, keeping the whole identifier', () => {
     assert.deepEqual(tokenize('maxRetries'), ['max', 'retries', 'maxretries']);
-    assert.ok(searchTerms('set maxRetries').has(normalizeTerm('retries')));
-    assert.equal(normalizeTerm('v2'), 'v2');
-    assert.equal(normalizeTerm('http2'), 'http2');
+    assert.deepEqual(tokenize('parseHTTPResponse'), ['parse', 'http', 'response', 'parsehttpresponse']);
+    assert.deepEqual(tokenize('snake_case'), ['snake', 'case', 'snake_case']);
   });
 
-  it('drops stop words and the vague words questions are phrased with', () => {
-    assert.deepEqual(tokenize('How do I ship logs somewhere else instead?'), ['ship', 'logs']);
+  it('stems identifier parts and whole identifiers the same way on both sides', () => {
+    assert.deepEqual([...searchTerms('maxRetries')], ['max', 'retri', 'maxretri']);
+    assert.deepEqual(shared('max retries', 'const maxRetries = 3;'), ['max', 'retri']);
+    assert.deepEqual(shared('maxRetries', 'options.maxRetries'), ['max', 'retri', 'maxretri']);
   });
 
-  it('cuts Chinese, Japanese and Thai into words, so a question meets the text that answers it', () => {
-    const question = tokenize('调度器如何决定任务的执行顺序？');
-    assert.ok(question.length >= 4, question.join(' '));
-    assert.ok(!question.includes('的') && !question.includes('如何'), 'particles and question words are stop words');
-    const shared = overlap('调度器如何决定任务的执行顺序？', '调度器根据依赖关系决定任务的执行顺序。');
-    assert.ok(shared.includes('任务') && shared.includes('顺序'), shared.join(' '));
-    assert.ok(tokenize('ログを出力する').length >= 2);
-    assert.ok(tokenize('การจัดตารางงาน').length >= 2);
-    assert.deepEqual(tokenize('the 调度 module'), ['调度', 'module']);
+  it('drops English stop words and one-letter Latin terms', () => {
+    assert.deepEqual(tokenize('How does the x of a parser work?'), ['parser', 'work']);
+    assert.deepEqual([...searchTerms('what are the')], []);
+  });
+
+  it('caps repeats of a term for the index', () => {
+    assert.deepEqual(tokenizeForIndex('cache cache cache cache cache'), ['cache', 'cache', 'cache']);
+  });
+});
+
+describe('search terms: Chinese, Japanese, Korean and Thai', () => {
+  it('cuts a Chinese sentence into several words, single characters included', () => {
+    const terms = tokenize('服务器的超时时间可以在配置文件中设置');
+    assert.ok(terms.length >= 6, terms.join('|'));
+    for (const word of ['配置', '文件', '设置', '时间']) assert.ok(terms.includes(word), `${word} in ${terms.join('|')}`);
+    assert.ok(terms.some((term) => term.length === 1), 'one-character words are kept');
+  });
+
+  it('gives a Chinese question terms in common with the Chinese passage that answers it', () => {
+    const common = shared('如何配置超时时间？', '服务器的超时时间可以在配置文件中设置。');
+    for (const word of ['配置', '时间']) assert.ok(common.includes(word), common.join('|'));
+  });
+
+  it('cuts Japanese and Thai, and keeps Korean words whole', () => {
+    assert.deepEqual(tokenize('データベースの接続'), ['データベース', 'の', '接続']);
+    const thai = tokenize('การเชื่อมต่อฐานข้อมูลล้มเหลว');
+    assert.ok(thai.length >= 4 && thai.includes('ข้อมูล'), thai.join('|'));
+    assert.deepEqual(tokenize('서버가 연결을 종료합니다'), ['서버가', '연결을', '종료합니다']);
+  });
+
+  it('handles mixed text: Latin words and identifiers beside CJK in one run', () => {
+    const terms = tokenize('调用maxRetries的API失败了, then Graceful shutdown');
+    for (const term of ['调', '用', 'max', 'retries', 'maxretries', 'api', '失败', 'graceful', 'shutdown']) {
+      assert.ok(terms.includes(term), `${term} in ${terms.join('|')}`);
+    }
+  });
+});
+
+describe('search terms: prefix matching', () => {
+  it('prefixes whole words of four letters or more, never cut stems', () => {
+    const rule = prefixRule('config shut retries configuration log');
+    assert.equal(rule('config'), true, '"config" finds "configur"');
+    assert.equal(rule('shut'), true, '"shut" finds "shutdown"');
+    assert.equal(rule('retri'), false, '"retri" would find "retriev"');
+    assert.equal(rule('configur'), false);
+    assert.equal(rule('log'), false, 'too short');
+  });
+
+  it('prefixes Hangul words from two syllables', () => {
+    assert.equal(prefixRule('서버 설정')('서버'), true);
   });
 });
