@@ -1,4 +1,4 @@
-import MiniSearch, { type SearchOptions } from 'minisearch';
+import MiniSearch, { type AsPlainObject, type Options, type SearchOptions } from 'minisearch';
 import type { Passage } from './passages';
 import { normalizeTerm, searchTerms, tokenize, tokenizeForIndex } from './search-terms';
 
@@ -39,6 +39,13 @@ const SEARCH: SearchOptions = {
   prefix: (term) => term.length >= 4,
 };
 
+/** What `serialize` returns and the constructor's `restore` takes back. */
+export interface SerializedPassageIndex {
+  search: AsPlainObject;
+  /** By id; a discarded passage is a hole (null in JSON). */
+  passages: readonly (Passage | null | undefined)[];
+}
+
 /** BM25 search over passages (MiniSearch), with the project's tokenizer on both sides. */
 export class PassageIndex {
   private readonly search: MiniSearch<IndexedPassage>;
@@ -48,9 +55,9 @@ export class PassageIndex {
    * `admitTerm`, when given, decides for each new normalised term whether the index may hold it (see
    * IndexBudgetKeeper): a refused term is not indexed, the passage's other terms still are.
    */
-  constructor(options: { admitTerm?: (term: string) => boolean } = {}) {
-    const { admitTerm } = options;
-    this.search = new MiniSearch<IndexedPassage>({
+  constructor(options: { admitTerm?: (term: string) => boolean; restore?: SerializedPassageIndex } = {}) {
+    const { admitTerm, restore } = options;
+    const searchOptions: Options<IndexedPassage> = {
       fields: ['text', 'path'],
       tokenize: tokenizeForIndex,
       processTerm: admitTerm
@@ -61,11 +68,65 @@ export class PassageIndex {
         : normalizeTerm,
       // Queries are normalised the same way, never refused: a refused term simply finds nothing.
       searchOptions: { ...SEARCH, processTerm: normalizeTerm },
-    });
+    };
+    if (restore) {
+      // loadJS takes the parsed object: the cache file is parsed once, not its index a second time.
+      this.search = MiniSearch.loadJS<IndexedPassage>(restore.search, searchOptions);
+      restore.passages.forEach((passage, id) => {
+        if (passage) this.passages[id] = passage;
+      });
+      this.passages.length = restore.passages.length;
+      this.discarded = restore.passages.length - this.search.documentCount;
+    } else {
+      this.search = new MiniSearch<IndexedPassage>(searchOptions);
+    }
   }
 
+  /** Passages discarded (holes in `passages`): ids are never reused, so a stale id finds nothing. */
+  private discarded = 0;
+
   get size(): number {
+    return this.passages.length - this.discarded;
+  }
+
+  /** The id the next passage added will get; the passages of one `add` get consecutive ids. */
+  get nextId(): number {
     return this.passages.length;
+  }
+
+  /** Distinct terms indexed, counting those of discarded passages until the index is vacuumed. */
+  get termCount(): number {
+    return this.search.termCount;
+  }
+
+  /** The passage with this id, or undefined once it is discarded. */
+  passage(id: number): Passage | undefined {
+    return this.passages[id];
+  }
+
+  /**
+   * Takes passages out (a file changed or was deleted). MiniSearch's discard is cheap and exact for
+   * searches at once; the terms they held are cleaned up by its vacuum, later and in the background.
+   */
+  discard(firstId: number, count: number): void {
+    const ids: number[] = [];
+    for (let id = firstId; id < firstId + count; id++) {
+      if (this.passages[id] === undefined) continue;
+      ids.push(id);
+      delete this.passages[id];
+    }
+    this.search.discardAll(ids);
+    this.discarded += ids.length;
+  }
+
+  /** Cleans discarded passages' terms out of the index now (termCount is then exact). */
+  async vacuum(): Promise<void> {
+    await this.search.vacuum();
+  }
+
+  /** The index as plain data for the index cache; the passages (by id, holes as null) go beside it. */
+  serialize(): SerializedPassageIndex {
+    return { search: this.search.toJSON(), passages: this.passages };
   }
 
   /** Adds passages. Synchronous: callers add in chunks and yield between them to stay responsive. */
