@@ -1,4 +1,5 @@
 import MiniSearch, { type AsPlainObject, type Options, type SearchOptions } from 'minisearch';
+import { unpackIndex, type PackedIndex } from './packed-index';
 import type { Passage } from './passages';
 import { normalizeTerm, searchTerms, tokenize, tokenizeForIndex } from './search-terms';
 
@@ -41,7 +42,8 @@ const SEARCH: SearchOptions = {
 
 /** What `serialize` returns and the constructor's `restore` takes back. */
 export interface SerializedPassageIndex {
-  search: AsPlainObject;
+  /** MiniSearch's toJSON, or that packed (packed-index.ts, what the index cache stores). */
+  search: AsPlainObject | PackedIndex;
   /** By id; a discarded passage is a hole (null in JSON). */
   passages: readonly (Passage | null | undefined)[];
 }
@@ -70,8 +72,7 @@ export class PassageIndex {
       searchOptions: { ...SEARCH, processTerm: normalizeTerm },
     };
     if (restore) {
-      // loadJS takes the parsed object: the cache file is parsed once, not its index a second time.
-      this.search = MiniSearch.loadJS<IndexedPassage>(restore.search, searchOptions);
+      this.search = 'lists' in restore.search ? unpackIndex(restore.search, searchOptions) : MiniSearch.loadJS<IndexedPassage>(restore.search, searchOptions);
       restore.passages.forEach((passage, id) => {
         if (passage) this.passages[id] = passage;
       });
@@ -125,7 +126,7 @@ export class PassageIndex {
   }
 
   /** The index as plain data for the index cache; the passages (by id, holes as null) go beside it. */
-  serialize(): SerializedPassageIndex {
+  serialize(): { search: AsPlainObject; passages: readonly (Passage | undefined)[] } {
     return { search: this.search.toJSON(), passages: this.passages };
   }
 

@@ -1,5 +1,5 @@
-import type { Dirent } from 'node:fs';
-import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
+import { lstatSync, type Dirent } from 'node:fs';
+import { readdir, readFile, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { isGeneratedFile } from './generated-files';
 import { GitignoreChain } from './gitignore-rules';
@@ -205,7 +205,9 @@ async function visitFile(file: { abs: string; rel: string }, options: WalkOption
     if (recall) {
       const known = recall.unchanged?.(file.rel);
       if (known !== undefined) return { kind: known === 'text' ? 'recalled-text' : 'recalled-binary' };
-      const stats = await lstat(file.abs);
+      // Synchronous: a stat takes microseconds, and the promise and thread-pool round trip of the
+      // asynchronous one cost more than the call itself (a third of a warm start over 10,000 files).
+      const stats = lstatSync(file.abs);
       if (stats.isFile()) {
         if (stats.size > options.maxFileBytes) return { kind: 'too-large', bytes: stats.size };
         const kind = recall.stamped(file.rel, { size: stats.size, mtimeMs: stats.mtimeMs });

@@ -1,0 +1,151 @@
+import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
+
+/**
+ * MiniSearch's serialized index with its postings packed in typed arrays, and loaded lazily.
+ *
+ * Why: the 10,000-file benchmark folder has 2 million postings. MiniSearch.loadJS turns each into a
+ * Map entry (from JSON objects with string keys), which took 0.8 s plus garbage collection: more than
+ * everything else a cold CLI process does to answer from the cache. Packed, the postings load as four
+ * typed arrays at memory speed, and a term's postings become a Map only when a search first reads
+ * them: a question reads a few hundred terms of the index's thousands.
+ */
+export interface PackedIndex {
+  /** MiniSearch's serialized index (serializationVersion 2) without its `index` field. */
+  header: Omit<AsPlainObject, 'index'>;
+  terms: string[];
+  /** Per posting list: [term index, field id, start, end) into `docs` and `freqs`. */
+  lists: Uint32Array;
+  /** MiniSearch's short document ids. */
+  docs: Uint32Array;
+  /** Term frequency of the term in that field of that document. */
+  freqs: Uint32Array;
+}
+
+/** Packs what MiniSearch's toJSON gives (its public serialization). */
+export function packIndex(js: AsPlainObject): PackedIndex {
+  const { index, ...header } = js;
+  if (header.serializationVersion !== 2) throw new Error(`unexpected MiniSearch serialization version ${header.serializationVersion}`);
+  const terms: string[] = [];
+  const lists: number[] = [];
+  let total = 0;
+  for (const [, fields] of index) for (const postings of Object.values(fields)) total += Object.keys(postings).length;
+  const docs = new Uint32Array(total);
+  const freqs = new Uint32Array(total);
+  let at = 0;
+  for (const [term, fields] of index) {
+    const termIndex = terms.push(term) - 1;
+    for (const [fieldId, postings] of Object.entries(fields)) {
+      const start = at;
+      for (const [doc, freq] of Object.entries(postings)) {
+        docs[at] = Number(doc);
+        freqs[at] = freq;
+        at++;
+      }
+      lists.push(termIndex, Number(fieldId), start, at);
+    }
+  }
+  return { header, terms, lists: Uint32Array.from(lists), docs, freqs };
+}
+
+/**
+ * The MiniSearch index of a PackedIndex. It fills MiniSearch's term map itself, as loadJS does, but
+ * with lazy posting maps: this reaches into MiniSearch's private `_index` (checked first; an index
+ * this code cannot fill is loaded through loadJS, slower but the same).
+ */
+export function unpackIndex<T>(packed: PackedIndex, options: Options<T>): MiniSearch<T> {
+  const search = MiniSearch.loadJS<T>({ ...packed.header, index: [] }, options);
+  const termMap = (search as unknown as { _index?: { set?: unknown; size?: unknown } })._index;
+  if (typeof termMap?.set !== 'function' || termMap.size !== 0) return MiniSearch.loadJS<T>({ ...packed.header, index: unpackedPostings(packed) }, options);
+  const setTerm = termMap.set.bind(termMap) as (term: string, fields: Map<number, Map<number, number>>) => void;
+  let current = -1;
+  let fields = new Map<number, Map<number, number>>();
+  const { lists } = packed;
+  for (let i = 0; i < lists.length; i += 4) {
+    if (lists[i] !== current) {
+      if (current >= 0) setTerm(packed.terms[current]!, fields);
+      current = lists[i]!;
+      fields = new Map();
+    }
+    fields.set(lists[i + 1]!, new LazyPostings(packed, lists[i + 2]!, lists[i + 3]!));
+  }
+  if (current >= 0) setTerm(packed.terms[current]!, fields);
+  return search;
+}
+
+/** The postings as MiniSearch's own serialization has them, for loadJS. */
+function unpackedPostings(packed: PackedIndex): AsPlainObject['index'] {
+  const byTerm = new Map<string, Record<string, Record<string, number>>>();
+  const { lists, docs, freqs } = packed;
+  for (let i = 0; i < lists.length; i += 4) {
+    const term = packed.terms[lists[i]!]!;
+    const postings: Record<string, number> = {};
+    for (let at = lists[i + 2]!; at < lists[i + 3]!; at++) postings[docs[at]!] = freqs[at]!;
+    byTerm.set(term, { ...byTerm.get(term), [lists[i + 1]!]: postings });
+  }
+  return [...byTerm];
+}
+
+/**
+ * A term's postings in one field (short document id → frequency), decoded on first use. Every Map
+ * method decodes first, so MiniSearch (search, add, discard, vacuum, toJSON) sees an ordinary Map.
+ */
+class LazyPostings extends Map<number, number> {
+  private source?: { docs: Uint32Array; freqs: Uint32Array; start: number; end: number };
+
+  constructor(packed: PackedIndex, start: number, end: number) {
+    super();
+    this.source = { docs: packed.docs, freqs: packed.freqs, start, end };
+  }
+
+  private decode(): void {
+    const source = this.source;
+    if (!source) return;
+    this.source = undefined;
+    for (let at = source.start; at < source.end; at++) super.set(source.docs[at]!, source.freqs[at]!);
+  }
+
+  override get size(): number {
+    this.decode();
+    return super.size;
+  }
+  override get(key: number): number | undefined {
+    this.decode();
+    return super.get(key);
+  }
+  override has(key: number): boolean {
+    this.decode();
+    return super.has(key);
+  }
+  override set(key: number, value: number): this {
+    this.decode();
+    return super.set(key, value);
+  }
+  override delete(key: number): boolean {
+    this.decode();
+    return super.delete(key);
+  }
+  override clear(): void {
+    this.source = undefined;
+    super.clear();
+  }
+  override forEach(callback: (value: number, key: number, map: Map<number, number>) => void, thisArg?: unknown): void {
+    this.decode();
+    super.forEach(callback, thisArg);
+  }
+  override entries(): MapIterator<[number, number]> {
+    this.decode();
+    return super.entries();
+  }
+  override keys(): MapIterator<number> {
+    this.decode();
+    return super.keys();
+  }
+  override values(): MapIterator<number> {
+    this.decode();
+    return super.values();
+  }
+  override [Symbol.iterator](): MapIterator<[number, number]> {
+    this.decode();
+    return super[Symbol.iterator]();
+  }
+}
