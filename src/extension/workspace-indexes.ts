@@ -28,7 +28,7 @@ export class WorkspaceIndexRegistry implements vscode.Disposable {
     const entry = this.entries.get(root);
     if (entry && entry.outputFolder === outputFolder) return entry.index;
     if (entry) this.drop(root, entry);
-    const index = new WorkspaceIndex({ root, maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxFiles: DEFAULT_MAX_FILES, outputFolder, cacheDir: this.options.cacheDir, readText: this.options.readText });
+    const index = new WorkspaceIndex({ root, maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxFiles: DEFAULT_MAX_FILES, outputFolder, cacheDir: this.options.cacheDir, cacheWrites: 'first-update', readText: this.options.readText });
     // Watched before the first build starts, so that a file changed while it reads is read again next time.
     const watch = this.options.watch(root, (fsPath) => {
       const path = relative(root, fsPath);

@@ -9,6 +9,12 @@ import type { Corpus, CorpusOptions } from './workspace-corpus';
 export interface WorkspaceIndexOptions extends CorpusOptions {
   /** Where the index cache of this folder is kept between processes (indexCacheDir); none: no cache. */
   cacheDir?: string;
+  /**
+   * 'every-update' (default: a CLI process makes one update, which the next process starts from), or
+   * 'first-update': a long-lived index (the extension's, which a watcher keeps current) saves at most
+   * once, not after each run's few changes: a save serializes the whole index.
+   */
+  cacheWrites?: 'every-update' | 'first-update';
 }
 
 /**
@@ -25,6 +31,7 @@ export class WorkspaceIndex {
   /** The update under way, so that the next one starts from its result. */
   private running: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  private saved = false;
 
   constructor(private readonly options: WorkspaceIndexOptions) {}
 
@@ -91,7 +98,9 @@ export class WorkspaceIndex {
     }
     const update = await updateCorpus(this.options, previous, changes, signal, progress);
     this.state = update.state;
-    if (cache && (update.changedFiles > 0 || previous === undefined)) {
+    const mayWrite = this.options.cacheWrites !== 'first-update' || !this.saved;
+    if (cache && mayWrite && (update.changedFiles > 0 || previous === undefined)) {
+      this.saved = true;
       progress('Saving the index cache');
       // A cache not written is only a slower next start; the research goes on.
       await writeIndexCache(cache.file, update.state, cache.key).catch((error: unknown) => progress(`The index cache was not saved: ${errorMessage(error)}`));
