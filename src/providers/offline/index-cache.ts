@@ -6,7 +6,7 @@ import { deserialize, serialize } from 'node:v8';
 import { version as PACKAGE_VERSION } from '../../../package.json';
 import type { CorpusState, FileRecord } from './corpus-update';
 import type { IndexBudget } from './index-budget';
-import { packIndex, type PackedIndex } from './packed-index';
+import type { PackedIndex } from './packed-index';
 import { PassageIndex } from './passage-index';
 import type { Passage } from './passages';
 import type { CorpusStats } from './workspace-corpus';
@@ -136,7 +136,7 @@ export function serializeCorpus(state: CorpusState, key: CacheKey): Buffer {
     nextId: state.index.nextId,
     files,
     passages,
-    search: packIndex(state.index.serialize().search),
+    search: state.index.packed(),
   };
   return serialize(content);
 }

@@ -1,5 +1,5 @@
 import MiniSearch, { type AsPlainObject, type Options, type SearchOptions } from 'minisearch';
-import { unpackIndex, type PackedIndex } from './packed-index';
+import { packMiniSearch, unpackIndex, type PackedIndex } from './packed-index';
 import type { Passage } from './passages';
 import { normalizeTerm, searchTerms, tokenize, tokenizeForIndex } from './search-terms';
 
@@ -123,6 +123,11 @@ export class PassageIndex {
   /** Cleans discarded passages' terms out of the index now (termCount is then exact). */
   async vacuum(): Promise<void> {
     await this.search.vacuum();
+  }
+
+  /** The MiniSearch index packed (packed-index.ts), as the index cache stores it. */
+  packed(): PackedIndex {
+    return packMiniSearch(this.search);
   }
 
   /** The index as plain data for the index cache; the passages (by id, holes as null) go beside it. */

@@ -6,6 +6,8 @@ import { deserialize, serialize } from 'node:v8';
 import { readTextFile } from '../../../src/providers/offline/text-file';
 import { indexCacheDir, indexCacheFile, INDEX_FORMAT } from '../../../src/providers/offline/index-cache';
 import { WorkspaceIndex, type WorkspaceIndexOptions } from '../../../src/providers/offline/workspace-index';
+import { packIndex, packMiniSearch, unpackIndex } from '../../../src/providers/offline/packed-index';
+import MiniSearch from 'minisearch';
 import { realpath } from 'node:fs/promises';
 import { addFiles, makeWorkspace, removeWorkspace } from './workspace-fixture';
 
@@ -34,6 +36,17 @@ function indexOver(root: string, cacheDir: string | undefined, extra: Partial<Wo
   });
   const get = () => index.get(new AbortController().signal, (message) => progress.push(message));
   return { index, reads, progress, get };
+}
+
+/** A packed index as term → field → document → frequency, whatever order the terms were packed in. */
+function postingsOf(packed: ReturnType<typeof packIndex>): { header: unknown; postings: Record<string, Record<number, Record<number, number>>> } {
+  const postings: Record<string, Record<number, Record<number, number>>> = {};
+  for (let i = 0; i < packed.lists.length; i += 4) {
+    const field: Record<number, number> = {};
+    for (let at = packed.lists[i + 2]!; at < packed.lists[i + 3]!; at++) field[packed.docs[at]!] = packed.freqs[at]!;
+    (postings[packed.terms[packed.lists[i]!]!] ??= {})[packed.lists[i + 1]!] = field;
+  }
+  return { header: packed.header, postings };
 }
 
 function paths(hits: { passage: { path: string } }[]): string[] {
@@ -197,6 +210,27 @@ describe('offline index cache', () => {
     const other = indexOver(root, cacheDir, { maxFileBytes: 1000 });
     await other.get();
     assert.ok(other.progress.some((m) => /made for other settings/.test(m)), other.progress.join('\n'));
+  });
+
+  it('packs an index, loaded lazily, to exactly what MiniSearch serializes, before and after changes', () => {
+    const options = { fields: ['text'] };
+    const search = new MiniSearch<{ id: number; text: string }>(options);
+    search.addAll([
+      { id: 1, text: 'kettle boils water' },
+      { id: 2, text: 'water the garden, water it twice' },
+      { id: 3, text: 'the kettle whistles' },
+    ]);
+    const expected = postingsOf(packIndex(search.toJSON()));
+    assert.deepEqual(postingsOf(packMiniSearch(search)), expected);
+    const loaded = unpackIndex<{ id: number; text: string }>(packMiniSearch(search), options);
+    assert.deepEqual(postingsOf(packMiniSearch(loaded)), expected, 'still packed postings are copied as they are');
+    assert.deepEqual(loaded.search('water'), search.search('water'));
+    loaded.discard(2);
+    loaded.add({ id: 4, text: 'boils again' });
+    search.discard(2);
+    search.add({ id: 4, text: 'boils again' });
+    assert.deepEqual(loaded.search('boils water'), search.search('boils water'));
+    assert.deepEqual(postingsOf(packMiniSearch(loaded)), postingsOf(packIndex(search.toJSON())));
   });
 
   it('lives in the user cache folder of each platform, or where RESEARCH_CACHE_DIR says; RESEARCH_NO_INDEX_CACHE=1 turns it off', () => {
