@@ -202,7 +202,10 @@ function fileRecord(file: unknown, nextId: number): FileRecord {
 }
 
 function isPackedIndex(value: unknown): value is PackedIndex {
-  if (!isObject(value) || !isObject(value.header) || !Array.isArray(value.terms)) return false;
+  if (!isObject(value) || !isObject(value.header) || !Array.isArray(value.terms) || !isObject(value.documents)) return false;
+  const { shortIds, ids, fieldLengths, fieldCount } = value.documents;
+  if (!(shortIds instanceof Uint32Array && ids instanceof Uint32Array && fieldLengths instanceof Uint32Array) || ids.length !== shortIds.length) return false;
+  if (!Number.isSafeInteger(fieldCount) || fieldLengths.length !== shortIds.length * (fieldCount as number)) return false;
   const { lists, docs, freqs } = value;
   if (!(lists instanceof Uint32Array && docs instanceof Uint32Array && freqs instanceof Uint32Array) || docs.length !== freqs.length || lists.length % 4 !== 0) return false;
   // Every list must lie inside the postings and name a term: else a search would read garbage.

@@ -10,8 +10,10 @@ import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
  * them: a question reads a few hundred terms of the index's thousands.
  */
 export interface PackedIndex {
-  /** MiniSearch's serialized index (serializationVersion 2) without its `index` field. */
+  /** MiniSearch's serialized index (serializationVersion 2) without `index`, and `documentIds` and `fieldLength` empty. */
   header: Omit<AsPlainObject, 'index'>;
+  /** What `documentIds` and `fieldLength` held, as columns: 77,000 keys of an object each, else. */
+  documents: PackedDocuments;
   terms: string[];
   /** Per posting list: [term index, field id, start, end) into `docs` and `freqs`. */
   lists: Uint32Array;
@@ -21,9 +23,35 @@ export interface PackedIndex {
   freqs: Uint32Array;
 }
 
+interface PackedDocuments {
+  shortIds: Uint32Array;
+  /** The documents' own ids (passage ids: non-negative integers). */
+  ids: Uint32Array;
+  /** Per document, its length in each field (fieldCount numbers); NO_LENGTH for none. */
+  fieldLengths: Uint32Array;
+  fieldCount: number;
+}
+
+const NO_LENGTH = 0xffffffff;
+
+function packDocuments(header: Omit<AsPlainObject, 'index'>): { header: Omit<AsPlainObject, 'index'>; documents: PackedDocuments } {
+  const entries = Object.entries(header.documentIds);
+  const fieldCount = Object.keys(header.fieldIds).length;
+  const documents: PackedDocuments = { shortIds: new Uint32Array(entries.length), ids: new Uint32Array(entries.length), fieldLengths: new Uint32Array(entries.length * fieldCount), fieldCount };
+  entries.forEach(([shortId, id], i) => {
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= NO_LENGTH) throw new Error(`cannot pack the document id ${String(id)}`);
+    documents.shortIds[i] = Number(shortId);
+    documents.ids[i] = id;
+    const lengths = header.fieldLength[shortId] ?? [];
+    for (let f = 0; f < fieldCount; f++) documents.fieldLengths[i * fieldCount + f] = lengths[f] ?? NO_LENGTH;
+  });
+  return { header: { ...header, documentIds: {}, fieldLength: {} }, documents };
+}
+
 /** Packs what MiniSearch's toJSON gives (its public serialization). */
 export function packIndex(js: AsPlainObject): PackedIndex {
-  const { index, ...header } = js;
+  const { index, ...full } = js;
+  const { header, documents } = packDocuments(full);
   if (header.serializationVersion !== 2) throw new Error(`unexpected MiniSearch serialization version ${header.serializationVersion}`);
   const terms: string[] = [];
   const lists: number[] = [];
@@ -44,7 +72,7 @@ export function packIndex(js: AsPlainObject): PackedIndex {
       lists.push(termIndex, Number(fieldId), start, at);
     }
   }
-  return { header, terms, lists: Uint32Array.from(lists), docs, freqs };
+  return { header, documents, terms, lists: Uint32Array.from(lists), docs, freqs };
 }
 
 type TermMap = Iterable<[string, Map<number, Map<number, number>>]>;
@@ -59,7 +87,8 @@ export function packMiniSearch<T>(search: MiniSearch<T>): PackedIndex {
   const termMap = (search as unknown as { _index?: TermMap })._index;
   if (!termMap || typeof termMap[Symbol.iterator] !== 'function') return packIndex(search.toJSON());
   // toJSON on a stand-in whose term map is empty: the header, read from the real index's fields.
-  const { index: _empty, ...header } = search.toJSON.call(Object.assign(Object.create(search) as MiniSearch<T>, { _index: [] }));
+  const { index: _empty, ...full } = search.toJSON.call(Object.assign(Object.create(search) as MiniSearch<T>, { _index: [] }));
+  const { header, documents } = packDocuments(full);
   let total = 0;
   for (const [, fields] of termMap) for (const postings of fields.values()) total += postings instanceof LazyPostings ? postings.packedLength : postings.size;
   const terms: string[] = [];
@@ -82,7 +111,7 @@ export function packMiniSearch<T>(search: MiniSearch<T>): PackedIndex {
       lists.push(termIndex, fieldId, start, at);
     }
   }
-  return { header, terms, lists: Uint32Array.from(lists), docs, freqs };
+  return { header, documents, terms, lists: Uint32Array.from(lists), docs, freqs };
 }
 
 /**
@@ -92,9 +121,20 @@ export function packMiniSearch<T>(search: MiniSearch<T>): PackedIndex {
  */
 export function unpackIndex<T>(packed: PackedIndex, options: Options<T>): MiniSearch<T> {
   const search = MiniSearch.loadJS<T>({ ...packed.header, index: [] }, options);
-  const termMap = (search as unknown as { _index?: { set?: unknown; size?: unknown } })._index;
-  if (typeof termMap?.set !== 'function' || termMap.size !== 0) return MiniSearch.loadJS<T>({ ...packed.header, index: unpackedPostings(packed) }, options);
-  const setTerm = termMap.set.bind(termMap) as (term: string, fields: Map<number, Map<number, number>>) => void;
+  const internals = search as unknown as { _index?: { set?: unknown; size?: unknown }; _documentIds?: unknown; _idToShortId?: unknown; _fieldLength?: unknown };
+  const termMap = internals._index;
+  const { _documentIds: documentIds, _idToShortId: idToShortId, _fieldLength: fieldLength } = internals;
+  const fillable =
+    typeof termMap?.set === 'function' && termMap.size === 0 && [documentIds, idToShortId, fieldLength].every((map) => map instanceof Map && map.size === 0);
+  if (!fillable) return MiniSearch.loadJS<T>({ ...packed.header, ...unpackedDocuments(packed.documents), index: unpackedPostings(packed) }, options);
+
+  const { shortIds, ids, fieldLengths, fieldCount } = packed.documents;
+  for (let i = 0; i < shortIds.length; i++) {
+    (documentIds as Map<number, number>).set(shortIds[i]!, ids[i]!);
+    (idToShortId as Map<number, number>).set(ids[i]!, shortIds[i]!);
+    (fieldLength as Map<number, (number | undefined)[]>).set(shortIds[i]!, lengthsAt(fieldLengths, i, fieldCount));
+  }
+  const setTerm = (termMap!.set as (term: string, fields: Map<number, Map<number, number>>) => void).bind(termMap);
   let current = -1;
   let fields = new Map<number, Map<number, number>>();
   const { lists } = packed;
@@ -108,6 +148,26 @@ export function unpackIndex<T>(packed: PackedIndex, options: Options<T>): MiniSe
   }
   if (current >= 0) setTerm(packed.terms[current]!, fields);
   return search;
+}
+
+function lengthsAt(fieldLengths: Uint32Array, i: number, fieldCount: number): (number | undefined)[] {
+  const lengths: (number | undefined)[] = [];
+  for (let f = 0; f < fieldCount; f++) {
+    const length = fieldLengths[i * fieldCount + f]!;
+    lengths.push(length === NO_LENGTH ? undefined : length);
+  }
+  return lengths;
+}
+
+/** `documentIds` and `fieldLength` as MiniSearch's own serialization has them, for loadJS. */
+function unpackedDocuments(documents: PackedDocuments): Pick<AsPlainObject, 'documentIds' | 'fieldLength'> {
+  const documentIds: Record<string, number> = {};
+  const fieldLength: Record<string, (number | undefined)[]> = {};
+  for (let i = 0; i < documents.shortIds.length; i++) {
+    documentIds[documents.shortIds[i]!] = documents.ids[i]!;
+    fieldLength[documents.shortIds[i]!] = lengthsAt(documents.fieldLengths, i, documents.fieldCount);
+  }
+  return { documentIds, fieldLength: fieldLength as Record<string, number[]> };
 }
 
 /** The postings as MiniSearch's own serialization has them, for loadJS. */
