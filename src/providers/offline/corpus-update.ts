@@ -62,8 +62,8 @@ export async function updateCorpus(
 ): Promise<CorpusUpdate> {
   if (previous && canUpdate(previous)) {
     const update = await updateInPlace(options, previous, changes, signal, progress);
-    if (update) return update;
-    progress('The index budget is reached differently now: reading the workspace afresh');
+    if (typeof update !== 'string') return update;
+    progress(`${update}: reading the workspace afresh`);
   }
   return buildFresh(options, signal, progress);
 }
@@ -168,14 +168,17 @@ async function buildFresh(options: CorpusOptions, signal: AbortSignal, progress:
   return { state: { index, files, stats: statsOf(options, found.walk, index, files, keeper) }, changedFiles: files.size, fresh: true };
 }
 
-/** The update of a previous state, or undefined when only a fresh build is exact. */
+/** The update of a previous state, or why only a fresh build will do. */
 async function updateInPlace(
   options: CorpusOptions,
   previous: CorpusState,
   changes: CorpusChanges,
   signal: AbortSignal,
   progress: ProgressListener,
-): Promise<CorpusUpdate | undefined> {
+): Promise<CorpusUpdate | string> {
+  // Ids are never reused, so each update leaves holes; once they outnumber the passages (most of the
+  // folder changed, a branch switch), a fresh build costs about what the update would and resets them.
+  if (previous.index.nextId - previous.index.size > Math.max(previous.index.size, 10_000)) return 'Most of the index has changed since it was built';
   progress('Checking the workspace files for changes');
   const keeper = new IndexBudgetKeeper(options.budget ?? DEFAULT_INDEX_BUDGET);
   const known = previous.files;
@@ -201,7 +204,7 @@ async function updateInPlace(
       return !keeper.full;
     },
   });
-  if (!exact) return undefined;
+  if (!exact) return 'The index budget is reached differently now';
   keeper.countNotRead(found.walk.notRead);
   signal.throwIfAborted();
 
