@@ -205,6 +205,16 @@ describe('offline index cache', () => {
     assert.deepEqual(again.stats, built.stats);
   });
 
+  it('a file cut at the per-file limit is counted again from the cache, exactly as when it was read', async () => {
+    const budget = { maxTotalBytes: 20 * 1024 * 1024, maxBytesPerFile: 40, maxPassages: 200_000, maxTerms: 300_000 };
+    const built = await indexOver(root, cacheDir, { budget }).get();
+    assert.equal(built.stats.budget?.filesCutAtFileLimit, 3);
+    const second = indexOver(root, cacheDir, { budget });
+    const again = await second.get();
+    assert.deepEqual(second.reads, []);
+    assert.deepEqual(again.stats, built.stats);
+  });
+
   it('is made for one set of limits: other limits read the folder afresh', async () => {
     await indexOver(root, cacheDir).get();
     const other = indexOver(root, cacheDir, { maxFileBytes: 1000 });
