@@ -225,10 +225,12 @@ async function updateInPlace(
     index.add(file.passages);
   }
   for (const [path, stamp] of found.binaries) files.set(path, binaryRecord(stamp));
-  if (index.termCount > keeper.limits.maxTerms) {
+  // Only new passages bring new terms (termCount walks MiniSearch's whole term tree: skipped otherwise).
+  if (found.read.size > 0 && index.termCount > keeper.limits.maxTerms) {
     // Counting terms per file is not kept; the index's own count (exact once vacuumed) tells instead.
     await index.vacuum();
-    if (index.termCount > keeper.limits.maxTerms) {
+    // Only new passages bring new terms (termCount walks MiniSearch's whole term tree: skipped otherwise).
+  if (found.read.size > 0 && index.termCount > keeper.limits.maxTerms) {
       progress('The index holds more distinct terms than its budget: reading the workspace afresh');
       return buildFresh(options, signal, progress);
     }
