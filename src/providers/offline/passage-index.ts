@@ -40,11 +40,14 @@ const SEARCH: SearchOptions = {
   prefix: (term) => term.length >= 4,
 };
 
-/** What `serialize` returns and the constructor's `restore` takes back. */
+/**
+ * What the constructor's `restore` takes: an index saved by the index cache (index-cache.ts; bump its
+ * INDEX_FORMAT when the fields or the tokenizer change) and the passages by id.
+ */
 export interface SerializedPassageIndex {
   /** MiniSearch's toJSON, or that packed (packed-index.ts, what the index cache stores). */
   search: AsPlainObject | PackedIndex;
-  /** By id; a discarded passage is a hole (null in JSON). */
+  /** By id; a discarded passage is a hole. */
   passages: readonly (Passage | null | undefined)[];
 }
 
@@ -128,11 +131,6 @@ export class PassageIndex {
   /** The MiniSearch index packed (packed-index.ts), as the index cache stores it. */
   packed(): PackedIndex {
     return packMiniSearch(this.search);
-  }
-
-  /** The index as plain data for the index cache; the passages (by id, holes as null) go beside it. */
-  serialize(): { search: AsPlainObject; passages: readonly (Passage | undefined)[] } {
-    return { search: this.search.toJSON(), passages: this.passages };
   }
 
   /** Adds passages. Synchronous: callers add in chunks and yield between them to stay responsive. */
