@@ -59,9 +59,11 @@ export async function updateCorpus(
   changes: CorpusChanges,
   signal: AbortSignal,
   progress: ProgressListener,
+  /** Stamps of the folder's files taken just before (stamp-prefetch.ts), used instead of stat calls. */
+  prefetched?: ReadonlyMap<string, FileStamp>,
 ): Promise<CorpusUpdate> {
   if (previous && canUpdate(previous)) {
-    const update = await updateInPlace(options, previous, changes, signal, progress);
+    const update = await updateInPlace(options, previous, changes, signal, progress, prefetched);
     if (typeof update !== 'string') return update;
     progress(`${update}: reading the workspace afresh`);
   }
@@ -175,6 +177,7 @@ async function updateInPlace(
   changes: CorpusChanges,
   signal: AbortSignal,
   progress: ProgressListener,
+  prefetched: ReadonlyMap<string, FileStamp> | undefined,
 ): Promise<CorpusUpdate | string> {
   // Ids are never reused, so each update leaves holes; once they outnumber the passages (most of the
   // folder changed, a branch switch), a fresh build costs about what the update would and resets them.
@@ -190,6 +193,7 @@ async function updateInPlace(
   };
   const found = await walk(options, keeper, signal, progress, {
     unchanged: changes === 'stat-all' ? undefined : (path) => (changes.has(path) ? undefined : keep(path, known.get(path))),
+    prefetched: prefetched && ((path) => prefetched.get(path)),
     stamped: (path, stamp) => {
       const record = known.get(path);
       return record && record.size === stamp.size && record.mtimeMs === stamp.mtimeMs ? keep(path, record) : undefined;

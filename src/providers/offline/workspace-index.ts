@@ -4,6 +4,8 @@ import { updateCorpus, type CorpusChanges, type CorpusState } from './corpus-upd
 import { DEFAULT_INDEX_BUDGET } from './index-budget';
 import { indexCacheFile, readIndexCache, writeIndexCache, type CacheKey } from './index-cache';
 import { SharedBuild, type ProgressListener } from './shared-build';
+import { prefetchStamps } from './stamp-prefetch';
+import type { FileStamp } from './text-file';
 import type { Corpus, CorpusOptions } from './workspace-corpus';
 
 export interface WorkspaceIndexOptions extends CorpusOptions {
@@ -23,6 +25,14 @@ export interface WorkspaceIndexOptions extends CorpusOptions {
  * Code) or, after `markAllChanged`, compare every file again. Updates are one at a time; callers that
  * ask meanwhile share the one under way (SharedBuild).
  */
+/** Names the walk never enters: a prefetch into them would only waste its time. */
+function prefetchSkips(outputFolder: string): string[] {
+  const skips = ['.git', 'node_modules'];
+  // A bare output folder name is skipped at any depth; a path is left to the walk.
+  if (outputFolder !== '' && !/[\\/]/.test(outputFolder)) skips.push(outputFolder);
+  return skips;
+}
+
 export class WorkspaceIndex {
   private state?: CorpusState;
   /** What changed since `state`: everything until the first update. */
@@ -86,7 +96,10 @@ export class WorkspaceIndex {
     // A root that cannot be resolved has no cache; updateCorpus then says what is wrong with it.
     const cache = this.options.cacheDir === undefined ? undefined : await this.cacheLocation().catch(() => undefined);
     let previous = this.state;
+    let prefetched: Promise<Map<string, FileStamp> | undefined> | undefined;
     if (!previous && cache) {
+      // Stamps taken on another thread while this one loads the cache (stamp-prefetch.ts).
+      if (changes === 'stat-all') prefetched = prefetchStamps(this.options.root, { skip: prefetchSkips(this.options.outputFolder), maxEntries: this.options.maxFiles });
       progress('Loading the index from the cache');
       const read = await readIndexCache(cache.file, cache.key);
       if ('state' in read) {
@@ -96,7 +109,7 @@ export class WorkspaceIndex {
         progress(`The index cache was not used (${read.rejected}): reading the workspace afresh`);
       }
     }
-    const update = await updateCorpus(this.options, previous, changes, signal, progress);
+    const update = await updateCorpus(this.options, previous, changes, signal, progress, previous ? await prefetched : undefined);
     this.state = update.state;
     const mayWrite = this.options.cacheWrites !== 'first-update' || !this.saved;
     if (cache && mayWrite && (update.changedFiles > 0 || previous === undefined)) {

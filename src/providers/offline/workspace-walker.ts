@@ -24,6 +24,8 @@ export interface WalkRecall {
    * watcher saw no event for it), or undefined to stat it.
    */
   unchanged?(path: string): 'text' | 'binary' | undefined;
+  /** A stamp taken a moment ago (stamp-prefetch.ts), used instead of a stat; undefined to stat. */
+  prefetched?(path: string): FileStamp | undefined;
   /** The kind recorded for this path with exactly this size and mtime, or undefined to read it. */
   stamped(path: string, stamp: FileStamp): 'text' | 'binary' | undefined;
   /** A text file recalled instead of read, in walk order. Returning false says the same as onFile's false. */
@@ -207,10 +209,10 @@ async function visitFile(file: { abs: string; rel: string }, options: WalkOption
       if (known !== undefined) return { kind: known === 'text' ? 'recalled-text' : 'recalled-binary' };
       // Synchronous: a stat takes microseconds, and the promise and thread-pool round trip of the
       // asynchronous one cost more than the call itself (a third of a warm start over 10,000 files).
-      const stats = lstatSync(file.abs);
-      if (stats.isFile()) {
-        if (stats.size > options.maxFileBytes) return { kind: 'too-large', bytes: stats.size };
-        const kind = recall.stamped(file.rel, { size: stats.size, mtimeMs: stats.mtimeMs });
+      const stamp = recall.prefetched?.(file.rel) ?? regularFileStamp(file.abs);
+      if (stamp) {
+        if (stamp.size > options.maxFileBytes) return { kind: 'too-large', bytes: stamp.size };
+        const kind = recall.stamped(file.rel, stamp);
         if (kind !== undefined) return { kind: kind === 'text' ? 'recalled-text' : 'recalled-binary' };
       }
     }
@@ -218,6 +220,11 @@ async function visitFile(file: { abs: string; rel: string }, options: WalkOption
   } catch {
     return undefined;
   }
+}
+
+function regularFileStamp(abs: string): FileStamp | undefined {
+  const stats = lstatSync(abs);
+  return stats.isFile() ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined;
 }
 
 /** The directory's rules, extended by its own `.gitignore` when it has one (an unreadable one is ignored). */

@@ -8,6 +8,7 @@ import { indexCacheDir, indexCacheFile, INDEX_FORMAT } from '../../../src/provid
 import { WorkspaceIndex, type WorkspaceIndexOptions } from '../../../src/providers/offline/workspace-index';
 import { packIndex, packMiniSearch, unpackIndex } from '../../../src/providers/offline/packed-index';
 import MiniSearch from 'minisearch';
+import { prefetchStamps } from '../../../src/providers/offline/stamp-prefetch';
 import { realpath } from 'node:fs/promises';
 import { addFiles, makeWorkspace, removeWorkspace } from './workspace-fixture';
 
@@ -241,6 +242,14 @@ describe('offline index cache', () => {
     search.add({ id: 4, text: 'boils again' });
     assert.deepEqual(loaded.search('boils water'), search.search('boils water'));
     assert.deepEqual(postingsOf(packMiniSearch(loaded)), postingsOf(packIndex(search.toJSON())));
+  });
+
+  it('prefetches the stamps of regular files on another thread, skipping what the walk never enters', async () => {
+    await addFiles(root, { 'node_modules/x/index.js': 'x', '.git/HEAD': 'ref', '.research/r/report.md': 'old report' });
+    const stamps = await prefetchStamps(root, { skip: ['.git', 'node_modules', '.research'], maxEntries: 100 });
+    assert.deepEqual([...stamps!.keys()].sort(), ['docs/kettle.md', 'image.bin', 'notes/garden.txt', 'src/pump.ts']);
+    const info = await stat(join(root, 'docs/kettle.md'));
+    assert.deepEqual(stamps!.get('docs/kettle.md'), { size: info.size, mtimeMs: info.mtimeMs });
   });
 
   it('lives in the user cache folder of each platform, or where RESEARCH_CACHE_DIR says; RESEARCH_NO_INDEX_CACHE=1 turns it off', () => {
