@@ -57,7 +57,7 @@ export function prefetchStamps(root: string, options: { skip: readonly string[];
     });
     worker.once('error', () => resolve(undefined));
     worker.once('exit', () => resolve(undefined));
-    // Never keeps the process alive on its own.
-    worker.unref();
+    // Not unref'd: while the walk awaits the stamps, the worker is what keeps the process alive (an
+    // unref'd one let a CLI process exit mid-run). It ends by itself once it has posted them.
   });
 }
