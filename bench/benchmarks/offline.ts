@@ -4,6 +4,7 @@
  * plan, searches, analysis, synthesis, report written), beside a naive answer that reads every file
  * and counts the query's words per line, with no index.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,6 +13,8 @@ import { createOfflineProvider, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES } from
 import { buildCorpus } from '../../src/providers/offline/workspace-corpus';
 import { bytes, collectGarbage, ms, spread, summarize, table, withPeakRss } from '../support/measure';
 import { writeWorkspace } from '../support/workspace';
+import { ensureWorkerBuilt } from '../support/built-worker';
+import { builtCli } from '../../test/support/run-cli';
 import { barChart } from '../svg';
 import type { BenchContext, BenchSection } from './types';
 
@@ -28,6 +31,19 @@ interface Row {
   peakRssBytes: number;
   rssBeforeBytes: number;
   outcome: string;
+  /** Whole CLI processes (`node dist/cli.js`): the first question with no index cache, then the second. */
+  cliFirst: number[];
+  cliSecond: number[];
+}
+
+/** Wall time of one CLI process answering QUESTION over `root`, with its index cache in `cacheDir`. */
+function timeCliProcess(root: string, cacheDir: string): Promise<number> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [builtCli, QUESTION, '--dir', root], { env: { ...process.env, INIT_CWD: '', RESEARCH_CACHE_DIR: cacheDir }, maxBuffer: 64 * 1024 * 1024 }, (error) =>
+      error ? reject(error) : resolve(performance.now() - t0),
+    );
+  });
 }
 
 /** The baseline: read every file, score each line by how many of the question's words it holds. */
@@ -57,11 +73,12 @@ export async function benchOffline(ctx: BenchContext): Promise<BenchSection> {
   const repetitions = ctx.quick ? 2 : 3;
   const words = ['scheduler', 'retries', 'timeout', 'cancel', 'request'];
   const rows: Row[] = [];
+  await ensureWorkerBuilt(); // builds dist/cli.js too, when any source is newer
   for (const files of sizes) {
     const root = await mkdtemp(path.join(os.tmpdir(), 'research-bench-'));
     try {
       const sizeBytes = await writeWorkspace(root, files, 31 + files);
-      const row: Row = { files, sizeBytes, passages: 0, index: [], cold: [], warm: [], naive: [], peakRssBytes: 0, rssBeforeBytes: 0, outcome: '' };
+      const row: Row = { files, sizeBytes, passages: 0, index: [], cold: [], warm: [], naive: [], peakRssBytes: 0, rssBeforeBytes: 0, outcome: '', cliFirst: [], cliSecond: [] };
       const corpusOptions = { root, maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxFiles: DEFAULT_MAX_FILES, outputFolder: '.research' };
       for (let rep = 0; rep < repetitions; rep++) {
         // The index alone and the cold answer (which builds the same index) swap order every
@@ -102,9 +119,20 @@ export async function benchOffline(ctx: BenchContext): Promise<BenchSection> {
         const t0 = performance.now();
         await naiveAnswer(root, words);
         row.naive.push(performance.now() - t0);
+
+        // A person asking twice from a terminal: each question is a new process; the second one
+        // finds the index cache the first wrote (nothing changed in between).
+        const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'research-bench-cache-'));
+        try {
+          row.cliFirst.push(await timeCliProcess(root, cacheDir));
+          row.cliSecond.push(await timeCliProcess(root, cacheDir));
+        } finally {
+          await rm(cacheDir, { recursive: true, force: true });
+        }
       }
       rows.push(row);
       ctx.log(`  ${files} files: index ${ms(summarize(row.index).median)}, answer cold ${ms(summarize(row.cold).median)}, warm ${ms(summarize(row.warm).median)}, naive scan ${ms(summarize(row.naive).median)}`);
+      ctx.log(`  ${files} files, CLI processes: first question ${ms(summarize(row.cliFirst).median)}, second (warm index cache) ${ms(summarize(row.cliSecond).median)}`);
     } finally {
       await rm(root, { recursive: true, force: true });
     }
@@ -142,6 +170,13 @@ export async function benchOffline(ctx: BenchContext): Promise<BenchSection> {
     ),
     '',
     '![offline research times](charts/offline.svg)',
+    '',
+    "**Cold CLI processes and the index cache.** Each question asked from a terminal is a new process (`node dist/cli.js \"<question>\" --dir <folder>`, wall time including Node's start and the report written). The first builds the index and saves it in the index cache (a temporary RESEARCH_CACHE_DIR here); the second question, in a new process with nothing changed in the folder, loads the cache and only stats the files (size and mtime) instead of reading them.",
+    '',
+    table(
+      ['files', 'first question, cold process, no cache', 'second question, cold process, warm index cache'],
+      rows.map((r) => [r.files.toLocaleString('en-US'), spread(summarize(r.cliFirst), fmt), spread(summarize(r.cliSecond), fmt)]),
+    ),
   ].join('\n');
   const last = rows[rows.length - 1]!;
   return {
@@ -150,6 +185,7 @@ export async function benchOffline(ctx: BenchContext): Promise<BenchSection> {
     charts: [{ file: 'offline.svg', svg: chart, alt: 'offline research times' }],
     headline: [
       `Offline research over ${last.files.toLocaleString('en-US')} generated files (${bytes(last.sizeBytes)}): index ${ms(summarize(last.index).median)}, a whole answer ${ms(summarize(last.cold).median)} cold and ${ms(summarize(last.warm).median)} with the index kept; a naive scan of every file takes ${ms(summarize(last.naive).median)} per question.`,
+      `Offline CLI over ${last.files.toLocaleString('en-US')} files, each question a new process: the first ${ms(summarize(last.cliFirst).median)}, the second ${ms(summarize(last.cliSecond).median)} from the index cache.`,
     ],
   };
 }

@@ -24,6 +24,9 @@ Options:
                         provider, endpoints and search are the ones typed now (a run's files never
                         choose them): a run started with others stops and says what to type
   --history             list the runs of --dir: question, date, outcome, tasks, cost
+  --no-index-cache      read the whole folder afresh and keep no index between runs (by default the
+                        index is cached in the user's cache folder, or RESEARCH_CACHE_DIR, and later
+                        runs read only the files that changed; RESEARCH_NO_INDEX_CACHE=1 also turns it off)
   --redis <url>         run the subtasks on workers (npm run worker) through Redis, e.g.
                         redis://127.0.0.1:6379; the password may come from RESEARCH_REDIS_PASSWORD
   --redis-grace <seconds>  how long Redis may be unreachable mid-run before the tasks waiting on
@@ -78,6 +81,8 @@ export interface CliOptions {
   redisGraceMs: number;
   /** List past runs (--history). */
   history: boolean;
+  /** --no-index-cache: no index cache is read or written. */
+  noIndexCache: boolean;
   /** Options typed on the command line, so a resume keeps the run's own settings for the others. */
   explicit: ReadonlySet<string>;
 }
@@ -123,6 +128,7 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
       help: { type: 'boolean', short: 'h', default: false },
       resume: { type: 'string' },
       history: { type: 'boolean', default: false },
+      'no-index-cache': { type: 'boolean', default: false },
       redis: { type: 'string' },
       'redis-grace': { type: 'string' },
     },
@@ -175,6 +181,7 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     help: values.help ?? false,
     resume: values.resume,
     history: values.history ?? false,
+    noIndexCache: values['no-index-cache'] ?? false,
     redis: values.redis,
     redisGraceMs: rangeOption('redis-grace', values['redis-grace'], 30, REDIS_GRACE_SECONDS) * 1000,
     explicit: new Set(Object.keys(values).filter((key) => argv.some((arg) => arg === `--${key}` || arg.startsWith(`--${key}=`)))),

@@ -12,7 +12,7 @@ import { readRunMeta } from '../core/journal/run-meta';
 import { newRunId } from '../core/run-id';
 import { SecretRedactor } from '../core/secret-redactor';
 import { createProviderFromSettings } from '../providers/create-provider';
-import { indexBudgetFromEnv } from '../providers/offline';
+import { indexBudgetFromEnv, indexCacheDir } from '../providers/offline';
 import { formatUsd } from '../core/report';
 import { parseCliArgs, USAGE, type CliOptions } from './args';
 import { formatHistory } from './history';
@@ -80,7 +80,14 @@ async function run(options: CliOptions): Promise<number> {
     const typedOnPurpose = TARGET_FLAGS.some((flag) => options.explicit.has(flag));
     checkResumeTarget(runId, readRunMeta(runDir), settings, typedOnPurpose, say);
   }
-  const provider = await createProviderFromSettings({ settings, root, runDir, keys: { env: process.env }, indexBudget: indexBudgetFromEnv(process.env) });
+  const provider = await createProviderFromSettings({
+    settings,
+    root,
+    runDir,
+    keys: { env: process.env },
+    indexBudget: indexBudgetFromEnv(process.env),
+    indexCacheDir: options.noIndexCache ? undefined : indexCacheDir(process.env),
+  });
   redactor = provider.redactor ?? SecretRedactor.NONE;
   if (options.resume !== undefined && !options.json) say(`resuming with ${provider.label}`);
   try {

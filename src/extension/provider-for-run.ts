@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { UsageError } from '../core/errors';
 import type { ResearchProvider } from '../core/provider';
 import { createProviderFromSettings, PROVIDER_IDS, type ProviderId, type ProviderSettings } from '../providers/create-provider';
+import type { CorpusSource } from '../providers/offline';
 import { lmSelector, noModelError } from './lm/lm-translate';
 import { createVscodeLmChatModel } from './lm/vscode-lm-chat-model';
 import { readWebSettings } from './web-settings';
@@ -34,12 +35,13 @@ export function readProviderSettings(scope?: vscode.ConfigurationScope): Provide
  * The provider for one run in VS Code: `settings` (default: the workspace's research.* settings), keys
  * from SecretStorage then the environment, VS Code's language model when the provider is vscode-lm.
  * `runDir` is `<folder>/<outputFolder>/<runId>` — choose the run id first (newRunId) and pass it to
- * research() too — so that web pages are stored with the run.
+ * research() too — so that web pages are stored with the run. `workspaceIndex` gives the folder's
+ * corpus kept across runs (WorkspaceIndexRegistry), asked only when the settings search the workspace.
  */
 export async function createProviderForRun(
   context: vscode.ExtensionContext,
   folder: vscode.Uri,
-  run: { outputFolder: string; runDir: string; settings?: ProviderSettings },
+  run: { outputFolder: string; runDir: string; settings?: ProviderSettings; workspaceIndex?: (settings: ProviderSettings) => CorpusSource | undefined },
 ): Promise<ResearchProvider> {
   const settings = run.settings ?? readProviderSettings(folder);
   if (settings.provider === 'vscode-lm') await requireLanguageModel(settings.lm ?? {});
@@ -48,6 +50,7 @@ export async function createProviderForRun(
     root: folder.fsPath,
     outputFolder: run.outputFolder,
     runDir: run.runDir,
+    workspaceIndex: run.workspaceIndex?.(settings),
     keys: { secretGet: (key) => context.secrets.get(key), env: process.env },
     chatModelForLm: settings.provider === 'vscode-lm' ? createVscodeLmChatModel({ ...settings.lm, access: context.languageModelAccessInformation }) : undefined,
   });

@@ -21,6 +21,8 @@ import type { ProviderSettings } from '../providers/create-provider';
 import { consentToResume } from './history/resume-consent';
 import { pickRunToResume } from './history/resume-command';
 import { createProviderForRun, readProviderSettings } from './provider-for-run';
+import { watchFolderWithVscode, WorkspaceIndexRegistry } from './workspace-indexes';
+import { indexCacheDir } from '../providers/offline';
 import { readSettings, type ResearchSettings } from './settings';
 import { transportForRun } from './transport-for-run';
 
@@ -93,6 +95,8 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
   private lastFlushAt = 0;
   private lastFiredVersion = -1;
   private readonly contextKeys = new Map<string, boolean>();
+  /** The workspace folders' offline corpora, kept across runs and followed by a file watcher. */
+  private readonly indexes = new WorkspaceIndexRegistry({ cacheDir: indexCacheDir(process.env), watch: watchFolderWithVscode });
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
@@ -106,6 +110,9 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
       this.statusBar,
       this.changeEmitter,
       vscode.workspace.onDidChangeConfiguration((e) => this.applySettings(e)),
+      this.indexes,
+      // The output folder is never searched: an index that skipped the old one is not the new one's.
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('research.outputFolder') && this.indexes.clear()),
     );
     this.updateContext(undefined);
   }
@@ -349,7 +356,12 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
     this.lastStartError = undefined;
     try {
       transport = await transportForRun(this.context, settings.redisUrl, this.log);
-      provider = await createProviderForRun(this.context, folder.uri, { outputFolder: settings.outputFolder, runDir: launch.runDir, settings: launch.providerSettings });
+      provider = await createProviderForRun(this.context, folder.uri, {
+        outputFolder: settings.outputFolder,
+        runDir: launch.runDir,
+        settings: launch.providerSettings,
+        workspaceIndex: (chosen) => ((chosen.search?.backend ?? 'workspace') === 'workspace' ? this.indexes.indexFor(folder.uri.fsPath, settings.outputFolder) : undefined),
+      });
     } catch (error) {
       this.lastStartError = `Research: ${errorMessage(error)}`;
       this.log.error(`research not started: ${errorMessage(error)}`);

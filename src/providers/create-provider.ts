@@ -10,7 +10,7 @@ import { modelConfigFromSettings, type ModelSettings } from './model/settings-co
 import type { SharedLimitsFactory } from './model/shared-endpoint-state';
 import type { SourceLibrary } from './model/source-library';
 import { createWorkspaceSources } from './model/workspace-sources';
-import { createOfflineProvider, type IndexBudget } from './offline';
+import { createOfflineProvider, type CorpusSource, type IndexBudget } from './offline';
 import { createOpenAIResearchProvider, DEFAULT_KEY_ENV } from './openai';
 import { redact, SecretRedactor } from './redact';
 import { createWebSearchBackend, createWebSources, SEARCH_BACKENDS, type SearchBackendName } from './web';
@@ -69,6 +69,10 @@ export interface CreateProviderOptions {
   fetch?: typeof fetch;
   /** The offline index's limits, where the workspace is searched (tests: RESEARCH_INDEX_BUDGET in the CLI). Default DEFAULT_INDEX_BUDGET. */
   indexBudget?: IndexBudget;
+  /** Where the offline index is cached between processes (the CLI: indexCacheDir(process.env)); default none. */
+  indexCacheDir?: string;
+  /** The workspace's corpus, kept by the caller across runs (the extension's registry); see OfflineProviderOptions. */
+  workspaceIndex?: CorpusSource;
 }
 
 /**
@@ -88,7 +92,7 @@ export async function createProviderFromSettings(options: CreateProviderOptions)
       if (settings.search && settings.search.backend !== 'workspace') {
         throw new UsageError(`web search (${settings.search.backend}) needs a model to read the pages: use the openai or vscode-lm provider, or search the workspace`);
       }
-      return Object.assign(createOfflineProvider({ root, outputFolder, indexBudget: options.indexBudget }), { settings: { provider: 'offline' } });
+      return Object.assign(createOfflineProvider({ root, outputFolder, ...corpusOptions(options) }), { settings: { provider: 'offline' } });
     case 'openai': {
       const config = settings.modelConfig ?? modelConfigFromSettings(settings.model ?? {});
       const keys = await endpointKeys(config, options.keys);
@@ -123,11 +127,16 @@ export async function createProviderFromSettings(options: CreateProviderOptions)
   }
 }
 
+/** How the workspace's corpus is kept: the same for the offline provider and model research over the workspace. */
+function corpusOptions(options: CreateProviderOptions) {
+  return { indexBudget: options.indexBudget, indexCacheDir: options.indexCacheDir, workspaceIndex: options.workspaceIndex };
+}
+
 /** Where searches read: the workspace index, or pages a web backend finds, stored in the run's folder. */
 async function sourcesFor(options: CreateProviderOptions, root: string, outputFolder: string): Promise<SourceLibrary> {
   const search = options.settings.search ?? { backend: 'workspace' };
   const backend = await createWebSearchBackend({ ...search, fetch: options.fetch }, options.keys);
-  if (!backend) return createWorkspaceSources({ root, outputFolder, indexBudget: options.indexBudget });
+  if (!backend) return createWorkspaceSources({ root, outputFolder, ...corpusOptions(options) });
   if (!options.runDir) throw new UsageError(`web search (${search.backend}) needs the run's folder to store the pages it reads: pass runDir`);
   return createWebSources({ backend, runDir: options.runDir, root, allowPrivateAddresses: search.allowPrivateAddresses, fetch: options.fetch });
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 /**
@@ -37,6 +38,16 @@ export interface CliRunOptions {
 }
 
 /**
+ * The index cache of every CLI a test runs, unless the test sets its own RESEARCH_CACHE_DIR: tests
+ * never write into the developer's cache folder. Made on first use.
+ */
+let testCacheDir: string | undefined;
+function cacheDirForTests(): string {
+  testCacheDir ??= mkdtempSync(path.join(tmpdir(), 'rd-test-index-cache-'));
+  return testCacheDir;
+}
+
+/**
  * Runs the built CLI (dist/cli.js). `INIT_CWD` is cleared so that relative paths resolve against `cwd`,
  * as they do when a person types the command.
  */
@@ -46,7 +57,7 @@ export function runCli(args: readonly string[], options: CliRunOptions = {}): Pr
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [builtCli, ...args], {
       cwd: options.cwd ?? repo,
-      env: { ...inherited, INIT_CWD: '', ...options.env },
+      env: { ...inherited, INIT_CWD: '', RESEARCH_CACHE_DIR: cacheDirForTests(), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,5 +1,5 @@
 import type { Finding } from '../../core/sources';
-import { sharedWorkspaceCorpus, type IndexBudget } from '../offline';
+import { sharedWorkspaceCorpus, type CorpusSource, type IndexBudget } from '../offline';
 import type { BudgetReport } from '../offline/index-budget';
 import { describeBudget } from '../offline/synthesize-task';
 import { quoteMatches, readSourceLines } from '../offline/verify-quote';
@@ -14,6 +14,8 @@ export interface WorkspaceSourcesOptions {
   maxFileBytes?: number;
   maxFiles?: number;
   indexBudget?: IndexBudget;
+  indexCacheDir?: string;
+  workspaceIndex?: CorpusSource;
 }
 
 /**

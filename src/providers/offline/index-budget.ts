@@ -107,6 +107,38 @@ export class IndexBudgetKeeper {
     return passages;
   }
 
+  /**
+   * admitFile, also saying what the file took of the budget: what an index cache records, so that a
+   * later walk can count the file again without reading it (admitKnown).
+   */
+  admitFileRecorded(text: string, split: (text: string) => Passage[]): { passages: Passage[]; bytes: number; cutAtFileLimit: boolean } {
+    const bytesBefore = this.bytes;
+    const cutsBefore = this.report.filesCutAtFileLimit;
+    const passages = this.admitFile(text, split);
+    return { passages, bytes: this.bytes - bytesBefore, cutAtFileLimit: this.report.filesCutAtFileLimit > cutsBefore };
+  }
+
+  /**
+   * Counts a file not read again (its passages come from an index cache) as admitFile counted it
+   * before, and says whether that is still exact: false when admitFile would now cut the file
+   * differently (less room is left before it than when it was read), and then the caller must read
+   * the folder afresh. Nothing is counted when it returns false.
+   */
+  admitKnown(file: { bytes: number; passages: number; cutAtFileLimit: boolean }): boolean {
+    if (this.full) return false;
+    const { maxTotalBytes, maxBytesPerFile, maxPassages } = this.limits;
+    const room = maxTotalBytes - this.bytes;
+    if (file.bytes > room || file.passages > maxPassages - this.passages) return false;
+    // Cut at the file limit only while that limit fitted in the room left; else admitFile cuts at the room.
+    if (file.cutAtFileLimit && maxBytesPerFile > room) return false;
+    this.bytes += file.bytes;
+    this.passages += file.passages;
+    if (this.bytes >= maxTotalBytes) this.report.stoppedBy = 'bytes';
+    if (!this.full && this.passages >= maxPassages) this.report.stoppedBy = 'passages';
+    if (file.cutAtFileLimit) this.report.filesCutAtFileLimit++;
+    return true;
+  }
+
   /** Files the walk did not open because the index was full. */
   countNotRead(files: number): void {
     this.report.filesNotRead += files;

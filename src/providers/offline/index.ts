@@ -9,12 +9,15 @@ import { DEFAULT_OUTPUT_FOLDER } from '../../core/research';
 import { createOfflineExecutor } from './offline-executor';
 import { planResearch, replanResearch } from './planner';
 import type { IndexBudget } from './index-budget';
-import { SharedBuild } from './shared-build';
-import { buildCorpus, type Corpus } from './workspace-corpus';
+import { SharedBuild, type ProgressListener } from './shared-build';
+import type { Corpus } from './workspace-corpus';
+import { WorkspaceIndex } from './workspace-index';
 
 export { verifyQuote } from './verify-quote';
 export type { CorpusStats } from './workspace-corpus';
 export { DEFAULT_INDEX_BUDGET, indexBudgetFromEnv, type IndexBudget } from './index-budget';
+export { indexCacheDir } from './index-cache';
+export { WorkspaceIndex } from './workspace-index';
 
 export interface OfflineProviderOptions {
   /** The folder to research. */
@@ -27,6 +30,18 @@ export interface OfflineProviderOptions {
   outputFolder?: string;
   /** What the index may hold at most (text, passages, distinct terms). Default DEFAULT_INDEX_BUDGET. */
   indexBudget?: IndexBudget;
+  /** Where the index is cached between processes (indexCacheDir); default none. Ignored with `workspaceIndex`. */
+  indexCacheDir?: string;
+  /**
+   * A corpus kept by the caller across providers (the extension's, one per workspace folder, which a
+   * watcher keeps up to date); the provider then neither builds nor disposes one of its own.
+   */
+  workspaceIndex?: CorpusSource;
+}
+
+/** Where a provider gets the folder's corpus from: a WorkspaceIndex. */
+export interface CorpusSource {
+  get(signal: AbortSignal, progress: ProgressListener): Promise<Corpus>;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -37,16 +52,32 @@ export const DEFAULT_MAX_FILES = 20_000;
  * every search that asks for it meanwhile. The offline provider and model research over the workspace
  * both read the folder through it.
  */
-export function sharedWorkspaceCorpus(options: OfflineProviderOptions): { root: string; corpus: SharedBuild<Corpus> } {
+export function sharedWorkspaceCorpus(options: OfflineProviderOptions): { root: string; corpus: Pick<SharedBuild<Corpus>, 'get' | 'reset'> } {
   const root = resolve(options.root);
-  const corpusOptions = {
+  const source =
+    options.workspaceIndex ??
+    new WorkspaceIndex({
+      root,
+      maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+      maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES,
+      outputFolder: options.outputFolder ?? DEFAULT_OUTPUT_FOLDER,
+      budget: options.indexBudget,
+      cacheDir: options.indexCacheDir,
+    });
+  // The first search's corpus is kept for the provider's life, so that the searches of a run do not
+  // each start an update. (A shared index is updated in place: a run still going while another run
+  // updates it may see the newer files.)
+  const corpus = new SharedBuild<Corpus>((signal, progress) => source.get(signal, progress));
+  return {
     root,
-    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
-    maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES,
-    outputFolder: options.outputFolder ?? DEFAULT_OUTPUT_FOLDER,
-    budget: options.indexBudget,
+    corpus: {
+      get: (signal, progress) => corpus.get(signal, progress),
+      reset() {
+        corpus.reset();
+        if (source instanceof WorkspaceIndex && source !== options.workspaceIndex) source.dispose();
+      },
+    },
   };
-  return { root, corpus: new SharedBuild<Corpus>((signal, progress) => buildCorpus(corpusOptions, signal, progress)) };
 }
 
 export function createOfflineProvider(options: OfflineProviderOptions): ResearchProvider {

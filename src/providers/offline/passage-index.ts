@@ -1,4 +1,5 @@
-import MiniSearch, { type SearchOptions } from 'minisearch';
+import MiniSearch, { type AsPlainObject, type Options, type SearchOptions } from 'minisearch';
+import { packMiniSearch, unpackIndex, type PackedIndex } from './packed-index';
 import type { Passage } from './passages';
 import { prefixRule } from './query-prefix';
 import { normalizeTerm, searchTerms, tokenize, tokenizeForIndex } from './search-terms';
@@ -63,6 +64,17 @@ const SEARCH: SearchOptions = {
   // Which terms also match as prefixes depends on the words of each query: see prefixRule.
 };
 
+/**
+ * What the constructor's `restore` takes: an index saved by the index cache (index-cache.ts; bump its
+ * INDEX_FORMAT when the fields or the tokenizer change) and the passages by id.
+ */
+export interface SerializedPassageIndex {
+  /** MiniSearch's toJSON, or that packed (packed-index.ts, what the index cache stores). */
+  search: AsPlainObject | PackedIndex;
+  /** By id; a discarded passage is a hole. */
+  passages: readonly (Passage | null | undefined)[];
+}
+
 /** BM25 search over passages (MiniSearch), with the project's tokenizer on both sides. */
 export class PassageIndex {
   private readonly search: MiniSearch<IndexedPassage>;
@@ -74,9 +86,9 @@ export class PassageIndex {
    * `admitTerm`, when given, decides for each new normalised term whether the index may hold it (see
    * IndexBudgetKeeper): a refused term is not indexed, the passage's other terms still are.
    */
-  constructor(options: { admitTerm?: (term: string) => boolean } = {}) {
-    const { admitTerm } = options;
-    this.search = new MiniSearch<IndexedPassage>({
+  constructor(options: { admitTerm?: (term: string) => boolean; restore?: SerializedPassageIndex } = {}) {
+    const { admitTerm, restore } = options;
+    const searchOptions: Options<IndexedPassage> = {
       fields: ['text', 'path', 'headings', 'symbol'],
       tokenize: tokenizeForIndex,
       processTerm: admitTerm
@@ -87,11 +99,66 @@ export class PassageIndex {
         : normalizeTerm,
       // Queries are normalised the same way, never refused: a refused term simply finds nothing.
       searchOptions: { ...SEARCH, processTerm: normalizeTerm, boostDocument: (id) => this.priors[id as number] ?? 1 },
-    });
+    };
+    if (restore) {
+      this.search = 'lists' in restore.search ? unpackIndex(restore.search, searchOptions) : MiniSearch.loadJS<IndexedPassage>(restore.search, searchOptions);
+      restore.passages.forEach((passage, id) => {
+        if (!passage) return;
+        this.passages[id] = passage;
+        this.priors[id] = boilerplatePrior((passage as StructuredPassage).boilerplate);
+      });
+      this.passages.length = restore.passages.length;
+      this.discarded = restore.passages.length - this.search.documentCount;
+    } else {
+      this.search = new MiniSearch<IndexedPassage>(searchOptions);
+    }
   }
 
+  /** Passages discarded (holes in `passages`): ids are never reused, so a stale id finds nothing. */
+  private discarded = 0;
+
   get size(): number {
+    return this.passages.length - this.discarded;
+  }
+
+  /** The id the next passage added will get; the passages of one `add` get consecutive ids. */
+  get nextId(): number {
     return this.passages.length;
+  }
+
+  /** Distinct terms indexed, counting those of discarded passages until the index is vacuumed. */
+  get termCount(): number {
+    return this.search.termCount;
+  }
+
+  /** The passage with this id, or undefined once it is discarded. */
+  passage(id: number): Passage | undefined {
+    return this.passages[id];
+  }
+
+  /**
+   * Takes passages out (a file changed or was deleted). MiniSearch's discard is cheap and exact for
+   * searches at once; the terms they held are cleaned up by its vacuum, later and in the background.
+   */
+  discard(firstId: number, count: number): void {
+    const ids: number[] = [];
+    for (let id = firstId; id < firstId + count; id++) {
+      if (this.passages[id] === undefined) continue;
+      ids.push(id);
+      delete this.passages[id];
+    }
+    this.search.discardAll(ids);
+    this.discarded += ids.length;
+  }
+
+  /** Cleans discarded passages' terms out of the index now (termCount is then exact). */
+  async vacuum(): Promise<void> {
+    await this.search.vacuum();
+  }
+
+  /** The MiniSearch index packed (packed-index.ts), as the index cache stores it. */
+  packed(): PackedIndex {
+    return packMiniSearch(this.search);
   }
 
   /** Adds passages. Synchronous: callers add in chunks and yield between them to stay responsive. */
@@ -159,7 +226,7 @@ export class PassageIndex {
         mass.set(term, (mass.get(term) ?? 0) + hit.score / best / terms.length);
       }
     }
-    const total = this.passages.length;
+    const total = this.size;
     const candidates = [...mass].sort((a, b) => b[1] - a[1]).slice(0, FEEDBACK_CANDIDATES);
     const weighed = candidates.map(([term, weight]): [string, number] => {
       const documents = this.search.search(term, { prefix: false, fields: ['text'], boostDocument: undefined, processTerm: (t) => t }).length;
@@ -175,7 +242,7 @@ export class PassageIndex {
    * lacks gets the highest weight.
    */
   termWeights(text: string): Map<string, number> {
-    const total = this.passages.length;
+    const total = this.size;
     const weights = new Map<string, number>();
     for (const word of tokenize(text)) {
       const term = normalizeTerm(word);

@@ -3,9 +3,18 @@ import { open } from 'node:fs/promises';
 
 /** What reading a file as text found. Errors (missing, permission, not a regular file) are thrown. */
 export type TextFileContent =
-  | { kind: 'text'; text: string }
-  | { kind: 'binary' }
+  | { kind: 'text'; text: string; stamp?: FileStamp }
+  | { kind: 'binary'; stamp?: FileStamp }
   | { kind: 'too-large'; bytes: number };
+
+/**
+ * A file's size and modification time, as stat gives them: what the index cache compares to decide
+ * that a file has not changed since it was read (the way build tools and git's index do).
+ */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+}
 
 /** How much of the start of a file is searched for a NUL byte, as git does to call a file binary. */
 const BINARY_SNIFF_BYTES = 8 * 1024;
@@ -37,7 +46,9 @@ export async function readTextFile(path: string, options: ReadTextOptions): Prom
     // The file may have grown between stat and read.
     if (bytes.length > options.maxBytes) return { kind: 'too-large', bytes: bytes.length };
     const text = decodeText(bytes);
-    return text === undefined ? { kind: 'binary' } : { kind: 'text', text };
+    // Stamped before the read: a change during the read gives a newer stamp, so the next walk re-reads.
+    const stamp = { size: stats.size, mtimeMs: stats.mtimeMs };
+    return text === undefined ? { kind: 'binary', stamp } : { kind: 'text', text, stamp };
   } finally {
     await handle.close();
   }

@@ -1,11 +1,9 @@
-import { basename } from 'node:path';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { errorMessage, PermanentError } from '../../core/errors';
-import { DEFAULT_INDEX_BUDGET, IndexBudgetKeeper, type BudgetReport, type IndexBudget } from './index-budget';
-import { PassageIndex } from './passage-index';
-import { splitIntoPassages, type Passage } from './passages';
+import { updateCorpus } from './corpus-update';
+import type { BudgetReport, IndexBudget } from './index-budget';
+import type { PassageIndex } from './passage-index';
 import type { ProgressListener } from './shared-build';
-import { walkWorkspace, type SkipCounts } from './workspace-walker';
+import type { readTextFile } from './text-file';
+import type { SkipCounts } from './workspace-walker';
 
 export interface CorpusOptions {
   root: string;
@@ -14,6 +12,8 @@ export interface CorpusOptions {
   outputFolder: string;
   /** What the index may hold at most; default DEFAULT_INDEX_BUDGET. */
   budget?: IndexBudget;
+  /** Test hook: how files are read (default readTextFile), e.g. to see which files an update reads. */
+  readText?: typeof readTextFile;
 }
 
 /** What was searched and what was left out: plain data, carried in task results to the report. */
@@ -38,68 +38,8 @@ export interface Corpus {
   stats: CorpusStats;
 }
 
-/** Passages added to the index between two checks of the signal and two turns of the event loop. */
-const INDEX_CHUNK = 500;
-/** Walk progress is reported at most this often; the walk reads a batch of files every few ms. */
-const PROGRESS_INTERVAL_MS = 200;
-
 /** Reads the workspace and indexes its passages. Aborts between files and between index chunks. */
 export async function buildCorpus(options: CorpusOptions, signal: AbortSignal, progress: ProgressListener): Promise<Corpus> {
-  progress('Reading the workspace files');
-  const passages: Passage[] = [];
-  const budget = new IndexBudgetKeeper(options.budget ?? DEFAULT_INDEX_BUDGET);
-  let overlongLines = 0;
-  let lastReport = Date.now();
-  let walk;
-  try {
-    walk = await walkWorkspace({
-      root: options.root,
-      maxFileBytes: options.maxFileBytes,
-      maxFiles: options.maxFiles,
-      outputFolder: options.outputFolder,
-      signal,
-      onFile: (file) => {
-        const admitted = budget.admitFile(file.text, (text) => {
-          const split = splitIntoPassages(file.path, text);
-          overlongLines += split.overlongLines;
-          return split.passages;
-        });
-        for (const passage of admitted) passages.push(passage);
-        return !budget.full;
-      },
-      onProgress: (filesOpened) => {
-        if (Date.now() - lastReport < PROGRESS_INTERVAL_MS) return;
-        lastReport = Date.now();
-        progress(`Reading the workspace files: ${filesOpened} so far`);
-      },
-    });
-  } catch (error) {
-    if (signal.aborted) throw signal.reason;
-    // Only the root itself failing reaches here; another attempt will not make it readable.
-    throw new PermanentError(`cannot read the research folder ${options.root}: ${errorMessage(error)}`, { cause: error });
-  }
-
-  budget.countNotRead(walk.notRead);
-  const index = new PassageIndex({ admitTerm: (term) => budget.admitTerm(term) });
-  for (let start = 0; start < passages.length; start += INDEX_CHUNK) {
-    signal.throwIfAborted();
-    progress(`Indexing ${passages.length} passages of ${walk.textFiles} files`, start / passages.length);
-    index.add(passages.slice(start, start + INDEX_CHUNK));
-    await yieldToEventLoop();
-  }
-  signal.throwIfAborted();
-  return {
-    index,
-    stats: {
-      folder: basename(options.root),
-      textFiles: walk.textFiles,
-      passages: passages.length,
-      skipped: walk.skipped,
-      overlongLines,
-      truncated: walk.truncated,
-      maxFileBytes: options.maxFileBytes,
-      maxFiles: options.maxFiles,
-      budget: budget.snapshot(),
-    },
-  };
+  const { state } = await updateCorpus(options, undefined, 'stat-all', signal, progress);
+  return { index: state.index, stats: state.stats };
 }

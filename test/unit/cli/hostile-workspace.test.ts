@@ -71,7 +71,7 @@ describe('CLI: hostile workspace', function () {
 
     const run = spawnSync(process.execPath, [cli, 'How fast does the zephyrine kettle boil water?', '--dir', dir], {
       cwd: dir,
-      env: { ...process.env, INIT_CWD: '' },
+      env: { ...process.env, INIT_CWD: '', RESEARCH_NO_INDEX_CACHE: '1' },
       encoding: 'utf8',
       ...user,
     });
@@ -113,7 +113,7 @@ describe('CLI: hostile workspace', function () {
         ],
       }),
     );
-    const run = spawnSync(process.execPath, [cli, '--plan', plan, '--dir', dir], { env: { ...process.env, INIT_CWD: '' }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [cli, '--plan', plan, '--dir', dir], { env: { ...process.env, INIT_CWD: '', RESEARCH_NO_INDEX_CACHE: '1' }, encoding: 'utf8' });
     assert.equal(run.status, 2);
     assert.match(run.stderr, /tasks\[3\] \("c"\)\.kind/);
     writeFileSync(plan, JSON.stringify({ question: 'q', tasks: [
@@ -121,7 +121,7 @@ describe('CLI: hostile workspace', function () {
       { id: 'b', kind: 'search', description: 'b', dependsOn: ['ghost'] },
       { id: 'b', kind: 'search', description: 'b again' },
     ] }));
-    const again = spawnSync(process.execPath, [cli, '--plan', plan, '--dir', dir], { env: { ...process.env, INIT_CWD: '' }, encoding: 'utf8' });
+    const again = spawnSync(process.execPath, [cli, '--plan', plan, '--dir', dir], { env: { ...process.env, INIT_CWD: '', RESEARCH_NO_INDEX_CACHE: '1' }, encoding: 'utf8' });
     assert.equal(again.status, 2);
     assert.match(again.stderr, /task "b": the id is used by more than one task/);
     assert.match(again.stderr, /task "a" depends on itself/);
