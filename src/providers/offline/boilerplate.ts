@@ -52,7 +52,8 @@ export function passageBoilerplate(text: string): BoilerplateKind | undefined {
     links++;
     if ((m[2] ?? '').startsWith('#')) anchors++;
   }
-  for (const m of text.matchAll(BARE_URL)) {
+  // Addresses inside Markdown links were counted with their link.
+  for (const m of text.replace(MARKDOWN_LINK, ' ').matchAll(BARE_URL)) {
     linkChars += m[0].length;
     links++;
   }
@@ -68,6 +69,6 @@ export function passageBoilerplate(text: string): BoilerplateKind | undefined {
 /** A list item that is a link and little else (a word or two of description at most). */
 function isMostlyLink(line: string): boolean {
   const body = line.replace(LIST_ITEM, '');
-  const linked = [...body.matchAll(MARKDOWN_LINK), ...body.matchAll(BARE_URL)].reduce((sum, m) => sum + m[0].length, 0);
+  const linked = [...body.matchAll(MARKDOWN_LINK), ...body.replace(MARKDOWN_LINK, ' ').matchAll(BARE_URL)].reduce((sum, m) => sum + m[0].length, 0);
   return linked > 0 && linked >= 0.5 * body.trim().length;
 }

@@ -131,7 +131,7 @@ export function splitIntoPassages(path: string, text: string): SplitResult {
     const lineCount = start < 0 ? 0 : i - start;
     if (heading || lineCount >= MAX_PASSAGE_LINES || chars + line.length + 1 > MAX_PASSAGE_CHARS) {
       close();
-    } else if (declaration && declaration.indent <= MAX_SPLITTING_INDENT && start >= 0 && !(opener && declaration.indent > opener.indent && i - start <= 3)) {
+    } else if (declaration && declaration.indent <= MAX_SPLITTING_INDENT && start >= 0 && !(opener && declaration.indent > opener.indent && i - start <= 2)) {
       // The declaration's doc comment, directly above it, starts its passage.
       const from = commentRun >= 0 && commentRun > start ? commentRun : commentRun === start ? -1 : i;
       if (from >= 0) cutBefore(from);
