@@ -76,6 +76,8 @@ export function runAnalyze(task: TaskSpec, context: TaskContext): TaskResult {
     .sort((a, b) => b.facets.length - a.facets.length || a.path.localeCompare(b.path));
   const kept = keptByFacet.flat();
   const findings = kept.map((entry) => entry.finding);
+  // Every passage the searches found, not only those quoted below: a sentence that answers may sit in
+  // a passage that lost its facet's slot to a better passage of the same file.
   const answer = selectAnswer(candidates.map(({ finding, context: where, relative }): AnswerCandidate => ({ finding, context: where, relative })), weights, context.question);
   const data: AnalysisData = { kind: 'offline-analysis', facets, missing, sharedFiles, corpus, answer, contexts: kept.map((entry) => entry.context) };
   const parts = [`kept ${plural(findings.length, 'passage')} of ${candidates.length} across ${plural(facets.length, 'facet')}`];

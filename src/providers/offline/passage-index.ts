@@ -46,6 +46,8 @@ interface IndexedPassage {
  */
 const PATH_BOOST = 1.2;
 const HEADINGS_BOOST = 1.5;
+/** How much more a passage counts when its file is named after words of the question (see nameBoost). */
+const NAME_BOOST = 3;
 const SYMBOL_BOOST = 1.5;
 /** The most the context can raise a score: ×1.5 for the passage that matches the context best. */
 const CONTEXT_WEIGHT = 0.5;
@@ -98,7 +100,7 @@ export class PassageIndex {
           }
         : normalizeTerm,
       // Queries are normalised the same way, never refused: a refused term simply finds nothing.
-      searchOptions: { ...SEARCH, processTerm: normalizeTerm, boostDocument: (id) => this.priors[id as number] ?? 1 },
+      searchOptions: { ...SEARCH, processTerm: normalizeTerm, boostDocument: (id) => this.documentBoost(id as number) },
     };
     if (restore) {
       this.search = 'lists' in restore.search ? unpackIndex(restore.search, searchOptions) : MiniSearch.loadJS<IndexedPassage>(restore.search, searchOptions);
@@ -188,10 +190,11 @@ export class PassageIndex {
     if (expansion.size > 0) {
       search = run(`${query} ${[...expansion.keys()].join(' ')}`, (term) => (expansion.has(term) && !searchTerms(query).has(term) ? FEEDBACK_WEIGHT : 1));
     }
-    const scored = search.map((hit) => ({
-      passage: this.passages[hit.id as number],
-      score: hit.score * (boosts?.get(hit.id as number) ?? 1),
-    }));
+    const asked = searchTerms(`${query} ${options.context ?? ''}`);
+    const scored = search.map((hit) => {
+      const passage = this.passages[hit.id as number];
+      return { passage, score: hit.score * (boosts?.get(hit.id as number) ?? 1) * this.nameBoost(passage.path, asked) };
+    });
     scored.sort((a, b) => b.score - a.score || a.passage.path.localeCompare(b.passage.path) || a.passage.startLine - b.passage.startLine);
 
     const perFile = options.perFile ?? Number.POSITIVE_INFINITY;
@@ -205,6 +208,36 @@ export class PassageIndex {
       results.push(hit);
     }
     return results;
+  }
+
+  /** A passage's weight by its shape: boilerplate ranks low. */
+  private documentBoost(id: number): number {
+    return this.priors[id] ?? 1;
+  }
+
+  /**
+   * NAME_BOOST when every word of the passage's file name is a word of the question, else 1. A file
+   * called after the question's subject (`dispatcher.ts`, `child-loggers.md`) is where that subject is
+   * explained, more often than the files that merely mention it many times.
+   */
+  private nameBoost(path: string, query: ReadonlySet<string>): number {
+    const name = this.nameTerms(path);
+    if (name.size === 0) return 1;
+    for (const term of name) if (!query.has(term)) return 1;
+    return NAME_BOOST;
+  }
+
+  private readonly namesByPath = new Map<string, Set<string>>();
+
+  /** The normalised terms of a file's base name without its extension: `child-loggers.md` → child, logger. */
+  private nameTerms(path: string): Set<string> {
+    let terms = this.namesByPath.get(path);
+    if (!terms) {
+      const base = path.slice(path.lastIndexOf('/') + 1).replace(/\.[^.]*$/, '');
+      terms = searchTerms(base);
+      this.namesByPath.set(path, terms);
+    }
+    return terms;
   }
 
   /**
