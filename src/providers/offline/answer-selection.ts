@@ -86,6 +86,8 @@ const DECLARATION_LINE = /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:funct
  */
 function codeLineWeight(line: string): number {
   if (COMMENT_LINE.test(line)) return 1;
+  // A string literal or template (a message, a table row) matches words without saying what code does.
+  if (/^\s*[`'"]/.test(line) || line.length > 160) return 0.2;
   if (DECLARATION_LINE.test(line)) return 0.8;
   return 0.5;
 }
