@@ -187,7 +187,7 @@ function sentencesOf(lines: readonly string[], paragraph: readonly number[], ref
   const text = lines.slice(start, paragraph[paragraph.length - 1] + 1).join('\n');
   const units: AnswerExcerpt[] = [];
   let offset = 0;
-  for (const sentence of text.split(SENTENCE_END)) {
+  for (const sentence of text.split(SENTENCE_END).flatMap(splitAtTitleLines)) {
     const at = text.indexOf(sentence, offset);
     offset = at + sentence.length;
     const quote = sentence.trim().replace(LIST_ITEM, '');
@@ -209,6 +209,15 @@ function readsAsProse(text: string): boolean {
   const visible = text.replace(/\s+/g, '');
   const letters = visible.replace(/[^\p{L}]/gu, '');
   return letters.length >= 0.7 * visible.length;
+}
+
+/**
+ * Plain text often puts one sentence or a title per line with no full stop ("Tides" over "The spring
+ * tides…"): a line break before a capital is a boundary when the line before ends with no punctuation
+ * and no word that would carry on the sentence.
+ */
+function splitAtTitleLines(sentence: string): string[] {
+  return sentence.split(/(?<=[\p{L}\p{N}])(?<!\b(?:the|a|an|of|to|and|or|in|on|for|with|by|from|as|at|is|are|be)) *\n(?=\p{Lu})/u);
 }
 
 function countNewlines(text: string): number {

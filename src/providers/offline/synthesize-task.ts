@@ -70,7 +70,9 @@ export async function runSynthesize(task: TaskSpec, context: TaskContext, root: 
         quoted++;
       }
       if (blocks.length > 0) sections.push({ heading: outcome.facet, blocks });
-      else if (outcome.found > 0 && outcome.kept === 0) merged.push(outcome.facet);
+      // An aspect with nothing of its own (nothing found, or only what other facets quote) is not padded
+      // into a section; a part of the question itself that found nothing is, since that is an answer too.
+      else if ((outcome.found > 0 && outcome.kept === 0) || outcome.focus) merged.push(outcome.facet);
       else sections.push({ heading: outcome.facet, blocks: [{ kind: 'text', text: nothingFoundText(outcome), citations: [] }] });
     }
   }
@@ -85,7 +87,7 @@ export async function runSynthesize(task: TaskSpec, context: TaskContext, root: 
     const names = merged.map((facet) => `“${facet}”`).join(', ');
     sections.push({
       heading: 'Facets merged into others',
-      blocks: [{ kind: 'text', text: `${names} found only passages quoted above or weak matches, so ${merged.length === 1 ? 'it has' : 'they have'} no section of ${merged.length === 1 ? 'its' : 'their'} own.`, citations: [] }],
+      blocks: [{ kind: 'text', text: `${names} found nothing beyond the passages quoted above (or only weak matches), so ${merged.length === 1 ? 'it has' : 'they have'} no section of ${merged.length === 1 ? 'its' : 'their'} own.`, citations: [] }],
     });
   }
   if (missing.length > 0) {
