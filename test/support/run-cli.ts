@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -99,4 +99,9 @@ export function writeSimulatedPlan(dir: string, tasks: object[]): string {
   const file = path.join(dir, 'plan.json');
   writeFileSync(file, JSON.stringify({ question: 'simulated', tasks }));
   return file;
+}
+
+/** Bundles the CLI into dist/ (about a second), for the tests that run it: call it in `before`. */
+export function buildCli(): void {
+  execFileSync(process.execPath, ['esbuild.js', '--quiet'], { cwd: repo });
 }

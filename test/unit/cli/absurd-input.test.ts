@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseCliArgs } from '../../../src/cli/args';
 import { parseWorkerArgs } from '../../../src/cli/worker-main';
-import { repo, runCli } from '../../support/run-cli';
+import { buildCli, runCli } from '../../support/run-cli';
 
 /** Every lock file left under the folder's .research/ (none must be). */
 function locksLeft(dir: string): string[] {
@@ -18,9 +18,7 @@ describe('CLI: absurd input gets a clear error (exit 2), not a stack trace', fun
   this.timeout(60_000);
   let dir: string;
 
-  before(() => {
-    execFileSync(process.execPath, ['esbuild.js', '--quiet'], { cwd: repo });
-  });
+  before(buildCli);
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'rd-absurd-'));
     writeFileSync(path.join(dir, 'notes.md'), 'The kettle boils water.\n');

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { lastLine, repo, runCli } from '../../support/run-cli';
+import { buildCli, lastLine, runCli } from '../../support/run-cli';
 
 /** A folder of Chinese Markdown notes: two answer the two parts of the question, one does not. */
 const FILES: Record<string, string> = {
@@ -15,9 +14,7 @@ const FILES: Record<string, string> = {
 describe('CLI over Chinese files', function () {
   this.timeout(60_000);
 
-  before(() => {
-    execFileSync(process.execPath, ['esbuild.js', '--quiet'], { cwd: repo });
-  });
+  before(buildCli);
 
   it('answers a Chinese question with a report that quotes and cites the Chinese files', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rd-cjk-'));

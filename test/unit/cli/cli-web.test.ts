@@ -4,12 +4,11 @@
  * that gives orders gets no fabricated quote into the evidence; a resumed run keeps its provider.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseCliArgs } from '../../../src/cli/args';
-import { repo, runModelCli } from '../../support/run-cli';
+import { buildCli, runModelCli } from '../../support/run-cli';
 import { startFaultServer, type FaultServer } from '../../support/fault-server';
 import { callKind, isCall, scriptedModel } from '../../support/scripted-model';
 import { FABRICATED, obedientModel, startTinyWeb, type TinyWeb } from '../../support/web-fixture';
@@ -43,9 +42,7 @@ describe('CLI with --provider openai --search searxng (built CLI, loopback serve
   let web: TinyWeb;
   let dir: string;
 
-  before(() => {
-    execFileSync(process.execPath, ['esbuild.js', '--quiet'], { cwd: repo });
-  });
+  before(buildCli);
   beforeEach(async () => {
     server = await startFaultServer(scriptedModel());
     web = await startTinyWeb();

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { lastLine, repo, runCli, writeSimulatedPlan } from '../../support/run-cli';
+import { buildCli, lastLine, repo, runCli, writeSimulatedPlan } from '../../support/run-cli';
 
 function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'rd-cli-'));
@@ -21,9 +21,7 @@ function mkdirp(dir: string): void {
 describe('CLI', function () {
   this.timeout(60_000);
 
-  before(() => {
-    execFileSync(process.execPath, ['esbuild.js', '--quiet'], { cwd: repo });
-  });
+  before(buildCli);
 
   it('researches a folder offline and prints the report path as the last line', async () => {
     const dir = workspace({

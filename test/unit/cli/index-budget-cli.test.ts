@@ -1,13 +1,12 @@
 import { startFaultServer } from '../../support/fault-server';
 import { scriptedModel } from '../../support/scripted-model';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { writeHostileFolder } from '../../../bench/support/hostile-folder';
 import { LOCK_FILE } from '../../../src/core/journal/lock';
-import { lastLine, repo, runCli } from '../../support/run-cli';
+import { buildCli, lastLine, runCli } from '../../support/run-cli';
 
 /**
  * Issue 13: a folder of files full of distinct random words ran the CLI out of memory (no report, a
@@ -17,9 +16,7 @@ import { lastLine, repo, runCli } from '../../support/run-cli';
 describe('CLI: a folder larger than the index budget', function () {
   this.timeout(60_000);
 
-  before(() => {
-    execFileSync(process.execPath, ['esbuild.js', '--quiet'], { cwd: repo });
-  });
+  before(buildCli);
 
   it('completes, writes the report, leaves no lock, and the report says what it left out and why', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rd-budget-'));

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { lastLine, repo, runCli } from '../../support/run-cli';
+import { buildCli, lastLine, runCli } from '../../support/run-cli';
 
 interface Event {
   type: string;
@@ -22,9 +21,7 @@ function progressMessages(stdout: string): string[] {
 describe('CLI: the index cache', function () {
   this.timeout(60_000);
 
-  before(() => {
-    execFileSync(process.execPath, ['esbuild.js', '--quiet'], { cwd: repo });
-  });
+  before(buildCli);
 
   it('a second run loads the index from the cache, and re-reads a file edited between runs', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rd-cache-cli-'));

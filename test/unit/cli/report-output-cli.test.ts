@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { lastLine, repo, runCli, writeSimulatedPlan } from '../../support/run-cli';
+import { buildCli, lastLine, runCli, writeSimulatedPlan } from '../../support/run-cli';
 
 function tempDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'rd-report-out-'));
@@ -12,9 +11,7 @@ function tempDir(): string {
 describe('CLI: the report is never lost', function () {
   this.timeout(60_000);
 
-  before(() => {
-    execFileSync(process.execPath, ['esbuild.js', '--quiet'], { cwd: repo });
-  });
+  before(buildCli);
 
   it('--out an existing folder, or under a file, exits 2 before planning: no run is started', async () => {
     const dir = tempDir();

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { lastLine, repo, runCli as runBuiltCli, writeSimulatedPlan, type CliRunOptions } from '../../support/run-cli';
+import { buildCli, lastLine, runCli as runBuiltCli, writeSimulatedPlan, type CliRunOptions } from '../../support/run-cli';
 
 /** Resumed runs re-run a whole plan: they get longer than the default before they count as hung. */
 function runCli(args: string[], env: NodeJS.ProcessEnv = {}, onStdoutLine?: CliRunOptions['onStdoutLine']) {
@@ -29,9 +28,7 @@ function journalLines(dir: string, runId: string): { type: string; taskId?: stri
 describe('CLI: runs that survive', function () {
   this.timeout(120_000);
 
-  before(() => {
-    execFileSync(process.execPath, ['esbuild.js', '--quiet'], { cwd: repo });
-  });
+  before(buildCli);
 
   it('a run killed with SIGKILL mid-way, then resumed, completes — and no task finished before the kill runs twice', async () => {
     const dir = tempDir();
