@@ -46,7 +46,8 @@ const CAMEL_BOUNDARY = /(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})
  */
 export function tokenize(text: string): string[] {
   const terms: string[] = [];
-  for (const [word, segmented] of text.matchAll(WORD)) {
+  for (const match of text.matchAll(WORD)) {
+    const [word, segmented] = match;
     if (segmented !== undefined) {
       // Every word of these scripts counts, one character long or not; the stop words are English.
       segmentWords(segmented, terms);
@@ -54,7 +55,7 @@ export function tokenize(text: string): string[] {
     }
     // Fast path for the common plain lower-case word: indexing tokenizes millions of them.
     if (word.toLowerCase() === word && !/[_$]/.test(word)) {
-      if (isContentTerm(word)) terms.push(word);
+      if (isContentTerm(word) || (word.length > 1 && isCalled(text, match.index, word.length))) terms.push(word);
       continue;
     }
     identifierTerms(word, terms);
@@ -89,6 +90,14 @@ export function tokenizeForIndex(text: string): string[] {
 }
 
 const MAX_TERM_FREQUENCY = 3;
+
+/**
+ * Whether a word is used as a name in code: called (`describe(`, `it(`) or a member (`.find`). Such a
+ * word is kept even when it is a stop word, or mocha's `describe()` and `it()` could not be found.
+ */
+function isCalled(text: string, at: number, length: number): boolean {
+  return text.charCodeAt(at + length) === 40 /* ( */ || (at > 0 && text.charCodeAt(at - 1) === 46 /* . */);
+}
 
 function isContentTerm(term: string): boolean {
   return term.length > 1 && !STOP_WORDS.has(term);

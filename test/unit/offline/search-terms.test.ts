@@ -102,3 +102,11 @@ describe('search terms: prefix matching', () => {
     assert.equal(prefixRule('서버 설정')('서버'), true);
   });
 });
+
+describe('search terms: names in code', () => {
+  it('keeps a stop word that code calls or reads as a member, so describe() and it() can be found', () => {
+    assert.deepEqual(tokenize('describe the suite'), ['suite']);
+    assert.deepEqual(tokenize("describe('suite', () => { it('works') })"), ['describe', 'suite', 'it', 'works']);
+    assert.deepEqual(tokenize('context.it.only'), ['context', 'it', 'only']);
+  });
+});
