@@ -408,7 +408,7 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
       const reportUri = vscode.Uri.file(result.reportPath);
       model.setReport(result.reportPath, await readFile(result.reportPath, 'utf8'));
       this.endRun(run);
-      await showDocument(reportUri);
+      await this.showReport(reportUri);
       if (result.outcome !== 'completed') {
         void vscode.window.showWarningMessage(`Research ${result.outcome === 'cancelled' ? 'was cancelled' : 'finished with gaps'}: the report says what is missing.`);
       }
@@ -429,6 +429,32 @@ export class RunManager implements RunManagerApi, vscode.Disposable {
       this.endRun(run);
       this.showError(error, provider);
       return undefined;
+    }
+  }
+
+  /**
+   * Opens the finished run's report. Opening is a courtesy, not part of the run: VS Code refuses when
+   * another editor opens at the same moment ("another editor opened in the meantime"), so it tries
+   * once more, and then offers the report rather than calling a finished run failed.
+   */
+  private async showReport(uri: vscode.Uri): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await showDocument(uri);
+        return;
+      } catch (error) {
+        if (attempt < 2) {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          continue;
+        }
+        this.log.warn(`could not open the report ${uri.fsPath}: ${errorMessage(error)}`);
+        // Not awaited: the run has ended, and the offer stays until the person answers it.
+        void vscode.window.showInformationMessage(`Research: the report is written to ${uri.fsPath}.`, 'Open Report').then((choice) => {
+          if (choice === 'Open Report') return showDocument(uri).catch(() => undefined);
+          return undefined;
+        });
+        return;
+      }
     }
   }
 
