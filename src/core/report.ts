@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { withoutControls } from './control-chars';
 import { formatSeconds } from './errors';
 import type { RunOutcome } from './events';
-import { citationLink, codeFence, codeSpan, escapeInline, escapeLine, fileHref, markdownUrl, shortUrl, table, webUrl } from './markdown';
+import { citationLink, codeFence, codeSpan, escapeInline, fileHref, markdownUrl, shortUrl, table, webUrl } from './markdown';
 import { sourceBlockquote, sourceInline } from './source-markdown';
 import type { Finding, ReportBlock, ReportDraft, ReportSection, SourceRef } from './sources';
 import type { RunStatistics } from './stats';
@@ -33,12 +33,12 @@ export function renderReport(input: ReportInput): string {
   const draft = synthesized ?? evidenceDraft(input);
   const out: string[] = [];
 
-  out.push(`# ${escapeInline(draft.title || input.question)}`, '');
+  out.push(`# ${sourceInline(draft.title || input.question)}`, '');
   out.push(
     `*Research Dispatcher · run \`${input.runId}\` · ${new Date(input.startedAt).toISOString()} · ${escapeInline(input.providerLabel)} · ${OUTCOME_WORDS[input.outcome]}*`,
     '',
   );
-  if (draft.title && draft.title !== input.question) out.push(`**Question:** ${escapeInline(input.question)}`, '');
+  if (draft.title && draft.title !== input.question) out.push(`**Question:** ${sourceInline(input.question)}`, '');
 
   const missing = input.tasks.filter((t) => t.state !== 'COMPLETED');
   if (input.outcome !== 'completed') {
@@ -49,7 +49,7 @@ export function renderReport(input: ReportInput): string {
       '',
     );
   }
-  if (draft.method) out.push(escapeInline(draft.method), '');
+  if (draft.method) out.push(sourceInline(draft.method), '');
 
   for (const section of draft.sections) out.push(...renderSection(section, cite));
 
@@ -89,7 +89,7 @@ const OUTCOME_WORDS: Record<RunOutcome, string> = {
 };
 
 function renderSection(section: ReportSection, cite: (s: SourceRef) => string): string[] {
-  const out = [`## ${escapeInline(section.heading)}`, ''];
+  const out = [`## ${sourceInline(section.heading)}`, ''];
   for (const block of section.blocks) out.push(...renderBlock(block, cite), '');
   return out;
 }
@@ -97,8 +97,8 @@ function renderSection(section: ReportSection, cite: (s: SourceRef) => string): 
 function renderBlock(block: ReportBlock, cite: (s: SourceRef) => string): string[] {
   if (block.kind === 'text') {
     const citations = block.citations.length > 0 ? ` (${block.citations.map(cite).join(', ')})` : '';
-    // escapeLine: a model's or a source's sentence must not open a heading, a list or a quote.
-    return [`${escapeLine(block.text)}${citations}`];
+    // sourceInline: a model's or a source's sentence must not open a heading, a list or a quote.
+    return [`${sourceInline(block.text)}${citations}`];
   }
   if (isUnverified(block)) {
     // Never presented as sourced: no quote marks of the report's own, no link, and said plainly.
