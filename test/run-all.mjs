@@ -35,19 +35,26 @@ let passed = 0;
 let failed = 0;
 let broken = false;
 
+// A step that fails before any test runs counts as one failure: the last line is what CI reads, and it
+// must never say "0 failed" when the code does not even type-check.
+const stepFailed = () => {
+  broken = true;
+  failed += 1;
+};
+
 const types = await step('type-check', npx, ['tsc', '--noEmit']);
-if (types.code !== 0) broken = true;
+if (types.code !== 0) stepFailed();
 // The webview's page scripts are browser code with their own config (the DOM types).
 const webviewTypes = await step('type-check (webview)', npx, ['tsc', '--noEmit', '-p', 'src/webview']);
-if (webviewTypes.code !== 0) broken = true;
+if (webviewTypes.code !== 0) stepFailed();
 
 const build = await step('build', process.execPath, ['esbuild.js']);
-if (build.code !== 0) broken = true;
+if (build.code !== 0) stepFailed();
 
 const unit = await step('unit tests', npx, ['mocha']);
 passed += count(unit.output, /(\d+) passing/);
 failed += count(unit.output, /(\d+) failing/);
-if (unit.code !== 0 && count(unit.output, /(\d+) failing/) === 0) broken = true;
+if (unit.code !== 0 && count(unit.output, /(\d+) failing/) === 0) stepFailed();
 
 if (!skipIntegration && existsSync(path.join(root, 'test/vscode/run.mjs'))) {
   // One cache path for the setup (bash) and the harness (node), even where HOME is unset.
@@ -66,10 +73,8 @@ if (!skipIntegration && existsSync(path.join(root, 'test/vscode/run.mjs'))) {
     passed += Number(summary[1]);
     failed += Number(summary[2]);
   }
-  if (integration.code !== 0 && !(summary && Number(summary[2]) > 0)) {
-    broken = true;
-    failed += 1; // the suite could not run: count it as a failure so it cannot pass silently
-  }
+  // The suite could not run: counted as a failure so it cannot pass silently.
+  if (integration.code !== 0 && !(summary && Number(summary[2]) > 0)) stepFailed();
 
   // End-to-end UI tests (test/ui/*.ui.mjs): the same real VS Code, driven as a person would through
   // the palette, the tree and the editors. Counted like the integration tests, from their last line.
@@ -80,10 +85,7 @@ if (!skipIntegration && existsSync(path.join(root, 'test/vscode/run.mjs'))) {
       passed += Number(uiSummary[1]);
       failed += Number(uiSummary[2]);
     }
-    if (ui.code !== 0 && !(uiSummary && Number(uiSummary[2]) > 0)) {
-      broken = true;
-      failed += 1;
-    }
+    if (ui.code !== 0 && !(uiSummary && Number(uiSummary[2]) > 0)) stepFailed();
   }
 }
 

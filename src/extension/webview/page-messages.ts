@@ -1,6 +1,6 @@
 import { errorMessage } from '../../core/errors';
-import { classifyLink, hasSchemeOrHost } from './link-target';
-import { pageMessageSchema, type PageMessage } from './protocol';
+import { classifyLink, hasSchemeOrHost } from '../../shared/link-target';
+import { pageMessageSchema, type PageMessage } from '../../shared/protocol';
 import type { RunManagerApi } from './run-source';
 import { resolveSourceFile } from './source-link';
 

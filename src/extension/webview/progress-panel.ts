@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { RunViewSnapshot } from '../../core/run-view';
 import { buildPanelHtml, createNonce, PANEL_TITLE } from './html';
 import { PageMessageHandler, type PanelEffects } from './page-messages';
-import type { HostMessage } from './protocol';
+import type { HostMessage } from '../../shared/protocol';
 import type { RunManagerApi } from './run-source';
 
 export const PROGRESS_VIEW_TYPE = 'research.progress';

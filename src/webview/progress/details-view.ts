@@ -1,4 +1,4 @@
-import type { PageMessage, PanelSnapshot, PanelTask } from '../../extension/webview/protocol';
+import type { PageMessage, PanelSnapshot, PanelTask } from '../../shared/protocol';
 import { h } from './dom';
 import { formatDuration, isTerminalState, stateClass, stateLabel } from './format';
 

@@ -3,7 +3,7 @@
  * setState so that a panel that was hidden (and so torn down) or reloaded with the window draws
  * at once, before the host says anything.
  */
-import { hostMessageSchema, pageStateSchema, type PageMessage, type PanelSnapshot } from '../../extension/webview/protocol';
+import { hostMessageSchema, pageStateSchema, type PageMessage, type PanelSnapshot } from '../../shared/protocol';
 import { DetailsView } from './details-view';
 import { byId } from './dom';
 import { GraphView } from './graph-view';

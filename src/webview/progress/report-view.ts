@@ -1,5 +1,5 @@
-import type { PageMessage, PanelSnapshot } from '../../extension/webview/protocol';
-import { classifyLink } from '../../extension/webview/link-target';
+import type { PageMessage, PanelSnapshot } from '../../shared/protocol';
+import { classifyLink } from '../../shared/link-target';
 import { h } from './dom';
 import type { ReportRenderer } from './report-render';
 

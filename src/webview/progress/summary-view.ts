@@ -1,4 +1,4 @@
-import type { PanelSnapshot } from '../../extension/webview/protocol';
+import type { PanelSnapshot } from '../../shared/protocol';
 import { byId, h } from './dom';
 import { formatDuration, formatNumber, isTerminalState, STATE_ORDER, stateClass, stateLabel } from './format';
 

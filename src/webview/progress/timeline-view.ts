@@ -1,4 +1,4 @@
-import type { PanelSnapshot, PanelTask } from '../../extension/webview/protocol';
+import type { PanelSnapshot, PanelTask } from '../../shared/protocol';
 import { h, s, truncate } from './dom';
 import { formatDuration, stateClass, stateLabel } from './format';
 

@@ -1,4 +1,4 @@
-import type { PageMessage, PageState } from '../../extension/webview/protocol';
+import type { PageMessage, PageState } from '../../shared/protocol';
 
 /** The part of the webview API the page uses; `acquireVsCodeApi` may be called once per load. */
 export interface HostApi {

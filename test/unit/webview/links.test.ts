@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classifyLink, hasSchemeOrHost } from '../../../src/extension/webview/link-target';
+import { classifyLink, hasSchemeOrHost } from '../../../src/shared/link-target';
 import { resolveSourceFile, resolveSourcePath } from '../../../src/extension/webview/source-link';
 
 describe('report links', () => {

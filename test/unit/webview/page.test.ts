@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import { buildPanelHtml } from '../../../src/extension/webview/html';
-import type { HostMessage, PageMessage } from '../../../src/extension/webview/protocol';
+import type { HostMessage, PageMessage } from '../../../src/shared/protocol';
 import { researchShaped, snapshotOf } from './fixtures';
 
 const repo = join(__dirname, '../../..');

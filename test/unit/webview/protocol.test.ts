@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostMessageSchema, pageMessageSchema, pageStateSchema } from '../../../src/extension/webview/protocol';
+import { hostMessageSchema, pageMessageSchema, pageStateSchema } from '../../../src/shared/protocol';
 import { runSimulated } from '../../support/scenarios';
 import { researchShaped, snapshotOf, taskView } from './fixtures';
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import type { PageMessage, PanelSnapshot } from '../../../src/extension/webview/protocol';
-import { hostMessageSchema } from '../../../src/extension/webview/protocol';
+import type { PageMessage, PanelSnapshot } from '../../../src/shared/protocol';
+import { hostMessageSchema } from '../../../src/shared/protocol';
 import type { RunViewSnapshot } from '../../../src/core/run-view';
 import { DetailsView } from '../../../src/webview/progress/details-view';
 import { GRAPH_LIMIT, GraphView } from '../../../src/webview/progress/graph-view';

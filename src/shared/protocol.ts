@@ -1,8 +1,8 @@
 // zod/mini: the same validation as zod, a twentieth of the size in the webview bundle.
 import * as z from 'zod/mini';
-import type { TaskKind } from '../../core/plan';
-import type { RunViewSnapshot } from '../../core/run-view';
-import type { TaskState } from '../../core/task-state';
+import type { TaskKind } from '../core/plan';
+import type { RunViewSnapshot } from '../core/run-view';
+import type { TaskState } from '../core/task-state';
 
 /**
  * The messages the progress panel's host (extension) and page (webview) exchange, as zod schemas
