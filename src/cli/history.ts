@@ -1,4 +1,5 @@
 import { jsonLine, printableLine } from '../core/control-chars';
+import { formatUsd } from '../core/format';
 import type { RunInfo } from '../core/journal/history';
 
 /**
@@ -27,7 +28,7 @@ export function formatHistory(runs: readonly RunInfo[], json: boolean): string {
 export function formatCost(usage: RunInfo['usage']): string {
   if (!usage || usage.inputTokens + usage.outputTokens === 0) return '—';
   const tokens = `${(usage.inputTokens + usage.outputTokens).toLocaleString('en')} tokens`;
-  return usage.costUsd > 0 ? `$${usage.costUsd.toFixed(usage.costUsd < 1 ? 4 : 2)} · ${tokens}` : tokens;
+  return usage.costUsd > 0 ? `${formatUsd(usage.costUsd)} · ${tokens}` : tokens;
 }
 
 function oneLine(text: string, max: number): string {

@@ -13,7 +13,7 @@ import { newRunId } from '../core/run-id';
 import { SecretRedactor } from '../core/secret-redactor';
 import { createProviderFromSettings } from '../providers/create-provider';
 import { indexBudgetFromEnv, indexCacheDir } from '../providers/offline';
-import { formatUsd } from '../core/report';
+import { formatUsd } from '../core/format';
 import { parseCliArgs, USAGE, type CliOptions } from './args';
 import { formatHistory } from './history';
 import { providerSettingsFromArgs, TARGET_FLAGS } from './provider-from-args';

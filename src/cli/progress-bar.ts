@@ -1,7 +1,7 @@
 import { printableLine } from '../core/control-chars';
 import { formatSeconds } from '../core/errors';
 import type { EventBus } from '../core/events';
-import { formatUsd } from '../core/report';
+import { formatUsd } from '../core/format';
 import type { TaskState } from '../core/task-state';
 
 /**

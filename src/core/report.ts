@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { withoutControls } from './control-chars';
 import { formatSeconds } from './errors';
+import { formatUsd } from './format';
 import type { RunOutcome } from './events';
 import { citationLink, codeFence, codeSpan, escapeInline, fileHref, markdownUrl, shortUrl, table, webUrl } from './markdown';
 import { sourceBlockquote, sourceInline } from './source-markdown';
@@ -189,11 +190,6 @@ function citedLines(draft: ReportDraft): Map<string, CitedFile> {
     }
   }
   return files;
-}
-
-/** Dollars with enough digits to see small model costs: $0.0042, $1.27. */
-export function formatUsd(usd: number): string {
-  return usd >= 1 ? `$${usd.toFixed(2)}` : `$${usd.toPrecision(2)}`;
 }
 
 function renderStatistics(stats: RunStatistics): string[] {

@@ -2,6 +2,7 @@ import { lstatSync } from 'node:fs';
 import * as path from 'node:path';
 import { BoundedReadError, readBoundedFile } from '../bounded-read';
 import { UsageError } from '../errors';
+import { formatBytes } from '../format';
 
 /**
  * Reading and checking the files of a run folder, which come with the folder researched and so may
@@ -104,6 +105,3 @@ export function assertRealRunDir(runDir: string, files: readonly string[]): void
   for (const name of files) assertRegularOrMissing(path.join(runDir, name));
 }
 
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
-}

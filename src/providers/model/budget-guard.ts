@@ -1,6 +1,6 @@
 import type { TaskKind } from '../../core/plan';
 import type { UsageTotals } from '../../core/provider';
-import { formatUsd } from '../../core/report';
+import { formatUsd } from '../../core/format';
 
 export interface Budget {
   usd?: number;

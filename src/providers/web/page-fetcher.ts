@@ -4,6 +4,7 @@ import { TextDecoder } from 'node:util';
 import { formatSeconds, PermanentError, RetryableError } from '../../core/errors';
 import { htmlTitle, htmlToPlainText, tidyText } from './clean-html';
 import { type FetchLike, httpError, networkError, printableUrl, readCapped, readingBody } from './http';
+import { formatBytes } from '../../core/format';
 
 export interface PageFetchOptions {
   signal: AbortSignal;
@@ -134,9 +135,6 @@ function decode(bytes: Uint8Array, contentType: string, html: boolean): string {
 // leaving 0x80–0x9F as control characters; those bytes are its curly quotes, dashes and the euro sign.
 const WINDOWS_1252 = '€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8dŽ\x8f\x90‘’“”•–—˜™š›œ\x9džŸ';
 
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
-}
 
 /** The URL if it may be fetched: http(s), no credentials, and (unless allowed) not a private address. */
 async function checkedUrl(raw: string, allowPrivate: boolean): Promise<URL> {

@@ -1,17 +1,6 @@
 import type { TaskState } from '../../core/task-state';
 
-/** `850 ms`, `12.3 s`, `4 m 05 s`, `1 h 02 m`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '–';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-  const totalSeconds = Math.floor(ms / 1000);
-  const hours = Math.floor(totalSeconds / 3600);
-  const minutes = Math.floor((totalSeconds % 3600) / 60);
-  const seconds = totalSeconds % 60;
-  if (hours > 0) return `${hours} h ${String(minutes).padStart(2, '0')} m`;
-  return `${minutes} m ${String(seconds).padStart(2, '0')} s`;
-}
+export { formatDuration, formatNumber } from '../../core/format';
 
 /** Display order of states in the counts: the live ones first, then how tasks ended. */
 export const STATE_ORDER: readonly TaskState[] = ['RUNNING', 'RETRYING', 'READY', 'WAITING', 'PENDING', 'PLANNING', 'COMPLETED', 'FAILED', 'CANCELLED'];
@@ -39,8 +28,4 @@ export function stateClass(state: TaskState): string {
 
 export function isTerminalState(state: TaskState): boolean {
   return state === 'COMPLETED' || state === 'FAILED' || state === 'CANCELLED';
-}
-
-export function formatNumber(value: number): string {
-  return value.toLocaleString('en-US');
 }

@@ -103,10 +103,10 @@ describe('page fetcher', () => {
     });
     const declared = await rejection(fetchPage(server.url, { ...options, maxBytes: 4096 }));
     assert.ok(declared instanceof PermanentError);
-    assert.match(declared.message, /over the 4 KB limit/);
+    assert.match(declared.message, /over the 4 KiB limit/);
     chunked = true;
     const streamed = await rejection(fetchPage(server.url, { ...options, maxBytes: 4096 }));
-    assert.match(streamed.message, /over the 4 KB limit/);
+    assert.match(streamed.message, /over the 4 KiB limit/);
   });
 
   it('follows a bounded number of redirects and reports where the page was found', async () => {
