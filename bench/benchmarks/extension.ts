@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { bytes, ms, spread, summarize, table } from '../support/measure';
-import { createContext, createVscodeModule, installVscodeStub, loadCommonJs } from '../support/vscode-stub';
+import { createContext, createVscodeModule, installVscodeStub, loadCommonJs } from '../../test/support/vscode-stub';
 import type { BenchContext, BenchSection } from './types';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -1,5 +1,5 @@
 import type { Plan, TaskSpec } from '../../src/core/plan';
-import { mulberry32, randomInt } from './rng';
+import { mulberry32, randomInt } from '../../test/support/rng';
 
 export interface RandomDagOptions {
   /** Number of tasks. */

@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { mulberry32, randomInt } from './rng';
+import { mulberry32, randomInt } from '../../test/support/rng';
 
 const NOUNS = (
   'scheduler dispatcher task queue worker request response retry backoff timeout cancel signal ' +

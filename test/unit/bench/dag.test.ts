@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { validatePlan } from '../../../src/core/plan';
 import { depthOf, planOf, plannedLowerBound, randomDag } from '../../../bench/support/dag';
-import { mulberry32 } from '../../../bench/support/rng';
+import { mulberry32 } from '../../support/rng';
 import { percentile, summarize } from '../../../bench/support/measure';
 
 describe('bench: seeded random DAGs', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { barChart, escapeXml, lineChart, ticks } from '../../../bench/svg';
-import { createContext, createStub } from '../../../bench/support/vscode-stub';
+import { createContext, createStub } from '../../support/vscode-stub';
 
 describe('bench: SVG charts', () => {
   it('draws one polyline per series with a point per finite value, leaving NaN out', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { writeHostileFolder } from '../../../bench/support/hostile-folder';
+import { writeHostileFolder } from '../../support/hostile-folder';
 import { LOCK_FILE } from '../../../src/core/journal/lock';
 import { buildCli, lastLine, runCli } from '../../support/run-cli';
 

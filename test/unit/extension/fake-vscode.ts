@@ -1,10 +1,10 @@
 /**
  * Just enough of the `vscode` module, with real behaviour, to build a tree provider's items in plain
  * Node and assert on them: TreeItem, ThemeIcon, ThemeColor, MarkdownString (appendText escapes, as
- * VS Code's does), EventEmitter. bench/support/vscode-stub.ts installs it as `vscode`; its own stubs
+ * VS Code's does), EventEmitter. test/support/vscode-stub.ts installs it as `vscode`; its own stubs
  * do nothing, which is right for timing activate() but leaves nothing to assert on.
  */
-import { installVscodeStub } from '../../../bench/support/vscode-stub';
+import { installVscodeStub } from '../../support/vscode-stub';
 
 export class ThemeColor {
   constructor(readonly id: string) {}

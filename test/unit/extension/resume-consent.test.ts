@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { installVscodeStub } from '../../../bench/support/vscode-stub';
+import { installVscodeStub } from '../../support/vscode-stub';
 import type { RunMeta } from '../../../src/core/journal/run-meta';
 import type { ProviderSettings } from '../../../src/providers/create-provider';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { hostileText, writeHostileFolder } from '../../../bench/support/hostile-folder';
-import { mulberry32 } from '../../../bench/support/rng';
+import { hostileText, writeHostileFolder } from '../../support/hostile-folder';
+import { mulberry32 } from '../../support/rng';
 import { UsageError } from '../../../src/core/errors';
 import {
   cutAtLineEnd,

@@ -3,7 +3,7 @@
  * term. Issue 13: 100 files × 1 MB of such words ran the CLI out of memory. Seeded, so the same
  * arguments always write the same files.
  *
- *   npx tsx bench/support/hostile-folder.ts <dir> [files] [bytesPerFile] [wordsPerLine] [linesPerParagraph] [vocabulary]
+ *   npx tsx test/support/hostile-folder.ts <dir> [files] [bytesPerFile] [wordsPerLine] [linesPerParagraph] [vocabulary]
  *
  * writes `files` files (default 100) of about `bytesPerFile` bytes each (default 1,000,000, just
  * under the 1 MiB size cap, so each one is read). The 2,000-small-files variant: `<dir> 2000 50000`;
@@ -72,7 +72,7 @@ export function writeHostileFolder(dir: string, options: HostileFolderOptions): 
 if (require.main === module) {
   const [dir, files = '100', bytesPerFile = '1000000', wordsPerLine = '10', linesPerParagraph = '5', vocabulary] = process.argv.slice(2);
   if (!dir) {
-    console.error('usage: npx tsx bench/support/hostile-folder.ts <dir> [files] [bytesPerFile]');
+    console.error('usage: npx tsx test/support/hostile-folder.ts <dir> [files] [bytesPerFile]');
     process.exit(2);
   }
   const total = writeHostileFolder(dir, {
