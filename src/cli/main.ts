@@ -1,30 +1,18 @@
-import * as path from 'node:path';
 import { jsonLine, printableLine, printableText } from '../core/control-chars';
 import { errorMessage, UsageError } from '../core/errors';
 import { EventBus } from '../core/events';
-import { PlanValidationError } from '../core/plan';
-import type { ResearchProvider } from '../core/provider';
-import { listRuns } from '../core/journal/history';
-import { research, DEFAULT_OUTPUT_FOLDER, type ResearchResult } from '../core/research';
-import { resumeResearch, RunAlreadyCompletedError } from '../core/resume';
-import { findRunDir } from '../core/journal/history';
-import { readRunMeta } from '../core/journal/run-meta';
-import { newRunId } from '../core/run-id';
-import { SecretRedactor } from '../core/secret-redactor';
-import { createProviderFromSettings } from '../providers/create-provider';
-import { indexBudgetFromEnv, indexCacheDir } from '../providers/offline';
 import { formatUsd } from '../core/format';
+import { listRuns } from '../core/journal/history';
+import { PlanValidationError } from '../core/plan';
+import { readPlanFile } from '../core/plan-file';
+import { DEFAULT_OUTPUT_FOLDER } from '../core/research';
+import type { RunDone } from '../core/run/run-handle';
+import { SecretRedactor } from '../core/secret-redactor';
 import { parseCliArgs, USAGE, type CliOptions } from './args';
 import { formatHistory } from './history';
-import { providerSettingsFromArgs, TARGET_FLAGS } from './provider-from-args';
-import { checkResumeTarget } from './resume-target-check';
 import { requireFolder } from './options';
-import { readPlanFile } from '../core/plan-file';
 import { ProgressBar } from './progress-bar';
-import type { OpenTransport } from '../core/executor';
-import { checkRedisReachable } from '../distributed/connection';
-import { redisTransport } from '../distributed/redis-transport';
-import { parseRedisUrl } from '../distributed/redis-url';
+import { runFromArgs } from './run-from-args';
 
 export const EXIT = { done: 0, failed: 1, usage: 2, cancelled: 130 } as const;
 
@@ -56,135 +44,51 @@ async function run(options: CliOptions): Promise<number> {
   const plan = options.plan !== undefined ? await readPlanFile(options.plan) : undefined;
   if (plan === undefined && options.question === undefined && options.resume === undefined) throw new UsageError('no question given: npm run research -- "your question"');
 
-  // Before planning: a Redis that cannot be reached is a clear error at once, not a run that hangs.
-  const transport = options.redis !== undefined ? await redisTransportFromArgs(options) : undefined;
-
   const bus = new EventBus((error) => say(`a progress handler failed: ${errorMessage(error)}`));
   if (options.json) bus.onAny((event) => output(jsonLine(event)));
   else new ProgressBar(process.stderr, bus);
+  const handle = await runFromArgs(options, root, plan, { bus, say, onProvider: (provider) => (redactor = provider.redactor ?? SecretRedactor.NONE) });
 
   // First Ctrl-C: cancel, write the partial report, exit 130. Second: leave at once.
-  const controller = new AbortController();
   process.on('SIGINT', () => {
-    if (controller.signal.aborted) process.exit(EXIT.cancelled);
+    if (handle.cancelRequested) process.exit(EXIT.cancelled);
     process.stderr.write('\nCancelling… writing the partial report (Ctrl-C again to quit at once)\n');
-    controller.abort();
+    handle.cancel();
   });
-  process.on('SIGTERM', () => controller.abort());
+  process.on('SIGTERM', () => handle.cancel());
 
-  // The run id is chosen here so that the provider knows the run's folder (web pages are stored there).
-  const runId = options.resume ?? newRunId();
-  const runDir = options.resume !== undefined ? findRunDir(root, DEFAULT_OUTPUT_FOLDER, runId) : path.join(root, DEFAULT_OUTPUT_FOLDER, runId);
-  const settings = await providerSettingsFromArgs(options);
-  if (options.resume !== undefined) {
-    const typedOnPurpose = TARGET_FLAGS.some((flag) => options.explicit.has(flag));
-    checkResumeTarget(runId, readRunMeta(runDir), settings, typedOnPurpose, say);
-  }
-  const provider = await createProviderFromSettings({
-    settings,
-    root,
-    runDir,
-    keys: { env: process.env },
-    indexBudget: indexBudgetFromEnv(process.env),
-    indexCacheDir: options.noIndexCache ? undefined : indexCacheDir(process.env),
-  });
-  redactor = provider.redactor ?? SecretRedactor.NONE;
-  if (options.resume !== undefined && !options.json) say(`resuming with ${provider.label}`);
+  let done: RunDone;
   try {
-    return await researchAndReport(options, root, plan, provider, controller.signal, bus, runId, transport);
+    done = await handle.done;
   } catch (error) {
-    if (error instanceof RunAlreadyCompletedError) {
-      // Nothing left to do is not a failure: say so, and give the report as a finished run would.
-      say(`run ${error.runId} already completed; nothing to resume. Report:`);
-      output(printableLine(error.reportPath));
-      return EXIT.done;
-    }
-    // Cancelled before a dispatcher existed (while planning): nothing ran, so there is no report.
-    if (controller.signal.aborted) {
-      say('cancelled while planning; no task had run, so no report was written');
-      return EXIT.cancelled;
-    }
-    throw error;
-  } finally {
-    provider.dispose?.();
+    // A run cancelled once its tasks exist ends with a report; a throw means it was still planning.
+    if (!handle.cancelRequested) throw error;
+    say('cancelled while planning; no task had run, so no report was written');
+    return EXIT.cancelled;
   }
+  if (done.kind === 'already-completed') {
+    // Nothing left to do is not a failure: say so, and give the report as a finished run would.
+    say(`run ${done.runId} already completed; nothing to resume. Report:`);
+    output(printableLine(done.reportPath));
+    return EXIT.done;
+  }
+  report(options, done);
+  if (done.outcome === 'cancelled') return EXIT.cancelled;
+  return done.outcome === 'completed' ? EXIT.done : EXIT.failed;
 }
 
-/** `--redis <url>`: tasks go to workers through BullMQ on that Redis, checked reachable now. */
-async function redisTransportFromArgs(options: CliOptions): Promise<OpenTransport> {
-  const target = parseRedisUrl(options.redis!);
-  await checkRedisReachable(target);
-  if (!options.json) say(`tasks run on workers through ${target.display}`);
-  return redisTransport(target, { graceMs: options.redisGraceMs });
-}
-
-/** `--resume <run-id>`: settings typed now win; the others are the run's own. */
-function resumeFromCommandLine(
-  options: CliOptions,
-  runId: string,
-  root: string,
-  provider: ResearchProvider,
-  signal: AbortSignal,
-  bus: EventBus,
-  transport: OpenTransport | undefined,
-): Promise<ResearchResult> {
-  const given = (name: string) => options.explicit.has(name);
-  return resumeResearch({
-    runId,
-    root,
-    provider,
-    outFile: options.out,
-    concurrency: given('concurrency') ? options.concurrency : undefined,
-    taskTimeoutMs: given('timeout') ? options.timeoutSeconds * 1000 : undefined,
-    retry: given('max-retries') ? { maxRetries: options.maxRetries } : undefined,
-    maxTasks: given('max-tasks') ? options.maxTasks : undefined,
-    signal,
-    bus,
-    transport,
-    onNotice: say,
-  });
-}
-
-async function researchAndReport(
-  options: CliOptions,
-  root: string,
-  plan: unknown,
-  provider: ResearchProvider,
-  signal: AbortSignal,
-  bus: EventBus,
-  runId: string,
-  transport: OpenTransport | undefined,
-): Promise<number> {
-  const result: ResearchResult =
-    options.resume !== undefined
-      ? await resumeFromCommandLine(options, options.resume, root, provider, signal, bus, transport)
-      : await research({
-    question: options.question ?? '',
-    root,
-    provider,
-    plan,
-    runId,
-    outFile: options.out,
-    concurrency: options.concurrency,
-    taskTimeoutMs: options.timeoutSeconds * 1000,
-    retry: { maxRetries: options.maxRetries },
-    maxTasks: options.maxTasks,
-    signal,
-    bus,
-    transport,
-  });
+/** The last lines: the report's path on stdout (or a JSON line), tokens and cost on stderr. */
+function report(options: CliOptions, done: Extract<RunDone, { kind: 'finished' }>): void {
   if (options.json) {
-    output(jsonLine(redactor.value({ type: 'report', reportPath: result.reportPath, outcome: result.outcome, stats: result.stats })));
-  } else {
-    const usage = result.stats.usage;
-    if (usage.inputTokens + usage.outputTokens > 0) {
-      process.stderr.write(`Tokens: ${usage.inputTokens} in, ${usage.outputTokens} out${usage.costUsd > 0 ? ` · cost ${formatUsd(usage.costUsd)}` : ''}\n`);
-    }
-    process.stderr.write(`Report (${result.outcome}):\n`);
-    output(printableLine(result.reportPath));
+    output(jsonLine(redactor.value({ type: 'report', reportPath: done.reportPath, outcome: done.outcome, stats: done.stats })));
+    return;
   }
-  if (result.outcome === 'cancelled') return EXIT.cancelled;
-  return result.outcome === 'completed' ? EXIT.done : EXIT.failed;
+  const usage = done.stats.usage;
+  if (usage.inputTokens + usage.outputTokens > 0) {
+    process.stderr.write(`Tokens: ${usage.inputTokens} in, ${usage.outputTokens} out${usage.costUsd > 0 ? ` · cost ${formatUsd(usage.costUsd)}` : ''}\n`);
+  }
+  process.stderr.write(`Report (${done.outcome}):\n`);
+  output(printableLine(done.reportPath));
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -37,8 +37,8 @@ export interface ResearchOptions {
   signal?: AbortSignal;
   bus?: EventBus;
   runId?: string;
-  /** Called once the dispatcher exists, so a front end can cancel tasks, replan or change limits. */
-  onDispatcher?: (dispatcher: Dispatcher) => void;
+  /** Called once the dispatcher exists (see run/live-run.ts), with the run's own limit on tasks for replans. */
+  onDispatcher?: (dispatcher: Dispatcher, limits: { maxTasks: number }) => void;
   /**
    * Journal the run in `<root>/<outputFolder>/<runId>/` (journal.jsonl, run.json, lock) so that it can
    * be resumed if interrupted. Default true; a folder that cannot be written costs only a warning.
@@ -124,7 +124,7 @@ async function researchWith(options: ResearchOptions & { runId: string; bus: Eve
     completed: options.resume?.completed,
     shouldStart: options.provider.shouldStart?.bind(options.provider),
   });
-  options.onDispatcher?.(dispatcher);
+  options.onDispatcher?.(dispatcher, { maxTasks });
   const session = options.resume?.session ?? (options.journal === false ? undefined : openSession(options, { runId, root, reportPath, startedAt, question: plan.question, maxTasks }, bus));
   session?.attach(bus, () => dispatcher.plan());
   const summary = await dispatcher.run();

@@ -153,6 +153,13 @@ export class RunViewModel {
     this.changed();
   }
 
+  /** The provider's name, known once the run's provider is built (after the model was made). */
+  setProviderLabel(label: string): void {
+    if (this.state.providerLabel === label) return;
+    this.state.providerLabel = label;
+    this.changed();
+  }
+
   /** Ends the picture without a `run:end` (e.g. planning failed, so no dispatcher ever ran). */
   end(outcome: RunOutcome, at = this.now(), stats?: RunStatistics): void {
     this.state.status = 'ended';

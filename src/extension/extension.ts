@@ -2,26 +2,29 @@ import * as vscode from 'vscode';
 import { printableLog } from './printable-log';
 import { registerResearchUi, type ResearchTestApi } from './commands';
 import { registerRunHistory } from './history/register';
+import { RunContextKeys } from './presenters/run-context-keys';
+import { RunStatusBar } from './presenters/run-status-bar';
 import { RunManager } from './run-manager';
 import { registerSecretCommands } from './secrets';
 import { registerProgressPanel } from './webview/progress-panel';
 import { registerWorkersView, type WorkersViewApi } from './workers-view';
 
 /** What the integration tests reach: the run manager, the task tree, and the Workers view. */
-export type ExtensionTestApi = ResearchTestApi & { workers: WorkersViewApi };
+export type ExtensionTestApi = ResearchTestApi & { workers: WorkersViewApi; contextKeys: RunContextKeys };
 
 /** Thin adapter: commands and UI in, core calls out. Everything that thinks lives in src/core. */
 export function activate(context: vscode.ExtensionContext): { api: ExtensionTestApi } {
   const log = printableLog(vscode.window.createOutputChannel('Research Dispatcher', { log: true }));
   const runs = new RunManager(log, context);
-  context.subscriptions.push(log, runs);
+  const contextKeys = new RunContextKeys(runs);
+  context.subscriptions.push(log, runs, new RunStatusBar(runs), contextKeys);
   const api = registerResearchUi(context, runs);
   context.subscriptions.push(registerProgressPanel(context, runs, log));
   registerSecretCommands(context);
   registerRunHistory(context, log, runs);
   const workers = registerWorkersView(context);
   // Returned for the integration tests only (the run manager and the views they check).
-  return { api: { ...api, workers } };
+  return { api: { ...api, workers, contextKeys } };
 }
 
 export function deactivate(): void {

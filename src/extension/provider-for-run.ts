@@ -3,6 +3,8 @@ import { UsageError } from '../core/errors';
 import type { ResearchProvider } from '../core/provider';
 import { createProviderFromSettings, PROVIDER_IDS, type ProviderId, type ProviderSettings } from '../providers/create-provider';
 import type { CorpusSource } from '../providers/offline';
+import type { ProviderFactory } from '../core/run/run-service';
+import type { WorkspaceIndexRegistry } from './workspace-indexes';
 import { lmSelector, noModelError } from './lm/lm-translate';
 import { createVscodeLmChatModel } from './lm/vscode-lm-chat-model';
 import { readWebSettings } from './web-settings';
@@ -54,6 +56,27 @@ export async function createProviderForRun(
     keys: { secretGet: (key) => context.secrets.get(key), env: process.env },
     chatModelForLm: settings.provider === 'vscode-lm' ? createVscodeLmChatModel({ ...settings.lm, access: context.languageModelAccessInformation }) : undefined,
   });
+}
+
+/**
+ * The run service's provider factory for VS Code: the research.* settings (or those the person
+ * consented to on resume), the folder's offline corpus kept across runs when the workspace is searched.
+ */
+export function providerFactoryFor(
+  context: vscode.ExtensionContext,
+  folder: vscode.WorkspaceFolder,
+  run: { outputFolder: string; settings?: ProviderSettings; indexes: WorkspaceIndexRegistry; onProvider?: (provider: ResearchProvider, runId: string) => void },
+): ProviderFactory {
+  return async ({ runId, runDir }) => {
+    const provider = await createProviderForRun(context, folder.uri, {
+      outputFolder: run.outputFolder,
+      runDir,
+      settings: run.settings,
+      workspaceIndex: (chosen) => ((chosen.search?.backend ?? 'workspace') === 'workspace' ? run.indexes.indexFor(folder.uri.fsPath, run.outputFolder) : undefined),
+    });
+    run.onProvider?.(provider, runId);
+    return provider;
+  };
 }
 
 /**

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ResearchTestApi } from '../../src/extension/commands';
+import type { ExtensionTestApi as ResearchTestApi } from '../../src/extension/extension';
 import type { StartResult } from '../../src/extension/run-manager';
 import { startFaultServer, type FaultServer } from '../support/fault-server';
 import { plantInterruptedRun } from '../support/interrupted-run';
@@ -90,8 +90,8 @@ describe('Runs with providers, and resumed runs, in the run manager', function (
     );
     assert.equal(path.resolve(snapshot.reportPath ?? ''), path.resolve(dir, 'report.md'));
     assert.deepEqual(treeGroup(research, 'completed').sort(), ['first', 'second']);
-    assert.equal(research.runs.contextValues()['research.running'], false);
-    assert.equal(research.runs.contextValues()['research.hasReport'], true);
+    assert.equal(research.contextKeys.current()['research.running'], false);
+    assert.equal(research.contextKeys.current()['research.hasReport'], true);
     assert.equal(path.resolve(vscode.window.activeTextEditor?.document.uri.fsPath ?? ''), path.resolve(dir, 'report.md'), 'the report is the active editor');
   });
 

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunViewSnapshot, TaskView } from '../../src/core/run-view';
-import type { ResearchTestApi } from '../../src/extension/commands';
+import type { ExtensionTestApi as ResearchTestApi } from '../../src/extension/extension';
 import type { StartResult } from '../../src/extension/run-manager';
 import { api, EXTENSION_ID } from './support';
 
@@ -98,7 +98,7 @@ describe('Research commands, tree and run manager', function () {
         return taskIn(s, 'flaky')?.state === 'FAILED' && taskIn(s, 'slow')?.state === 'RUNNING';
       });
       await new Promise((resolve) => setTimeout(resolve, 250)); // one coalescing interval for the keys
-      during = research.runs.contextValues();
+      during = research.contextKeys.current();
       groupsDuring = research.taskTree.getChildren().map((node) => (node.type === 'group' ? node.group : node.taskId));
       await vscode.commands.executeCommand('research.cancelTask', 'slow');
       snapshotAfterCancel = research.runs.snapshot;
@@ -138,7 +138,7 @@ describe('Research commands, tree and run manager', function () {
       assert.ok(result, 'research.start resolved to nothing');
       assert.equal(result.outcome, 'partial');
       assert.ok(fs.existsSync(result.reportUri.fsPath));
-      const keys = research.runs.contextValues();
+      const keys = research.contextKeys.current();
       assert.equal(keys['research.running'], false);
       assert.equal(keys['research.canReplan'], false);
       assert.equal(keys['research.hasReport'], true);
@@ -197,7 +197,7 @@ describe('Research commands, tree and run manager', function () {
     const report = fs.readFileSync(result!.reportUri.fsPath, 'utf8');
     assert.match(report, /cancel/i);
     assert.equal(taskIn(research.runs.snapshot, 'quick')?.state, 'COMPLETED', 'finished work stays finished');
-    assert.equal(research.runs.contextValues()['research.running'], false);
+    assert.equal(research.contextKeys.current()['research.running'], false);
   });
 
   it('a change of research.concurrency reaches the running dispatcher', async () => {

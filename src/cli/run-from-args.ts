@@ -1,0 +1,80 @@
+import type { EventBus } from '../core/events';
+import type { OpenTransport } from '../core/executor';
+import { DEFAULT_OUTPUT_FOLDER } from '../core/research';
+import type { ResearchProvider } from '../core/provider';
+import { inspectRun, resumeRun, startRun, type ProviderFactory, type RunLimits } from '../core/run/run-service';
+import type { RunHandle } from '../core/run/run-handle';
+import { checkRedisReachable } from '../distributed/connection';
+import { redisTransport } from '../distributed/redis-transport';
+import { parseRedisUrl } from '../distributed/redis-url';
+import { createProviderFromSettings } from '../providers/create-provider';
+import { indexBudgetFromEnv, indexCacheDir } from '../providers/offline';
+import type { CliOptions } from './args';
+import { providerSettingsFromArgs, TARGET_FLAGS } from './provider-from-args';
+import { checkResumeTarget } from './resume-target-check';
+
+export interface CliRunHooks {
+  bus: EventBus;
+  /** Messages for the person (stderr). */
+  say(message: string): void;
+  /** Told the run's provider once it is built, so that every line printed is redacted of its keys. */
+  onProvider(provider: ResearchProvider): void;
+}
+
+/**
+ * The command line's run: a new one, or `--resume <run-id>`, through the run service. Settings typed now
+ * win on resume; the others are the run's own (and the provider is the one typed, never the one its
+ * run.json names: see checkResumeTarget).
+ */
+export async function runFromArgs(options: CliOptions, root: string, plan: unknown, hooks: CliRunHooks): Promise<RunHandle> {
+  const inspected = options.resume !== undefined ? inspectRun(root, DEFAULT_OUTPUT_FOLDER, options.resume) : undefined;
+  const settings = await providerSettingsFromArgs(options);
+  const createProvider: ProviderFactory = async ({ runId, runDir, recorded }) => {
+    if (inspected) checkResumeTarget(runId, recorded, settings, TARGET_FLAGS.some((flag) => options.explicit.has(flag)), hooks.say);
+    const provider = await createProviderFromSettings({
+      settings,
+      root,
+      runDir,
+      keys: { env: process.env },
+      indexBudget: indexBudgetFromEnv(process.env),
+      indexCacheDir: options.noIndexCache ? undefined : indexCacheDir(process.env),
+    });
+    hooks.onProvider(provider);
+    if (inspected && !options.json) hooks.say(`resuming with ${provider.label}`);
+    return provider;
+  };
+  const common = {
+    root,
+    createProvider,
+    openTransport: options.redis !== undefined ? () => redisTransportFromArgs(options, hooks.say) : undefined,
+    outFile: options.out,
+    bus: hooks.bus,
+    onNotice: hooks.say,
+  };
+  if (inspected) return resumeRun({ ...common, runId: inspected.runId, inspected, limits: limitsTyped(options) });
+  return startRun({
+    ...common,
+    question: options.question ?? '',
+    plan,
+    limits: { concurrency: options.concurrency, taskTimeoutMs: options.timeoutSeconds * 1000, maxRetries: options.maxRetries, maxTasks: options.maxTasks },
+  });
+}
+
+/** On resume, only the limits typed on this command line; the run keeps its own for the rest. */
+function limitsTyped(options: CliOptions): RunLimits {
+  const given = (name: string) => options.explicit.has(name);
+  return {
+    concurrency: given('concurrency') ? options.concurrency : undefined,
+    taskTimeoutMs: given('timeout') ? options.timeoutSeconds * 1000 : undefined,
+    maxRetries: given('max-retries') ? options.maxRetries : undefined,
+    maxTasks: given('max-tasks') ? options.maxTasks : undefined,
+  };
+}
+
+/** `--redis <url>`: tasks go to workers through BullMQ on that Redis, checked reachable before planning. */
+async function redisTransportFromArgs(options: CliOptions, say: (message: string) => void): Promise<OpenTransport> {
+  const target = parseRedisUrl(options.redis!);
+  await checkRedisReachable(target);
+  if (!options.json) say(`tasks run on workers through ${target.display}`);
+  return redisTransport(target, { graceMs: options.redisGraceMs });
+}

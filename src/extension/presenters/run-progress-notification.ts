@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import type { RunDone, RunHandle } from '../../core/run/run-handle';
+
+/**
+ * The notification a run shows while it goes on: "planning…", then how many tasks are done, with a
+ * Cancel button that cancels the run (the partial report is still written).
+ */
+export function showRunProgress(handle: RunHandle, cancel: () => void): Thenable<RunDone> {
+  const resumed = handle.kind === 'resume';
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: resumed ? 'Research (resumed)' : 'Research', cancellable: true },
+    async (progress, token) => {
+      token.onCancellationRequested(cancel);
+      let settled = 0;
+      const listener = handle.view.onChange(() => {
+        const snapshot = handle.view.snapshot();
+        const done = snapshot.counts.COMPLETED + snapshot.counts.FAILED + snapshot.counts.CANCELLED;
+        if (done === settled || snapshot.tasks.length === 0) return;
+        progress.report({ increment: ((done - settled) * 100) / snapshot.tasks.length, message: `${done}/${snapshot.tasks.length} tasks done` });
+        settled = done;
+      });
+      progress.report({ message: resumed ? 'resuming…' : 'planning…' });
+      try {
+        return await handle.done;
+      } finally {
+        listener.dispose();
+      }
+    },
+  );
+}
