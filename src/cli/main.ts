@@ -46,8 +46,9 @@ async function run(options: CliOptions): Promise<number> {
 
   const bus = new EventBus((error) => say(`a progress handler failed: ${errorMessage(error)}`));
   if (options.json) bus.onAny((event) => output(jsonLine(event)));
-  else new ProgressBar(process.stderr, bus);
   const handle = await runFromArgs(options, root, plan, { bus, say, onProvider: (provider) => (redactor = provider.redactor ?? SecretRedactor.NONE) });
+  // The handle exists before planning sends its first event, so the bar misses nothing.
+  if (!options.json) new ProgressBar(process.stderr, handle.bus, handle.view);
 
   // First Ctrl-C: cancel, write the partial report, exit 130. Second: leave at once.
   process.on('SIGINT', () => {

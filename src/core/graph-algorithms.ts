@@ -120,3 +120,19 @@ export function criticalPath(
   path.reverse();
   return { path, length: end === undefined ? 0 : finish.get(end)!.time };
 }
+
+/** Every id reachable from `start` through `next` (not `start` itself), in discovery order; iterative. */
+export function reachable(start: string, next: Neighbours): string[] {
+  const seen = new Set<string>([start]);
+  const stack = [start];
+  const found: string[] = [];
+  while (stack.length > 0) {
+    for (const id of next(stack.pop()!)) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      found.push(id);
+      stack.push(id);
+    }
+  }
+  return found;
+}

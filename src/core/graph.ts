@@ -1,5 +1,5 @@
 import { Graph } from '@dagrejs/graphlib';
-import { topologicalOrder, upwardRanks } from './graph-algorithms';
+import { reachable, topologicalOrder, upwardRanks } from './graph-algorithms';
 import type { TaskSpec } from './plan';
 
 /**
@@ -69,18 +69,7 @@ export class TaskGraph {
 
   /** Every task reachable from `id` through dependents (not including `id`), iteratively. */
   transitiveDependents(id: string): string[] {
-    const seen = new Set<string>([id]);
-    const stack = [id];
-    const found: string[] = [];
-    while (stack.length > 0) {
-      for (const next of this.dependentsOf(stack.pop()!)) {
-        if (seen.has(next)) continue;
-        seen.add(next);
-        found.push(next);
-        stack.push(next);
-      }
-    }
-    return found;
+    return reachable(id, (current) => this.dependentsOf(current));
   }
 }
 

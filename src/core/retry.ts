@@ -62,6 +62,38 @@ export function waitBeyondCap(policy: RetryPolicy, error: unknown): string | und
   return `the server asked to wait ${seconds(asked)} before trying again, longer than the ${seconds(policy.maxRetryAfterMs)} this run waits at most: try again later, or use another endpoint`;
 }
 
+/** How many retries a task (or the planning call) has had so far. */
+export interface RetryCounts {
+  /** Every retry, rate-limit waits included. */
+  retries: number;
+  /** The retries that waited out a rate limit; they have their own allowance. */
+  rateLimitRetries: number;
+}
+
+export type RetryDecision =
+  | { retry: true; delayMs: number; rateLimited: boolean }
+  | { retry: false; /** Why a retryable error is not retried, when it is not obvious from the error. */ why?: string };
+
+/**
+ * The one retry decision, for tasks and for planning: retry a retryable error while its allowance
+ * lasts (rate limits have their own, so a busy endpoint slows work without using up its retries),
+ * never when the server asked for a wait beyond the cap, after a jittered backoff.
+ */
+export function decideRetry(
+  policy: RetryPolicy,
+  error: unknown,
+  counts: RetryCounts,
+  random: () => number = Math.random,
+): RetryDecision {
+  if (!isRetryable(error)) return { retry: false };
+  const rateLimited = isRateLimited(error);
+  const failures = counts.retries - counts.rateLimitRetries;
+  const left = rateLimited ? policy.maxRateLimitRetries - counts.rateLimitRetries : policy.maxRetries - failures;
+  const why = waitBeyondCap(policy, error);
+  if (why || left <= 0) return { retry: false, why };
+  return { retry: true, rateLimited, delayMs: backoffDelay(policy, failures + 1, retryAfterMs(error), random) };
+}
+
 const RETRYABLE_STATUS = new Set([408, 409, 425, 429]);
 const RETRYABLE_CODES = new Set([
   'ECONNRESET',

@@ -85,6 +85,11 @@ export class RunViewModel {
     return this.cached;
   }
 
+  /** One task as it is now, without copying the picture (for a front end reacting to one event). */
+  taskView(id: string): Readonly<TaskView> | undefined {
+    return this.tasks.get(id);
+  }
+
   /** Called with the new version after every change (synchronously, once per change). */
   onChange(listener: (version: number) => void): Disposable {
     this.listeners.add(listener);

@@ -2,7 +2,7 @@ import { errorMessage, formatSeconds, PermanentError } from '../../core/errors';
 import type { AttemptUsage, TaskExecutor } from '../../core/executor';
 import type { Plan } from '../../core/plan';
 import type { PlanningContext, ResearchProvider, UsageTotals } from '../../core/provider';
-import { backoffDelay, DEFAULT_RETRY_POLICY, isRateLimited, isRetryable, retryAfterMs, sleep, type RetryPolicy } from '../../core/retry';
+import { decideRetry, DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from '../../core/retry';
 import { runModelAnalyze } from './analyze-task';
 import { BudgetGuard, type Budget } from './budget-guard';
 import type { ChatMessage } from './chat-model';
@@ -138,22 +138,20 @@ function estimateCost(options: ModelProviderOptions, prices: Readonly<Record<str
   }
 }
 
-/** The dispatcher's retry rules, for the one call that happens before the dispatcher exists. */
+/** The dispatcher's retry decision, for the one call that happens before the dispatcher exists. */
 async function withPlanningRetries<T>(policy: RetryPolicy, context: PlanningContext, attempt: () => Promise<T>): Promise<T> {
-  let retries = 0;
-  let rateLimits = 0;
+  const counts = { retries: 0, rateLimitRetries: 0 };
   for (let n = 1; ; n++) {
     try {
       return await attempt();
     } catch (error) {
       if (context.signal.aborted) throw context.signal.reason;
-      const limited = isRateLimited(error);
-      if (!isRetryable(error) || (limited ? rateLimits >= policy.maxRateLimitRetries : retries >= policy.maxRetries)) throw error;
-      if (limited) rateLimits++;
-      else retries++;
-      const delay = backoffDelay(policy, retries || 1, retryAfterMs(error));
-      context.log?.('warn', `planning: attempt ${n} failed: ${errorMessage(error)}; retrying in ${formatSeconds(delay)}`);
-      await sleep(delay, context.signal);
+      const decision = decideRetry(policy, error, counts);
+      if (!decision.retry) throw decision.why ? new Error(`${errorMessage(error)}; ${decision.why}`, { cause: error }) : error;
+      counts.retries++;
+      if (decision.rateLimited) counts.rateLimitRetries++;
+      context.log?.('warn', `planning: attempt ${n} failed: ${errorMessage(error)}; retrying in ${formatSeconds(decision.delayMs)}`);
+      await sleep(decision.delayMs, context.signal);
     }
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { RetryableError } from '../../../src/core/errors';
-import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryable, retryAfterMs, sleep } from '../../../src/core/retry';
+import { RateLimitedError, RetryableError } from '../../../src/core/errors';
+import { backoffDelay, decideRetry, DEFAULT_RETRY_POLICY, isRetryable, retryAfterMs, sleep } from '../../../src/core/retry';
 
 describe('retry policy', () => {
   const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 5000 };
@@ -27,6 +27,36 @@ describe('retry policy', () => {
     assert.equal(retryAfterMs({ headers: { 'retry-after': 'Thu, 01 Jan 2026 00:00:10 GMT' } }, now), 10_000);
     assert.equal(retryAfterMs({ headers: { 'retry-after': 'soon' } }), undefined);
     assert.equal(retryAfterMs(new RetryableError('x', 42)), 42);
+  });
+
+  describe('the retry decision (tasks and planning alike)', () => {
+    const fresh = { retries: 0, rateLimitRetries: 0 };
+    const half = () => 0.5;
+
+    it('never retries what cannot succeed', () => {
+      assert.deepEqual(decideRetry(policy, { status: 401 }, fresh, half), { retry: false });
+    });
+
+    it('retries a failure with an exponential backoff until maxRetries are used', () => {
+      assert.deepEqual(decideRetry(policy, { status: 503 }, fresh, half), { retry: true, rateLimited: false, delayMs: 50 });
+      assert.deepEqual(decideRetry(policy, { status: 503 }, { retries: 1, rateLimitRetries: 0 }, half), { retry: true, rateLimited: false, delayMs: 100 });
+      assert.equal(decideRetry(policy, { status: 503 }, { retries: policy.maxRetries, rateLimitRetries: 0 }, half).retry, false);
+    });
+
+    it('counts rate limits apart: used-up failure retries do not stop a rate-limit wait, nor the reverse', () => {
+      const limited = new RateLimitedError('slow down', 200);
+      const afterFailures = { retries: policy.maxRetries, rateLimitRetries: 0 };
+      assert.deepEqual(decideRetry(policy, limited, afterFailures, () => 0), { retry: true, rateLimited: true, delayMs: 200 });
+      const afterWaits = { retries: policy.maxRateLimitRetries, rateLimitRetries: policy.maxRateLimitRetries };
+      assert.equal(decideRetry(policy, limited, afterWaits, half).retry, false);
+      assert.equal(decideRetry(policy, { status: 503 }, afterWaits, half).retry, true, 'the failure allowance is untouched');
+    });
+
+    it('gives up at once, saying why, when the server asks for a wait beyond the cap', () => {
+      const decision = decideRetry(policy, { status: 429, headers: { 'retry-after': '3600' } }, fresh, half);
+      assert.equal(decision.retry, false);
+      assert.match(decision.retry ? '' : decision.why ?? '', /asked to wait 3600 s.*longer than the 5 s/);
+    });
   });
 
   it('retries only what can succeed next time', () => {
