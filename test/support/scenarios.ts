@@ -1,21 +1,21 @@
 /**
  * Runs that make the progress panel worth looking at, for tests and screenshots: a 12-task offline
  * research over a folder (with paced tasks and a few retries, so the timeline has something to show)
- * and a 500-task simulated run. Each returns the snapshots a FakeRunSource produced along the way.
+ * and a 500-task simulated run. Each starts a real run through the run service, as every front end
+ * does, and returns the pictures its RunViewModel showed along the way, at most one per 50 ms as
+ * the extension sends them.
  */
 import { RetryableError } from '../../src/core/errors';
-import { EventBus } from '../../src/core/events';
 import type { PlanInput, TaskSpecInput } from '../../src/core/plan';
 import type { ResearchProvider } from '../../src/core/provider';
-import { research } from '../../src/core/research';
 import { sleep } from '../../src/core/retry';
 import type { RunViewSnapshot } from '../../src/core/run-view';
 import { createOfflineProvider } from '../../src/providers/offline';
-import { FakeRunSource } from './fake-run-source';
-import { readFile } from 'node:fs/promises';
+import { startRun, type StartRunOptions } from '../../src/core/run/run-service';
+import { ChangeCoalescer } from '../../src/extension/run/change-coalescer';
 
 export interface ScenarioResult {
-  /** Every snapshot the source sent, in order. */
+  /** Every picture sent, in order, from planning to the written report. */
   snapshots: RunViewSnapshot[];
   final: RunViewSnapshot;
 }
@@ -65,25 +65,31 @@ function pacedProvider(root: string, paceMs: number): ResearchProvider {
   };
 }
 
-async function runWith(source: FakeRunSource, options: Parameters<typeof research>[0]): Promise<ScenarioResult> {
+interface ScenarioRun {
+  question: string;
+  plan: PlanInput;
+  root: string;
+  outFile: string;
+  provider: ResearchProvider;
+  limits: NonNullable<StartRunOptions['limits']>;
+}
+
+async function runWith(run: ScenarioRun): Promise<ScenarioResult> {
+  const handle = startRun({ ...run, createProvider: async () => run.provider });
   const snapshots: RunViewSnapshot[] = [];
-  const subscription = source.onDidChange((snapshot) => snapshots.push(structuredClone(snapshot)));
-  const bus = options.bus ?? new EventBus();
-  const controller = new AbortController();
-  source.watch({ bus, question: options.question, root: options.root, providerLabel: options.provider.label, concurrency: options.concurrency ?? 4, cancel: () => controller.abort() });
-  const result = await research({ ...options, bus, signal: controller.signal, onDispatcher: (d) => source.attach(d) });
-  source.finish(result.reportPath, await readFile(result.reportPath, 'utf8'));
+  const send = new ChangeCoalescer(() => snapshots.push(structuredClone(handle.view.snapshot())), 50);
+  send.now();
+  const subscription = handle.view.onChange(() => send.schedule());
+  await handle.done;
   subscription.dispose();
-  const final = source.snapshot;
-  if (!final) throw new Error('the fake source has no snapshot');
-  return { snapshots, final: structuredClone(final) };
+  send.now();
+  return { snapshots, final: snapshots[snapshots.length - 1]! };
 }
 
 /** 12 tasks over `root` with the offline provider; `outFile` receives the report. */
 export async function runTwelveTasks(root: string, outFile: string, paceMs = 400): Promise<ScenarioResult> {
-  const source = new FakeRunSource(undefined, 50);
   const plan = twelveTaskPlan();
-  return runWith(source, { question: plan.question, plan, root, outFile, provider: pacedProvider(root, paceMs), concurrency: 3, retry: { maxRetries: 2, baseDelayMs: 300 } });
+  return runWith({ question: plan.question, plan, root, outFile, provider: pacedProvider(root, paceMs), limits: { concurrency: 3, maxRetries: 2 } });
 }
 
 export function simulatedPlan(total: number): PlanInput {
@@ -107,8 +113,7 @@ export function simulatedPlan(total: number): PlanInput {
 
 /** `total` simulated tasks (no provider work at all); the report says so. */
 export async function runSimulated(root: string, outFile: string, total = 500): Promise<ScenarioResult> {
-  const source = new FakeRunSource(undefined, 50);
   const plan = simulatedPlan(total);
   const provider = createOfflineProvider({ root });
-  return runWith(source, { question: plan.question, plan, root, outFile, provider, concurrency: 16, retry: { maxRetries: 2, baseDelayMs: 20 } });
+  return runWith({ question: plan.question, plan, root, outFile, provider, limits: { concurrency: 16, maxRetries: 2 } });
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { ProgressBar } from '../../../src/cli/progress-bar';
 import { Dispatcher } from '../../../src/core/dispatcher';
 import { EventBus } from '../../../src/core/events';
+import { validatePlan } from '../../../src/core/plan';
 import { RunViewModel } from '../../../src/core/run-view-model';
 import { withSimulation } from '../../../src/core/simulate';
 import { task } from '../helpers';
@@ -22,7 +23,7 @@ async function run(out: NodeJS.WriteStream, interactive: boolean) {
     question: 'what\u001b[2J is it?',
     tasks: [task('a', [], { simulate: { ms: 5 } }), task('b', [], { simulate: { ms: 5, failTimes: 1 } }), task('c', ['a', 'b'], { simulate: { ms: 5 } })],
   };
-  const dispatcher = new Dispatcher({ runId: 'r', plan, executor: withSimulation(), bus, concurrency: 2, retry: { baseDelayMs: 1 } });
+  const dispatcher = new Dispatcher({ runId: 'r', plan: validatePlan(plan), executor: withSimulation(), bus, concurrency: 2, retry: { baseDelayMs: 1 } });
   await dispatcher.run();
   return view;
 }
