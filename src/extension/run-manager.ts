@@ -1,20 +1,19 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import { EventBus, type RunOutcome } from '../core/events';
-import { RunEndedError } from '../core/dispatcher';
-import { RunNotReadyError } from '../core/run/live-run';
 import type { RunHandle } from '../core/run/run-handle';
-import { inspectRun, resumeRun, startRun, type InspectedRun } from '../core/run/run-service';
+import { resumeRun, startRun } from '../core/run/run-service';
 import type { RunViewSnapshot } from '../core/run-view';
 import type { TaskSnapshot } from '../core/task';
 import type { ProviderSettings } from '../providers/create-provider';
 import { indexCacheDir } from '../providers/offline';
-import { consentToResume } from './history/resume-consent';
-import { pickRunToResume } from './history/resume-command';
+import { chooseRunToResume } from './history/resume-command';
 import { logRunEvents } from './presenters/run-log';
 import { showRunProgress } from './presenters/run-progress-notification';
-import { providerFactoryFor, readProviderSettings } from './provider-for-run';
+import { providerFactoryFor } from './provider-for-run';
 import { askForQuestion, folderForRun } from './run/ask-for-run';
+import { followLiveSettings } from './run/live-settings';
+import { RunGestures } from './run/run-gestures';
 import { RunPictureEmitter } from './run/run-picture-emitter';
 import { showDocument, showReport } from './run/report-opener';
 import { showRunError } from './run/run-errors';
@@ -52,6 +51,7 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
   /** The picture and whether a run is going on, when either changed: the status bar and context keys. */
   readonly onDidChangePicture = this.changes.onDidChangePicture;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly gestures: RunGestures;
   /** The workspace folders' offline corpora, kept across runs and followed by a file watcher. */
   private readonly indexes = new WorkspaceIndexRegistry({ cacheDir: indexCacheDir(process.env), watch: watchFolderWithVscode });
 
@@ -60,9 +60,10 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
     /** For the provider: keys from SecretStorage, consent to VS Code's language models. */
     private readonly context: vscode.ExtensionContext,
   ) {
+    this.gestures = new RunGestures(() => this.handle, log);
     this.disposables.push(
       this.changes,
-      vscode.workspace.onDidChangeConfiguration((e) => this.applySettings(e)),
+      followLiveSettings(() => this.handle, log),
       this.indexes,
       // The output folder is never searched: an index that skipped the old one is not the new one's.
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('research.outputFolder') && this.indexes.clear()),
@@ -120,21 +121,10 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
     const folder = await folderForRun('Research: open the folder whose run you want to resume.');
     if (!folder || (await this.refuseWhileRunning())) return undefined;
     const settings = readSettings(folder.uri);
-    const runId = typeof runIdArgument === 'string' ? runIdArgument : await pickRunToResume(folder.uri.fsPath, settings.outputFolder);
-    if (runId === undefined) return undefined;
-    let inspected: InspectedRun;
-    let providerSettings: ProviderSettings;
-    try {
-      // An unknown or malformed id, a damaged run.json or a provider setting that is not one is said at
-      // once; so is a provider that would need a model nobody set (in consentToResume).
-      inspected = inspectRun(folder.uri.fsPath, settings.outputFolder, runId);
-      providerSettings = readProviderSettings(folder.uri);
-      if (!(await consentToResume(inspected.recorded, providerSettings, confirmedTarget))) return undefined;
-    } catch (error) {
-      showRunError(error, this.log);
-      return undefined;
-    }
-    return this.launch(folder, settings, providerSettings, (setUp) => resumeRun({ ...setUp, runId, inspected, onNotice: (m) => this.log.info(m) }));
+    const chosen = await chooseRunToResume(folder, settings.outputFolder, runIdArgument, confirmedTarget, this.log);
+    if (!chosen) return undefined;
+    const { inspected, providerSettings } = chosen;
+    return this.launch(folder, settings, providerSettings, (setUp) => resumeRun({ ...setUp, runId: inspected.runId, inspected, onNotice: (m) => this.log.info(m) }));
   }
 
   cancelRun(): void {
@@ -145,32 +135,16 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
   }
 
   cancelTask(taskId: string): void {
-    this.steer('cancel a task', (handle) => {
-      const cancelled = handle.cancelTask(taskId);
-      this.log.info(`cancelled ${cancelled.length ? cancelled.join(', ') : 'nothing'} (task "${taskId}" and what depends on it)`);
-    }, `could not cancel task "${taskId}"`);
+    this.gestures.cancelTask(taskId);
   }
 
   retryTask(taskId: string): void {
-    this.steer('retry a task', (handle) => this.log.info(`queued again: ${handle.retryTask(taskId).join(', ')}`), `could not retry task "${taskId}"`);
+    this.gestures.retryTask(taskId);
   }
 
   /** Asks the provider for a new plan with the person's instruction; finished work is kept. */
-  async replan(instruction: string): Promise<void> {
-    const handle = this.liveHandle('replan');
-    if (!handle) return;
-    this.log.info(`replanning${instruction ? `: ${instruction}` : ''}`);
-    try {
-      const result = await handle.replan(instruction);
-      const message = `Replanned: ${result.added.length} added, ${result.dropped.length} dropped, ${result.kept.length} kept.`;
-      this.log.info(message);
-      void vscode.window.showInformationMessage(`Research: ${message}`);
-    } catch (error) {
-      if (error instanceof RunNotReadyError) return void vscode.window.showInformationMessage(`Research: ${error.message}`);
-      const message = handle.redact(errorMessage(error));
-      this.log.error(`replan failed: ${message}`);
-      void vscode.window.showErrorMessage(`Research: the replan failed and the run goes on with its plan: ${message}`);
-    }
+  replan(instruction: string): Promise<void> {
+    return this.gestures.replan(instruction);
   }
 
   async openReport(): Promise<void> {
@@ -266,42 +240,5 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
   private follow(handle: RunHandle | undefined): void {
     this.handle = handle;
     this.changes.follow(handle?.view);
-  }
-
-  /** Runs a gesture on the live run, saying plainly when there is none or it is still planning. */
-  private steer(action: string, gesture: (handle: RunHandle) => void, failure: string): void {
-    const handle = this.liveHandle(action);
-    if (!handle) return;
-    try {
-      gesture(handle);
-    } catch (error) {
-      if (error instanceof RunNotReadyError) void vscode.window.showInformationMessage(`Research: ${error.message}`);
-      else if (error instanceof RunEndedError) this.sayNoRun(action);
-      else void vscode.window.showErrorMessage(`Research: ${failure}: ${errorMessage(error)}`);
-    }
-  }
-
-  /** The run in progress, or undefined after telling the person there is none. */
-  private liveHandle(action: string): RunHandle | undefined {
-    if (this.handle && !this.handle.ended) return this.handle;
-    this.sayNoRun(action);
-    return undefined;
-  }
-
-  private sayNoRun(action: string): void {
-    void vscode.window.showInformationMessage(`Research: no run is in progress, so there is nothing to ${action.replace(/^(\w+) a /, '$1 ')}.`);
-  }
-
-  /** Concurrency and timeout reach the run in progress at once; the rest apply to the next run. */
-  private applySettings(event: vscode.ConfigurationChangeEvent): void {
-    const handle = this.handle;
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!handle || handle.ended || !folder) return;
-    const settings = readSettings(folder.uri);
-    if (event.affectsConfiguration('research.concurrency', folder.uri)) handle.setConcurrency(settings.concurrency);
-    if (event.affectsConfiguration('research.taskTimeoutSeconds', folder.uri)) {
-      handle.setTaskTimeout(settings.taskTimeoutMs);
-      this.log.info(`task timeout is now ${settings.taskTimeoutMs / 1000} s for attempts that start from now on`);
-    }
   }
 }

@@ -13,6 +13,7 @@ import type { StartResult } from '../../src/extension/run-manager';
 import { startFaultServer, type FaultServer } from '../support/fault-server';
 import { plantInterruptedRun } from '../support/interrupted-run';
 import { scriptedModel } from '../support/scripted-model';
+import { eventually } from '../support/eventually';
 import { api } from './support';
 
 function workspaceRoot(): string {
@@ -41,14 +42,6 @@ function filesOf(dir: string): Array<{ file: string; text: string }> {
     if (entry.isDirectory()) return filesOf(file);
     return entry.isFile() ? [{ file, text: fs.readFileSync(file, 'utf8') }] : [];
   });
-}
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** The tree's task ids under the group `group` ("completed", "running", …). */
@@ -101,7 +94,7 @@ describe('Runs with providers, and resumed runs, in the run manager', function (
     plantInterruptedRun(workspaceRoot(), path.join(outputRoot(), runId), runId, 'Can a resumed run be cancelled?', 60_000);
     plantInterruptedRun(workspaceRoot(), path.join(outputRoot(), otherId), otherId);
     const running = vscode.commands.executeCommand<StartResult | undefined>('research.resume', runId);
-    await waitFor('the resumed task to run', () => research.runs.snapshot?.runId === runId && research.runs.snapshot.tasks.find((t) => t.id === 'second')?.state === 'RUNNING');
+    await eventually('the resumed task to run', () => research.runs.snapshot?.runId === runId && research.runs.snapshot.tasks.find((t) => t.id === 'second')?.state === 'RUNNING');
     assert.equal(research.runs.isRunning, true);
 
     // The refusal is a notification with buttons; clearing the notifications answers it (once it is shown).

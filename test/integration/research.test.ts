@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
+import { eventually } from '../support/eventually';
 import { EXTENSION_ID } from './support';
 const COMMAND = 'research.start';
 
@@ -41,16 +42,6 @@ function runFolders(): string[] {
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
-}
-
-/** Polls `check` until it returns true or `timeoutMs` passes; returns the last answer. */
-async function waitFor(check: () => boolean, timeoutMs = 10_000, intervalMs = 100): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (check()) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 /** 1-based number of the line of `file` (relative to the workspace) that equals `line`. */
@@ -131,11 +122,12 @@ describe('Research Dispatcher extension', () => {
     it('opens the report as a Markdown document in an editor', async () => {
       assert.ok(result);
       const reportUri = result.reportUri;
-      const shown = await waitFor(
+      const shown = await eventually(
+        'the report in an editor',
         () =>
           vscode.window.visibleTextEditors.some((e) => samePath(e.document.uri, reportUri)) ||
           (vscode.window.activeTextEditor !== undefined && samePath(vscode.window.activeTextEditor.document.uri, reportUri)),
-      );
+      ).catch(() => false);
       assert.ok(
         shown,
         `the report is not in a visible editor; visible: ${vscode.window.visibleTextEditors.map((e) => e.document.uri.fsPath).join(', ') || 'none'}`,
@@ -159,7 +151,7 @@ describe('Research Dispatcher extension', () => {
       }
       assert.equal(outcome, undefined, `resolved to ${JSON.stringify(outcome)} instead of undefined`);
       // A run folder, if one were made, would appear at once; watch briefly to be sure none does.
-      const appeared = await waitFor(() => runFolders().join('\n') !== before.join('\n'), 1_000);
+      const appeared = await eventually('a new run folder', () => runFolders().join('\n') !== before.join('\n'), 1_000).catch(() => false);
       assert.ok(!appeared, `a run folder appeared: ${runFolders().filter((f) => !before.includes(f)).join(', ')}`);
     });
   });

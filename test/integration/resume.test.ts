@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { eventually } from '../support/eventually';
 import { plantInterruptedRun } from '../support/interrupted-run';
 
 import { EXTENSION_ID } from './support';
@@ -88,12 +89,8 @@ describe('Research: Resume and history', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     await shown;
-    const deadline = Date.now() + 10_000;
-    let active = activePath();
-    while (!(active.startsWith(outputRoot()) && active.endsWith('report.md')) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      active = activePath();
-    }
-    assert.ok(active.startsWith(outputRoot()) && active.endsWith('report.md'), `the active editor is ${active || 'none'}`);
+    const isReport = (file: string) => file.startsWith(outputRoot()) && file.endsWith('report.md');
+    await eventually('the report as the active editor', () => isReport(activePath()), 10_000).catch(() => undefined);
+    assert.ok(isReport(activePath()), `the active editor is ${activePath() || 'none'}`);
   });
 });

@@ -10,17 +10,8 @@ import * as vscode from 'vscode';
 import type { RunViewSnapshot, TaskView } from '../../src/core/run-view';
 import type { ExtensionTestApi as ResearchTestApi } from '../../src/extension/extension';
 import type { StartResult } from '../../src/extension/run-manager';
+import { eventually } from '../support/eventually';
 import { api, EXTENSION_ID } from './support';
-
-async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 function taskIn(snapshot: RunViewSnapshot | undefined, id: string): TaskView | undefined {
   return snapshot?.tasks.find((t) => t.id === id);
@@ -93,7 +84,7 @@ describe('Research commands, tree and run manager', function () {
         ],
       };
       const running = vscode.commands.executeCommand<StartResult>('research.start', { plan });
-      await waitFor('flaky to fail and slow to run', () => {
+      await eventually('flaky to fail and slow to run', () => {
         const s = research.runs.snapshot;
         return taskIn(s, 'flaky')?.state === 'FAILED' && taskIn(s, 'slow')?.state === 'RUNNING';
       });
@@ -164,9 +155,9 @@ describe('Research commands, tree and run manager', function () {
       await research.treeView.reveal(research.taskTree.nodeFor('after-slow'), { select: true, focus: true });
       const item = research.taskTree.getTreeItem(research.taskTree.nodeFor('after-slow'));
       assert.equal(item.command?.command, 'research.showTask');
-      await waitFor('the selection to reach the extension', () => research.treeView.selection.length > 0 || undefined, 5_000);
+      await eventually('the selection to reach the extension', () => research.treeView.selection.length > 0 || undefined, 5_000);
       await vscode.commands.executeCommand(item.command.command);
-      const editor = await waitFor('the task page', () => {
+      const editor = await eventually('the task page', () => {
         const e = vscode.window.activeTextEditor;
         return e?.document.uri.scheme === 'research-task' ? e : undefined;
       });
@@ -181,7 +172,7 @@ describe('Research commands, tree and run manager', function () {
     it('Open Report opens the report', async () => {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.commands.executeCommand('research.openReport');
-      const editor = await waitFor('the report editor', () => vscode.window.activeTextEditor);
+      const editor = await eventually('the report editor', () => vscode.window.activeTextEditor);
       assert.equal(path.resolve(editor.document.uri.fsPath), path.resolve(result!.reportUri.fsPath));
     });
   });
@@ -189,8 +180,8 @@ describe('Research commands, tree and run manager', function () {
   it('Cancel stops the run: outcome "cancelled", and a partial report is written', async () => {
     const plan = { question: 'Can a run be cancelled?', tasks: [simulated('quick', 10), { ...simulated('long-1', 30_000), dependsOn: ['quick'] }, simulated('long-2', 30_000)] };
     const running = vscode.commands.executeCommand<StartResult>('research.start', { plan });
-    await waitFor('quick to complete', () => taskIn(research.runs.snapshot, 'quick')?.state === 'COMPLETED');
-    await waitFor('long tasks to run', () => taskIn(research.runs.snapshot, 'long-1')?.state === 'RUNNING');
+    await eventually('quick to complete', () => taskIn(research.runs.snapshot, 'quick')?.state === 'COMPLETED');
+    await eventually('long tasks to run', () => taskIn(research.runs.snapshot, 'long-1')?.state === 'RUNNING');
     await vscode.commands.executeCommand('research.cancel');
     const result = await running;
     assert.equal(result?.outcome, 'cancelled');
@@ -204,10 +195,10 @@ describe('Research commands, tree and run manager', function () {
     await setSetting('concurrency', 2);
     const plan = { question: 'Does concurrency change live?', tasks: Array.from({ length: 8 }, (_, i) => simulated(`t${i}`, 30_000)) };
     const running = vscode.commands.executeCommand<StartResult>('research.start', { plan });
-    await waitFor('two tasks running', () => research.runs.snapshot?.counts.RUNNING === 2);
+    await eventually('two tasks running', () => research.runs.snapshot?.counts.RUNNING === 2);
     assert.equal(research.runs.snapshot?.concurrency, 2);
     await setSetting('concurrency', 5);
-    await waitFor('five tasks running', () => research.runs.snapshot?.counts.RUNNING === 5);
+    await eventually('five tasks running', () => research.runs.snapshot?.counts.RUNNING === 5);
     assert.equal(research.runs.snapshot?.concurrency, 5);
     await vscode.commands.executeCommand('research.cancel');
     assert.equal((await running)?.outcome, 'cancelled');
@@ -223,10 +214,10 @@ describe('Research commands, tree and run manager', function () {
       ],
     };
     const running = vscode.commands.executeCommand<StartResult>('research.start', { plan });
-    await waitFor('search-1 to complete', () => taskIn(research.runs.snapshot, 'search-1')?.state === 'COMPLETED');
+    await eventually('search-1 to complete', () => taskIn(research.runs.snapshot, 'search-1')?.state === 'COMPLETED');
     const before = research.runs.snapshot!;
     await vscode.commands.executeCommand('research.replan', 'night crossing rules');
-    const after = await waitFor('the replan to show', () => {
+    const after = await eventually('the replan to show', () => {
       const s = research.runs.snapshot;
       return s && s.tasks.length > before.tasks.length ? s : undefined;
     });
@@ -275,7 +266,7 @@ describe('Research commands, tree and run manager', function () {
     // report's folder and open it, fragment included (the UI tests click one in the preview).
     const target = vscode.Uri.joinPath(vscode.Uri.file(path.dirname(result.reportUri.fsPath)), decodeURIComponent(href!)).with({ fragment: `L${start}` });
     await vscode.commands.executeCommand('vscode.open', target);
-    const editor = await waitFor('the cited file', () => {
+    const editor = await eventually('the cited file', () => {
       const e = vscode.window.activeTextEditor;
       return e && path.resolve(e.document.uri.fsPath) === path.resolve(target.fsPath) ? e : undefined;
     });

@@ -15,14 +15,3 @@ export async function api(): Promise<ExtensionTestApi> {
 export async function setRedisUrl(value: string | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('research').update('redis.url', value, vscode.ConfigurationTarget.Workspace);
 }
-
-/** Polls `check` until it gives a truthy value; fails after `timeoutMs` (a bound, not a timed assertion). */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -8,6 +8,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { eventually } from '../support/eventually';
 
 const QUESTION = 'How many brass lanterns does the quokka ferry protocol require on a night crossing?';
 const TITLE = 'Research Progress';
@@ -24,15 +25,6 @@ function progressTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all
     .flatMap((group) => group.tabs)
     .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('research.progress'));
-}
-
-async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return true;
 }
 
 describe('Research: Show Progress', () => {
@@ -59,7 +51,7 @@ describe('Research: Show Progress', () => {
     const shown = await showProgress();
     await showProgress();
     assert.equal(shown?.ready, true);
-    assert.ok(await waitFor(() => progressTabs().length > 0), 'no progress panel tab');
+    await eventually('a progress panel tab', () => progressTabs().length > 0);
     const tabs = progressTabs();
     assert.equal(tabs.length, 1, `${tabs.length} progress panels`);
     assert.equal(tabs[0]?.label, TITLE);
@@ -68,10 +60,10 @@ describe('Research: Show Progress', () => {
   it('survives being hidden behind an editor and comes back when shown', async () => {
     const document = await vscode.workspace.openTextDocument({ content: 'something else', language: 'plaintext' });
     await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Active, preview: false });
-    assert.ok(await waitFor(() => progressTabs().length === 1 && progressTabs()[0]?.isActive === false), 'the panel is not hidden behind the editor');
+    await eventually('the panel to be hidden behind the editor', () => progressTabs().length === 1 && progressTabs()[0]?.isActive === false);
 
     const back = await showProgress();
-    assert.ok(await waitFor(() => progressTabs()[0]?.isActive === true), 'the panel did not come back');
+    await eventually('the panel to come back', () => progressTabs()[0]?.isActive === true);
     assert.equal(progressTabs().length, 1, 'showing it again made a second panel');
     // Hidden, the page was torn down (no retainContextWhenHidden); shown again, it drew the run from
     // its saved state before the host sent anything.
@@ -81,10 +73,10 @@ describe('Research: Show Progress', () => {
   });
 
   it('opens again after being closed', async () => {
-    assert.ok(await waitFor(() => progressTabs().length === 0), 'closing the editors left the panel open');
+    await eventually('closing the editors to close the panel', () => progressTabs().length === 0);
     const reopened = await showProgress();
     assert.equal(reopened?.ready, true);
-    assert.ok(await waitFor(() => progressTabs().length === 1 && progressTabs()[0]?.isActive === true));
+    await eventually('one active progress panel', () => progressTabs().length === 1 && progressTabs()[0]?.isActive === true);
     // Left open for the harness's closing screenshot.
   });
 });

@@ -22,7 +22,8 @@ import type { WorkersTreeNode } from '../../src/extension/workers-tree';
 import { RedisServer, requireRedisServer } from '../support/redis-server';
 import { WorkerProcess } from '../support/worker-process';
 import type { ExtensionTestApi } from '../../src/extension/extension';
-import { api, setRedisUrl, waitFor } from './support';
+import { eventually } from '../support/eventually';
+import { api, setRedisUrl } from './support';
 
 function simulated(id: string, ms: number, extra: Record<string, unknown> = {}) {
   return { id, kind: 'search', description: `simulated task ${id}`, simulate: { ms }, ...extra };
@@ -64,7 +65,7 @@ describe('Runs on workers in VS Code', function () {
   }
 
   async function showWorkersView(): Promise<void> {
-    await waitFor('the Workers view to be shown', async () => {
+    await eventually('the Workers view to be shown', async () => {
       await Promise.resolve(vscode.commands.executeCommand('research.workers.focus')).catch(() => undefined);
       return research.workers.view.visible;
     });
@@ -91,7 +92,7 @@ describe('Runs on workers in VS Code', function () {
     this.timeout(30_000);
     if (!research?.runs.isRunning) return;
     await vscode.commands.executeCommand('research.cancel');
-    await waitFor('the run to end', () => !research.runs.isRunning, 20_000).catch(() => undefined);
+    await eventually('the run to end', () => !research.runs.isRunning, 20_000).catch(() => undefined);
   });
 
   after(async function () {
@@ -123,7 +124,7 @@ describe('Runs on workers in VS Code', function () {
       [...ids, 'w-analyze', 'w-write'].map((id) => [id, 'COMPLETED']).sort(),
     );
     assert.ok(fs.existsSync(result.reportUri.fsPath));
-    const editor = await waitFor('the report editor', () => vscode.window.activeTextEditor);
+    const editor = await eventually('the report editor', () => vscode.window.activeTextEditor);
     assert.equal(path.resolve(editor.document.uri.fsPath), path.resolve(result.reportUri.fsPath));
 
     // Done on the workers, not here: each task delivered once to one of the two, and run there once.
@@ -145,7 +146,7 @@ describe('Runs on workers in VS Code', function () {
     const running = startPlan(plan);
     await showWorkersView();
     // The worker holding the task, as the tree shows it.
-    const [workerNode, taskNode] = await waitFor('the Workers view to list a worker running w-long', () => {
+    const [workerNode, taskNode] = await eventually('the Workers view to list a worker running w-long', () => {
       for (const node of research.workers.tree.getChildren()) {
         const task = research.workers.tree.getChildren(node).find((child) => research.workers.tree.getTreeItem(child).label === 'w-long');
         if (task) return [node, task] as [WorkersTreeNode, WorkersTreeNode];
@@ -170,15 +171,15 @@ describe('Runs on workers in VS Code', function () {
     assert.equal(after?.tasks.find((t) => t.id === 'w-after-long')?.state, 'CANCELLED');
 
     // The worker stops it: its record no longer lists the task, and the view drops the child.
-    await waitFor('the worker to stop w-long', async () => {
+    await eventually('the worker to stop w-long', async () => {
       const listed = await listWorkers(redis!);
       return listed.length === 2 && !listed.some((w) => w.running.some((t) => t.taskId === 'w-long'));
     });
-    await waitFor('the Workers view to drop w-long', () =>
+    await eventually('the Workers view to drop w-long', () =>
       research.workers.tree.getChildren().every((node) => research.workers.tree.getChildren(node).every((child) => research.workers.tree.getTreeItem(child).label !== 'w-long')),
     );
     const holderProcess = workers.find((w) => w.pid === holder.pid)!;
-    await waitFor('the holder to log the cancel', () => /cancelled job \S*\|w-long\|1/.test(holderProcess.log));
+    await eventually('the holder to log the cancel', () => /cancelled job \S*\|w-long\|1/.test(holderProcess.log));
 
     const result = await running;
     assert.ok(result);
@@ -195,7 +196,7 @@ describe('Runs on workers in VS Code', function () {
       tasks: [simulated('r-long-1', 600_000), simulated('r-long-2', 600_000)],
     };
     const running = startPlan(plan);
-    await waitFor('both tasks to run on workers', async () => {
+    await eventually('both tasks to run on workers', async () => {
       const held = (await listWorkers(redis!)).flatMap((w) => w.running.map((t) => t.taskId));
       return held.includes('r-long-1') && held.includes('r-long-2');
     });
@@ -204,13 +205,13 @@ describe('Runs on workers in VS Code', function () {
     assert.ok(result);
     assert.equal(result.outcome, 'cancelled');
     assert.ok(fs.existsSync(result.reportUri.fsPath));
-    await waitFor('the workers to stop both tasks', async () => !(await listWorkers(redis!)).some((w) => w.running.some((t) => t.taskId.startsWith('r-long-'))));
+    await eventually('the workers to stop both tasks', async () => !(await listWorkers(redis!)).some((w) => w.running.some((t) => t.taskId.startsWith('r-long-'))));
     assert.deepEqual(workerAttempts().filter((a) => a.startsWith('r-long-')).sort(), ['r-long-1 1', 'r-long-2 1']);
   });
 
   it('with research.redis.url cleared, the next run is done in this window again', async () => {
     await setRedisUrl(undefined);
-    await waitFor('the Workers view to be off', () => research.workers.status === 'off');
+    await eventually('the Workers view to be off', () => research.workers.status === 'off');
     const before = workerAttempts();
     const plan = { question: 'Does a run go back in-process without the setting?', tasks: [simulated('here-1', 100), simulated('here-2', 100)] };
     const result = await startPlan(plan);

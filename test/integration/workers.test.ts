@@ -16,7 +16,8 @@ import { writeWorkerRecord, type WorkerRecord } from '../../src/distributed/regi
 import { REDIS_PASSWORD_NAME } from '../../src/extension/secrets';
 import { freePort, RedisServer, requireRedisServer } from '../support/redis-server';
 import type { ExtensionTestApi } from '../../src/extension/extension';
-import { api, setRedisUrl, waitFor } from './support';
+import { eventually } from '../support/eventually';
+import { api, setRedisUrl } from './support';
 
 function runDirs(): string[] {
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -73,11 +74,11 @@ describe('Workers on Redis in VS Code', function () {
     assert.equal(research.workers.status, 'off');
     await setRedisUrl(server!.url);
     // The view appears once its context key is set; focusing it makes it visible, which starts the polling.
-    await waitFor('the Workers view to be shown', async () => {
+    await eventually('the Workers view to be shown', async () => {
       await Promise.resolve(vscode.commands.executeCommand('research.workers.focus')).catch(() => undefined);
       return research.workers.view.visible;
     });
-    const [node] = await waitFor('the worker to be listed', () => research.workers.tree.getChildren().length > 0 && research.workers.tree.getChildren());
+    const [node] = await eventually('the worker to be listed', () => research.workers.tree.getChildren().length > 0 && research.workers.tree.getChildren());
     assert.equal(research.workers.status, 'listed');
     const item = research.workers.tree.getTreeItem(node!);
     assert.equal(item.label, 'worker-one');
@@ -86,18 +87,18 @@ describe('Workers on Redis in VS Code', function () {
     assert.equal(research.workers.tree.getTreeItem(task!).label, 'find-tides');
 
     await setRedisUrl(undefined);
-    await waitFor('the view to be cleared', () => research.workers.status === 'off');
+    await eventually('the view to be cleared', () => research.workers.status === 'off');
     assert.deepEqual(research.workers.tree.getChildren(), []);
   });
 
   it('says so in the view when Redis cannot be reached', async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
     await setRedisUrl(url);
-    await waitFor('the Workers view to be shown', async () => {
+    await eventually('the Workers view to be shown', async () => {
       await Promise.resolve(vscode.commands.executeCommand('research.workers.focus')).catch(() => undefined);
       return research.workers.view.visible;
     });
-    await waitFor('the unreachable status', () => research.workers.status === 'unreachable');
+    await eventually('the unreachable status', () => research.workers.status === 'unreachable');
     assert.match(research.workers.view.message ?? '', /Redis at redis:\/\/127\.0\.0\.1:\d+.*connection refused/);
     assert.deepEqual(research.workers.tree.getChildren(), []);
   });
@@ -110,15 +111,15 @@ describe('Workers on Redis in VS Code', function () {
       await admin.config('SET', 'requirepass', 'integration-redis-pw');
       admin.disconnect();
       await setRedisUrl(own.url);
-      await waitFor('the Workers view to be shown', async () => {
+      await eventually('the Workers view to be shown', async () => {
         await Promise.resolve(vscode.commands.executeCommand('research.workers.focus')).catch(() => undefined);
         return research.workers.view.visible;
       });
-      await waitFor('the refusal without a password', () => research.workers.status === 'unreachable');
+      await eventually('the refusal without a password', () => research.workers.status === 'unreachable');
       assert.match(research.workers.view.message ?? '', /authentication failed/);
       const set = await vscode.commands.executeCommand<{ name: string }>('research.setApiKey', REDIS_PASSWORD_NAME, 'integration-redis-pw');
       assert.deepEqual(set, { name: REDIS_PASSWORD_NAME });
-      await waitFor('the listing with the password', () => research.workers.status === 'listed');
+      await eventually('the listing with the password', () => research.workers.status === 'listed');
       assert.equal(research.workers.tree.getTreeItem(research.workers.tree.getChildren()[0]!).label, 'worker-behind-password');
       assert.ok(!(research.workers.view.message ?? '').includes('integration-redis-pw'));
     } finally {
@@ -149,7 +150,7 @@ describe('Workers on Redis in VS Code', function () {
     assert.match(error, /research\.redis\.url contains a password.*"Research: Set API Key" → "Redis password"/);
     assert.ok(!error.includes('not-here-please'));
     assert.deepEqual(runDirs(), before);
-    await waitFor('the view to refuse the setting too', () => research.workers.status === 'invalid');
+    await eventually('the view to refuse the setting too', () => research.workers.status === 'invalid');
     assert.ok(!(research.workers.view.message ?? '').includes('not-here-please'));
   });
 });

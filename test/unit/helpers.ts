@@ -11,15 +11,6 @@ export function task(id: string, dependsOn: string[] = [], extra: Partial<TaskSp
   return { id, kind: 'search', description: `task ${id}`, dependsOn, ...extra };
 }
 
-/** Resolves when `predicate` holds, polling every few milliseconds; fails after `ms`. */
-export async function until(predicate: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
 /**
  * An executor whose attempts the test controls: each attempt waits until the test resolves or
  * rejects it by task id, and honours its abort signal. Records what ran and what overlapped.

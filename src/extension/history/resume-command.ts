@@ -1,6 +1,41 @@
 import * as vscode from 'vscode';
 import { listRuns, type RunInfo } from '../../core/journal/history';
+import { inspectRun, type InspectedRun } from '../../core/run/run-service';
+import type { ProviderSettings } from '../../providers/create-provider';
+import { readProviderSettings } from '../provider-for-run';
+import { showRunError } from '../run/run-errors';
+import { consentToResume } from './resume-consent';
 import { describeRun } from './run-labels';
+
+/** A run the person chose to resume and agreed to continue with the provider their settings choose now. */
+export interface ResumeChoice {
+  inspected: InspectedRun;
+  providerSettings: ProviderSettings;
+}
+
+/**
+ * The run to resume — the one named (the history, the offer after a reload, tests) or one picked —
+ * and the person's consent (see consentToResume). An unknown or malformed id, a damaged run.json or a
+ * provider setting that is not one is said at once, and undefined returned.
+ */
+export async function chooseRunToResume(
+  folder: vscode.WorkspaceFolder,
+  outputFolder: string,
+  runIdArgument: unknown,
+  confirmedTarget: string | undefined,
+  log: vscode.LogOutputChannel,
+): Promise<ResumeChoice | undefined> {
+  const runId = typeof runIdArgument === 'string' ? runIdArgument : await pickRunToResume(folder.uri.fsPath, outputFolder);
+  if (runId === undefined) return undefined;
+  try {
+    const inspected = inspectRun(folder.uri.fsPath, outputFolder, runId);
+    const providerSettings = readProviderSettings(folder.uri);
+    return (await consentToResume(inspected.recorded, providerSettings, confirmedTarget)) ? { inspected, providerSettings } : undefined;
+  } catch (error) {
+    showRunError(error, log);
+    return undefined;
+  }
+}
 
 /**
  * "Research: Resume" without a run id: a QuickPick of the workspace's runs that can be resumed,

@@ -4,7 +4,8 @@ import { PermanentError, RetryableError } from '../../../src/core/errors';
 import { EventBus, type DispatcherEvents } from '../../../src/core/events';
 import { PlanValidationError } from '../../../src/core/plan';
 import { withSimulation } from '../../../src/core/simulate';
-import { ControlledExecutor, planOf, task, until } from '../helpers';
+import { eventually } from '../../support/eventually';
+import { ControlledExecutor, planOf, task } from '../helpers';
 
 function recordStates(bus: EventBus): DispatcherEvents['task:state'][] {
   const events: DispatcherEvents['task:state'][] = [];
@@ -20,9 +21,9 @@ describe('dispatcher', () => {
     const exec = new ControlledExecutor();
     const d = new Dispatcher({ runId: 'r', plan: planOf([task('a1'), task('b'), task('a2', ['a1'])]), executor: exec.execute, concurrency: 4 });
     const done = d.run();
-    await until(() => exec.isRunning('a1') && exec.isRunning('b'));
+    await eventually("exec.isRunning('a1') && exec.isRunning('b')", () => exec.isRunning('a1') && exec.isRunning('b'));
     exec.resolve('a1');
-    await until(() => exec.isRunning('a2'), 2000, 'a2 to start while b is still running');
+    await eventually('a2 to start while b is still running', () => exec.isRunning('a2'), 2000);
     assert.ok(exec.isRunning('b'));
     exec.resolve('a2');
     exec.resolve('b');
@@ -44,11 +45,11 @@ describe('dispatcher', () => {
     const done = d.run();
     const order: string[] = [];
     while (order.length < 6) {
-      await until(() => exec.active === 1);
+      await eventually('exec.active === 1', () => exec.active === 1);
       const id = exec.started[exec.started.length - 1]!;
       order.push(id);
       exec.resolve(id);
-      await until(() => exec.active === 1 || order.length === 6);
+      await eventually('exec.active === 1 || order.length === 6', () => exec.active === 1 || order.length === 6);
     }
     await done;
     assert.deepEqual(order.slice(0, 1), ['long'], 'the head of the longest chain goes first');
@@ -65,13 +66,13 @@ describe('dispatcher', () => {
     const plan = planOf(Array.from({ length: 8 }, (_, i) => task(`t${i}`)));
     const d = new Dispatcher({ runId: 'r', plan, executor: exec.execute, concurrency: 2 });
     const done = d.run();
-    await until(() => exec.active === 2);
+    await eventually('exec.active === 2', () => exec.active === 2);
     await new Promise((r) => setTimeout(r, 20));
     assert.equal(exec.active, 2, 'the limit holds');
     d.setConcurrency(5);
-    await until(() => exec.active === 5, 2000, 'five running after raising the limit');
+    await eventually('five running after raising the limit', () => exec.active === 5, 2000);
     for (let i = 0; i < 8; i++) {
-      await until(() => exec.isRunning(`t${i}`));
+      await eventually('exec.isRunning(`t${i}`)', () => exec.isRunning(`t${i}`));
       exec.resolve(`t${i}`);
     }
     await done;
@@ -173,12 +174,12 @@ describe('dispatcher', () => {
       retry: { maxRetries: 1, maxRetryAfterMs: 60_000 },
     });
     const done = d.run();
-    await until(() => exec.isRunning('flaky'));
+    await eventually("exec.isRunning('flaky')", () => exec.isRunning('flaky'));
     exec.reject('flaky', new RetryableError('slow down', 150));
-    await until(() => exec.isRunning('other'), 2000, 'the other task to use the free slot');
+    await eventually('the other task to use the free slot', () => exec.isRunning('other'), 2000);
     assert.equal(d.task('flaky')!.state, 'RETRYING');
     exec.resolve('other');
-    await until(() => exec.isRunning('flaky'), 2000, 'the retry after its backoff');
+    await eventually('the retry after its backoff', () => exec.isRunning('flaky'), 2000);
     exec.resolve('flaky');
     const summary = await done;
     assert.equal(summary.outcome, 'completed');
@@ -217,7 +218,7 @@ describe('dispatcher', () => {
       },
     });
     const done = d.run();
-    await until(() => d.task('a')!.state === 'RETRYING');
+    await eventually("d.task('a')!.state === 'RETRYING'", () => d.task('a')!.state === 'RETRYING');
     const cancelledAt = Date.now();
     controller.abort();
     const summary = await done;
@@ -257,10 +258,10 @@ describe('dispatcher', () => {
     ]);
     const d = new Dispatcher({ runId: 'r', plan, executor: exec.execute, concurrency: 4 });
     const done = d.run();
-    await until(() => exec.isRunning('a') && exec.isRunning('a-sub') && exec.isRunning('b'));
+    await eventually("exec.isRunning('a') && exec.isRunning('a-sub') && exec.isRunning('b')", () => exec.isRunning('a') && exec.isRunning('a-sub') && exec.isRunning('b'));
     const cancelled = d.cancelTask('a');
     assert.deepEqual(new Set(cancelled), new Set(['a', 'a-sub', 'after-a', 'after-sub']));
-    await until(() => !exec.isRunning('a') && !exec.isRunning('a-sub'), 2000, 'in-flight attempts to be aborted');
+    await eventually('in-flight attempts to be aborted', () => !exec.isRunning('a') && !exec.isRunning('a-sub'), 2000);
     assert.ok(exec.isRunning('b'), 'unrelated work goes on');
     exec.resolve('b');
     const summary = await done;
@@ -274,7 +275,7 @@ describe('dispatcher', () => {
     const plan = planOf(Array.from({ length: 10 }, (_, i) => task(`t${i}`, i > 0 ? [`t${i - 1}`] : [])).concat([task('x'), task('y')]));
     const d = new Dispatcher({ runId: 'r', plan, executor: exec.execute, concurrency: 2 });
     const done = d.run();
-    await until(() => exec.active === 2);
+    await eventually('exec.active === 2', () => exec.active === 2);
     const startedBefore = exec.started.length;
     d.cancel();
     const summary = await done;
@@ -293,13 +294,13 @@ describe('dispatcher', () => {
       retry: { maxRetries: 0 },
     });
     const done = d.run();
-    await until(() => exec.isRunning('a') && exec.isRunning('keepalive'));
+    await eventually("exec.isRunning('a') && exec.isRunning('keepalive')", () => exec.isRunning('a') && exec.isRunning('keepalive'));
     exec.reject('a', new Error('boom'));
-    await until(() => d.task('b')!.state === 'CANCELLED');
+    await eventually("d.task('b')!.state === 'CANCELLED'", () => d.task('b')!.state === 'CANCELLED');
     assert.deepEqual(d.retryTask('a'), ['a', 'b']);
-    await until(() => exec.isRunning('a'));
+    await eventually("exec.isRunning('a')", () => exec.isRunning('a'));
     exec.resolve('a');
-    await until(() => exec.isRunning('b'));
+    await eventually("exec.isRunning('b')", () => exec.isRunning('b'));
     exec.resolve('b');
     exec.resolve('keepalive');
     const summary = await done;
@@ -320,9 +321,9 @@ describe('dispatcher', () => {
       concurrency: 1,
     });
     const done = d.run();
-    await until(() => exec.isRunning('s1'));
+    await eventually("exec.isRunning('s1')", () => exec.isRunning('s1'));
     exec.resolve('s1', 'found s1');
-    await until(() => exec.isRunning('old') || exec.isRunning('s2'));
+    await eventually("exec.isRunning('old') || exec.isRunning('s2')", () => exec.isRunning('old') || exec.isRunning('s2'));
     const runningNow = exec.isRunning('old') ? 'old' : 's2';
     const result = await d.replan(async (current) => {
       assert.ok(current.some((t) => t.spec.id === 's1' && t.state === 'COMPLETED'));
@@ -334,7 +335,7 @@ describe('dispatcher', () => {
     assert.equal(d.task('s1')!.result!.summary, 'found s1', 'the finished result is kept');
     if (runningNow === 'old') assert.equal(d.task('old')!.state, 'CANCELLED');
     for (const id of ['s2', 's3', 'syn2']) {
-      await until(() => exec.isRunning(id), 2000, `${id} to run`);
+      await eventually(`${id} to run`, () => exec.isRunning(id), 2000);
       exec.resolve(id);
     }
     const summary = await done;
@@ -347,14 +348,14 @@ describe('dispatcher', () => {
     const exec = new ControlledExecutor();
     const d = new Dispatcher({ runId: 'r', plan: planOf([task('a'), task('b', ['a'])]), executor: exec.execute });
     const done = d.run();
-    await until(() => exec.isRunning('a'));
+    await eventually("exec.isRunning('a')", () => exec.isRunning('a'));
     await assert.rejects(
       d.replan(planOf([task('a'), task('c', ['d']), task('d', ['c'])])),
       (e: unknown) => e instanceof PlanValidationError && /"c"/.test(e.message) && /cycle/.test(e.message),
     );
     assert.deepEqual(d.plan().tasks.map((t) => t.id), ['a', 'b']);
     exec.resolve('a');
-    await until(() => exec.isRunning('b'));
+    await eventually("exec.isRunning('b')", () => exec.isRunning('b'));
     exec.resolve('b');
     assert.equal((await done).outcome, 'completed');
   });
@@ -396,7 +397,7 @@ describe('dispatcher', () => {
       executor: () => new Promise(() => undefined),
     });
     const done = d.run();
-    await until(() => d.task('stubborn')!.state === 'RUNNING');
+    await eventually("d.task('stubborn')!.state === 'RUNNING'", () => d.task('stubborn')!.state === 'RUNNING');
     controller.abort();
     assert.equal((await done).outcome, 'cancelled');
   });

@@ -9,7 +9,7 @@ import { assertWritableReportPath } from '../../../src/core/output-check';
 import { writeFileAtomic, type WriteFile } from '../../../src/core/report-file';
 import { research } from '../../../src/core/research';
 import { resumeResearch } from '../../../src/core/resume';
-import { chainPlan, countingProvider, tempRoot } from '../journal/fixtures';
+import { chainPlan, countingProvider, tempRoot } from './journal/fixtures';
 
 /** Fails like a full disk for the files named, writes the others atomically. */
 function failingFor(...files: string[]): WriteFile {

@@ -5,7 +5,8 @@ import { EventBus } from '../../../src/core/events';
 import { RunViewModel } from '../../../src/core/run-view-model';
 import type { RunViewSnapshot } from '../../../src/core/run-view';
 import { ALL_STATES } from '../../../src/core/task-state';
-import { ControlledExecutor, planOf, task, until } from '../helpers';
+import { eventually } from '../../support/eventually';
+import { ControlledExecutor, planOf, task } from '../helpers';
 
 function modelFor(bus: EventBus, concurrency = 2): RunViewModel {
   const model = new RunViewModel({ runId: 'r', question: 'q', root: '/ws', providerLabel: 'test', concurrency });
@@ -36,9 +37,9 @@ describe('run view model', () => {
     assert.equal(snap.tasks[1]!.kind, 'analyze');
     assert.deepEqual(snap.tasks[1]!.dependsOn, ['a']);
     assertCountsConsistent(snap);
-    await until(() => exec.isRunning('a'));
+    await eventually("exec.isRunning('a')", () => exec.isRunning('a'));
     exec.resolve('a', 'found a');
-    await until(() => exec.isRunning('b'));
+    await eventually("exec.isRunning('b')", () => exec.isRunning('b'));
     exec.resolve('b');
     await done;
     const end = model.snapshot();
@@ -128,7 +129,7 @@ describe('run view model', () => {
       },
     });
     const done = d.run();
-    await until(() => release !== undefined);
+    await eventually('release !== undefined', () => release !== undefined);
     assert.deepEqual(model.snapshot().tasks[0]!.progress, { message: 'indexing', fraction: 0.5 });
     release();
     await done;
@@ -141,9 +142,9 @@ describe('run view model', () => {
     const exec = new ControlledExecutor();
     const d = new Dispatcher({ runId: 'r', bus, plan: planOf([task('s1'), task('s2'), task('syn', ['s1', 's2'], { kind: 'synthesize' })]), executor: exec.execute, concurrency: 1 });
     const done = d.run();
-    await until(() => exec.isRunning('s1'));
+    await eventually("exec.isRunning('s1')", () => exec.isRunning('s1'));
     exec.resolve('s1');
-    await until(() => exec.isRunning('s2'));
+    await eventually("exec.isRunning('s2')", () => exec.isRunning('s2'));
     await d.replan(planOf([task('s2'), task('s3', [], { description: 'look at the tests', kind: 'analyze' }), task('syn2', ['s1', 's2', 's3'], { kind: 'synthesize' })]));
     const snap = model.snapshot();
     assert.deepEqual(snap.tasks.map((t) => t.id), ['s1', 's2', 'syn', 's3', 'syn2']);
@@ -155,7 +156,7 @@ describe('run view model', () => {
     assert.match(snap.notices.at(-1)!.message, /Replanned: 2 added \(s3, syn2\), 1 dropped \(syn\)/);
     assertCountsConsistent(snap);
     for (const id of ['s2', 's3', 'syn2']) {
-      await until(() => exec.isRunning(id), 2000, id);
+      await eventually(id, () => exec.isRunning(id), 2000);
       exec.resolve(id);
     }
     await done;
@@ -168,7 +169,7 @@ describe('run view model', () => {
     const exec = new ControlledExecutor();
     const d = new Dispatcher({ runId: 'r', bus, plan: planOf([task('a'), task('keep')]), executor: exec.execute });
     const done = d.run();
-    await until(() => exec.isRunning('a') && exec.isRunning('keep'));
+    await eventually("exec.isRunning('a') && exec.isRunning('keep')", () => exec.isRunning('a') && exec.isRunning('keep'));
     d.cancelTask('a');
     assert.equal(model.snapshot().tasks[0]!.state, 'CANCELLED');
     assert.equal(model.snapshot().tasks[0]!.reason, 'cancelled by the user');
@@ -176,7 +177,7 @@ describe('run view model', () => {
     const retried = model.snapshot().tasks[0]!;
     assert.equal(retried.reason, undefined);
     assert.equal(retried.endedAt, undefined);
-    await until(() => exec.isRunning('a'));
+    await eventually("exec.isRunning('a')", () => exec.isRunning('a'));
     exec.resolve('a');
     exec.resolve('keep');
     await done;
@@ -203,7 +204,7 @@ describe('run view model', () => {
     const done = d.run();
     d.setConcurrency(7);
     assert.equal(model.snapshot().concurrency, 7);
-    await until(() => exec.isRunning('a'));
+    await eventually("exec.isRunning('a')", () => exec.isRunning('a'));
     exec.resolve('a');
     await done;
     model.setReport('/ws/.research/r/report.md', '# Report');

@@ -5,7 +5,7 @@ import { parseRedisUrl } from '../../../src/distributed/redis-url';
 import { writeWorkerRecord, type WorkerRecord } from '../../../src/distributed/registry';
 import { WorkerWatch, type WorkerWatchStatus } from '../../../src/distributed/worker-watch';
 import { freePort, RedisServer, requireRedisServer } from '../../support/redis-server';
-import { until } from '../helpers';
+import { eventually } from '../../support/eventually';
 
 function record(id: string, extra: Partial<WorkerRecord> = {}): WorkerRecord {
   const now = Date.now();
@@ -28,19 +28,10 @@ function record(id: string, extra: Partial<WorkerRecord> = {}): WorkerRecord {
   };
 }
 
-/** Resolves when `check` holds, asking every few milliseconds; fails after a bound. */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /** Resolves once `count` more listings have been made. */
 async function pollsPass(w: WorkerWatch, count: number): Promise<void> {
   const target = w.polls + count;
-  await until(() => w.polls >= target, 10_000, `${count} more listings`);
+  await eventually(`${count} more listings`, () => w.polls >= target, 10_000);
 }
 
 describe('WorkerWatch: the Workers view polling a real Redis', function () {
@@ -80,7 +71,7 @@ describe('WorkerWatch: the Workers view polling a real Redis', function () {
     await writeWorkerRecord(writer, record('w-a'));
     const { watch: w, seen } = watch(server.url);
     w.start();
-    await until(() => seen.length > 0, 10_000, 'a first listing');
+    await eventually('a first listing', () => seen.length > 0, 10_000);
     assert.equal(seen[0]!.state, 'listed');
     assert.deepEqual(seen[0]!.state === 'listed' && seen[0]!.workers.map((x) => x.id), ['w-a']);
 
@@ -90,7 +81,7 @@ describe('WorkerWatch: the Workers view polling a real Redis', function () {
     assert.equal(seen.length, before, 'no callback while nothing changed');
 
     await writeWorkerRecord(writer, record('w-b', { state: 'running', running: [{ runId: 'r', taskId: 't1', kind: 'search', description: 'd', attempt: 1, startedAt: Date.now() }] }));
-    await until(() => seen.length > before, 10_000, 'the new worker to be reported');
+    await eventually('the new worker to be reported', () => seen.length > before, 10_000);
     const last = seen.at(-1)!;
     assert.equal(last.state, 'listed');
     assert.deepEqual(last.state === 'listed' && last.workers.map((x) => [x.id, x.state, x.running.length]), [
@@ -105,24 +96,24 @@ describe('WorkerWatch: the Workers view polling a real Redis', function () {
     assert.equal(w.polls, 0);
     assert.equal(seen.length, 0, 'nothing is reported before start()');
     w.start();
-    await until(() => seen.length === 1, 10_000, 'the empty listing');
+    await eventually('the empty listing', () => seen.length === 1, 10_000);
     assert.deepEqual(seen[0], { state: 'listed', workers: [] });
     w.stop();
     assert.equal(w.watching, false);
     const pollsWhenStopped = w.polls;
     // The server sees the connection go a moment after the client closed it.
-    await eventually(async () => !String(await writer.client('LIST')).includes('name=research-vscode-workers'), 'the connection to close');
+    await eventually('the connection to close', async () => !String(await writer.client('LIST')).includes('name=research-vscode-workers'));
     await writeWorkerRecord(writer, record('w-late'));
     assert.equal(w.polls, pollsWhenStopped, 'no listing while stopped');
     w.start();
-    await until(() => seen.length === 2, 10_000, 'the listing after the restart');
+    await eventually('the listing after the restart', () => seen.length === 2, 10_000);
     assert.deepEqual(seen[1]!.state === 'listed' && seen[1]!.workers.map((x) => x.id), ['w-late']);
   });
 
   it('says at once that nothing listens, without hanging', async () => {
     const { watch: w, seen } = watch(`redis://127.0.0.1:${await freePort()}`);
     w.start();
-    await until(() => seen.length > 0, 10_000, 'the unreachable report');
+    await eventually('the unreachable report', () => seen.length > 0, 10_000);
     const status = seen[0]!;
     assert.equal(status.state, 'unreachable');
     assert.match(status.state === 'unreachable' ? status.message : '', /Redis at redis:\/\/127\.0\.0\.1:\d+.*connection refused/);
@@ -136,12 +127,12 @@ describe('WorkerWatch: the Workers view polling a real Redis', function () {
       ownWriter.disconnect();
       const { watch: w, seen } = watch(own.url);
       w.start();
-      await until(() => seen.some((s) => s.state === 'listed'), 10_000, 'a first listing');
+      await eventually('a first listing', () => seen.some((s) => s.state === 'listed'), 10_000);
       await own.stop();
-      await until(() => seen.at(-1)!.state === 'unreachable', 10_000, 'the stopped server to be reported');
+      await eventually('the stopped server to be reported', () => seen.at(-1)!.state === 'unreachable', 10_000);
       await own.start();
       // A server without persistence comes back empty: the watch lists again, with no worker.
-      await until(() => seen.at(-1)!.state === 'listed', 10_000, 'the listing after the restart');
+      await eventually('the listing after the restart', () => seen.at(-1)!.state === 'listed', 10_000);
       assert.deepEqual(seen.at(-1), { state: 'listed', workers: [] });
     } finally {
       await own.dispose();
@@ -156,14 +147,14 @@ describe('WorkerWatch: the Workers view polling a real Redis', function () {
       admin.disconnect();
       const without = watch(own.url);
       without.watch.start();
-      await until(() => without.seen.length > 0, 10_000, 'the refusal');
+      await eventually('the refusal', () => without.seen.length > 0, 10_000);
       assert.equal(without.seen[0]!.state, 'unreachable');
       assert.match(without.seen[0]!.state === 'unreachable' ? without.seen[0]!.message : '', /authentication failed/);
       const seen: WorkerWatchStatus[] = [];
       const withPassword = new WorkerWatch(parseRedisUrl(own.url, 'pw-for-test'), (s) => seen.push(s), { intervalMs: 20, timeoutMs: 1_000 });
       watches.push(withPassword);
       withPassword.start();
-      await until(() => seen.length > 0, 10_000, 'the listing');
+      await eventually('the listing', () => seen.length > 0, 10_000);
       assert.deepEqual(seen[0], { state: 'listed', workers: [] });
     } finally {
       for (const w of watches.splice(0)) w.dispose();
@@ -175,7 +166,7 @@ describe('WorkerWatch: the Workers view polling a real Redis', function () {
     const w = new WorkerWatch(parseRedisUrl(`redis://127.0.0.1:${await freePort()}`, 's3cret-pass'), () => undefined, { intervalMs: 20, timeoutMs: 1_000 });
     watches.push(w);
     w.start();
-    await until(() => w.status.state === 'unreachable', 10_000, 'the unreachable report');
+    await eventually('the unreachable report', () => w.status.state === 'unreachable', 10_000);
     assert.ok(!JSON.stringify(w.status).includes('s3cret-pass'));
     assert.match(JSON.stringify(w.status), /\*\*\*/);
   });

@@ -3,7 +3,7 @@ import { unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as Registry from '../../../src/extension/workspace-indexes';
 import { readTextFile } from '../../../src/providers/offline/text-file';
-import { makeWorkspace, removeWorkspace } from '../offline/workspace-fixture';
+import { makeWorkspace, removeWorkspace } from '../../support/workspace-fixture';
 import { requireWithFakeVscode } from './fake-vscode';
 
 const { WorkspaceIndexRegistry } = requireWithFakeVscode<typeof Registry>('../../../src/extension/workspace-indexes');

@@ -16,7 +16,7 @@ import { parseModelConfig } from '../../../src/providers/model/model-config';
 import { startFaultServer, type FaultServer } from '../../support/fault-server';
 import { scriptedModel } from '../../support/scripted-model';
 import { obedientModel, startTinyWeb, type TinyWeb } from '../../support/web-fixture';
-import { makeWorkspace, removeWorkspace } from '../offline/workspace-fixture';
+import { makeWorkspace, removeWorkspace } from '../../support/workspace-fixture';
 
 const KEY = 'sk-test-SECRET-5w-factory-9876';
 

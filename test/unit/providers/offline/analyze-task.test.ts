@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import type { TaskResult } from '../../../../src/core/executor';
+import type { Finding } from '../../../../src/core/sources';
+import { runAnalyze } from '../../../../src/providers/offline/analyze-task';
+import { readAnalysisData } from '../../../../src/providers/offline/result-data';
+import { taskContext } from '../../../support/workspace-fixture';
+
+function finding(path: string, startLine: number, endLine: number, score: number): Finding {
+  return { source: { path, startLine, endLine }, quote: `${path} ${startLine}-${endLine}`, score };
+}
+
+function searchResult(facet: string, findings: Finding[]): TaskResult {
+  return { summary: '', findings, data: { kind: 'offline-search', facet, query: facet.toLowerCase(), corpus: undefined } };
+}
+
+const analyzeTask = { id: 'analyze', kind: 'analyze' as const, description: 'analyze', dependsOn: ['search-1', 'search-2', 'search-3'], priority: 5 };
+
+describe('offline analysis', () => {
+  it('quotes a passage found by several facets once, under the facet it matches best, and notes the shared file', () => {
+    const inputs = new Map([
+      // For "Retries" the shared passage is only a middling match (0.5 of its best) …
+      ['search-1', searchResult('Retries', [finding('src/retry.ts', 1, 10, 10), finding('src/scheduler.ts', 5, 9, 5)])],
+      // … for "Scheduler" it is the best match, so it goes there.
+      ['search-2', searchResult('Scheduler', [finding('src/scheduler.ts', 5, 9, 8), finding('src/scheduler.ts', 20, 30, 6)])],
+    ]);
+    const result = runAnalyze(analyzeTask, taskContext('q', { inputs }));
+    assert.deepEqual(
+      result.findings!.map((f) => [f.facet, f.source.path, f.source.startLine]),
+      [
+        ['Retries', 'src/retry.ts', 1],
+        ['Scheduler', 'src/scheduler.ts', 5],
+        ['Scheduler', 'src/scheduler.ts', 20],
+      ],
+    );
+    const data = readAnalysisData(result.data)!;
+    assert.deepEqual(data.sharedFiles, [{ path: 'src/scheduler.ts', facets: ['Scheduler', 'Retries'] }]);
+    assert.deepEqual(data.missing, ['search-3']);
+    assert.deepEqual(data.facets.map((f) => [f.facet, f.found, f.kept]), [
+      ['Retries', 2, 1],
+      ['Scheduler', 2, 2],
+    ]);
+  });
+
+  it('quotes text copied into several files only once', () => {
+    const copy = (path: string, score: number) => ({ ...finding(path, 1, 5, score), quote: 'export function spin() {}' });
+    const inputs = new Map([['search-1', searchResult('Spin', [copy('dist/cjs/index.js', 9), copy('dist/esm/index.js', 9), finding('src/spin.ts', 3, 4, 8)])]]);
+    const result = runAnalyze({ ...analyzeTask, dependsOn: ['search-1'] }, taskContext('q', { inputs }));
+    assert.deepEqual(result.findings!.map((f) => f.source.path), ['dist/cjs/index.js', 'src/spin.ts']);
+  });
+
+  it('keeps at most three strong passages per facet', () => {
+    const many = [10, 9, 8, 7, 1].map((score, i) => finding(`f${i}.md`, 1, 2, score));
+    const inputs = new Map([['search-1', searchResult('Everything', many)]]);
+    const result = runAnalyze({ ...analyzeTask, dependsOn: ['search-1'] }, taskContext('q', { inputs }));
+    assert.deepEqual(result.findings!.map((f) => f.score), [10, 9, 8]);
+  });
+});

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import type { Finding } from '../../../../src/core/sources';
+import { selectAnswer, unitsOf, type AnswerCandidate } from '../../../../src/providers/offline/answer-selection';
+import { searchTerms } from '../../../../src/providers/offline/search-terms';
+import { quoteMatches } from '../../../../src/providers/offline/verify-quote';
+
+function finding(path: string, startLine: number, quote: string): Finding {
+  return { source: { path, startLine, endLine: startLine + quote.split('\n').length - 1 }, quote, score: 1 };
+}
+
+function weightsOf(question: string, heavy: Record<string, number> = {}): Map<string, number> {
+  return new Map([...searchTerms(question)].map((term) => [term, heavy[term] ?? 1]));
+}
+
+const candidate = (f: Finding, relative = 1): AnswerCandidate => ({ finding: f, context: {}, relative });
+
+describe('offline answer selection', () => {
+  it('splits prose into sentences spanning their lines, code into lines, each a verbatim span', () => {
+    const prose = finding('docs/guide.md', 10, '## Retries\n\nA failed request is retried twice. The delay doubles each\ntime, up to a cap.\n- jitter is added to spread retries');
+    const units = unitsOf(prose);
+    assert.deepEqual(units.map((u) => [u.quote, u.source.startLine, u.source.endLine]), [
+      ['A failed request is retried twice.', 12, 12],
+      ['The delay doubles each\ntime, up to a cap.', 12, 13],
+      ['jitter is added to spread retries', 14, 14],
+    ]);
+    const lines = ['x', ...Array(8).fill('filler'), ...prose.quote.split('\n')];
+    for (const unit of units) assert.ok(quoteMatches(lines, { source: unit.source, quote: unit.quote, score: 0 }, 'within'), unit.quote);
+
+    const code = unitsOf(finding('src/retry.ts', 3, '/** Waits longer after each failure. */\nexport function backoff(n: number) {\n}'));
+    assert.deepEqual(code.map((u) => [u.quote, u.source.startLine, u.code]), [
+      ['/** Waits longer after each failure. */', 3, true],
+      ['export function backoff(n: number) {', 4, true],
+    ]);
+  });
+
+  it('picks the sentence that covers the most specific words of the question first', () => {
+    const question = 'How are failed requests retried with a delay?';
+    const picked = selectAnswer(
+      [
+        candidate(finding('docs/a.md', 1, 'Requests are sent over HTTP. Each request has a timeout.')),
+        candidate(finding('docs/retry.md', 1, 'A failed request is retried after a delay that doubles each time.')),
+      ],
+      weightsOf(question),
+      question,
+    );
+    assert.equal(picked[0]?.source.path, 'docs/retry.md');
+  });
+
+  it('does not repeat itself: a near-copy of a picked sentence loses to a new one (MMR)', () => {
+    const question = 'How are failed requests retried?';
+    const picked = selectAnswer(
+      [
+        candidate(finding('docs/a.md', 1, 'A failed request is retried up to three times.')),
+        candidate(finding('docs/b.md', 1, 'A failed request is retried up to three times, always.')),
+        candidate(finding('docs/c.md', 1, 'Requests that failed are retried only when idempotent.'), 0.9),
+      ],
+      weightsOf(question),
+      question,
+    );
+    assert.deepEqual(picked.slice(0, 2).map((u) => u.source.path), ['docs/a.md', 'docs/c.md']);
+  });
+
+  it('leaves out a line that repeats the question, and boilerplate ranks last', () => {
+    const question = 'How does the scheduler order ready tasks?';
+    const picked = selectAnswer(
+      [
+        candidate(finding('README.md', 1, 'npm run research -- "How does the scheduler order ready tasks?"')),
+        { finding: finding('CHANGELOG.md', 1, 'The scheduler now orders ready tasks by priority.'), context: { boilerplate: 'changelog' }, relative: 1 },
+        candidate(finding('docs/scheduler.md', 1, 'Ready tasks are ordered by their remaining critical path.'), 0.8),
+      ],
+      weightsOf(question),
+      question,
+    );
+    assert.ok(!picked.some((u) => u.source.path === 'README.md'));
+    assert.equal(picked[0]?.source.path, 'docs/scheduler.md');
+  });
+
+  it('answers nothing when nothing matches the question', () => {
+    assert.deepEqual(selectAnswer([candidate(finding('a.md', 1, 'Completely unrelated prose about gardens.'))], weightsOf('kettle thermostat'), 'kettle thermostat'), []);
+  });
+});
