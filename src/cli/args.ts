@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_LIMITS } from '../core/defaults';
 import { UsageError } from '../core/errors';
 import { BUDGET_TOKENS, BUDGET_USD, CONCURRENCY, MAX_RETRIES, MAX_TASKS, REDIS_GRACE_SECONDS, TIMEOUT_SECONDS } from '../core/limits';
 import { integerOption, parseCommandLine, optionalRange, rangeOption } from './options';
@@ -15,10 +16,10 @@ Options:
   --out <file>          where to write the report (default: <dir>/.research/<run-id>/report.md)
   --plan <plan.json>    run this plan instead of decomposing the question
   --json                print one JSON event per line on stdout instead of the progress bar
-  --concurrency <n>     subtasks running at once (default: 4)
-  --timeout <seconds>   per-attempt timeout of a subtask (default: 120)
-  --max-retries <n>     retries after a retryable error (default: 2)
-  --max-tasks <n>       refuse plans with more tasks than this (default: 2000)
+  --concurrency <n>     subtasks running at once (default: ${DEFAULT_LIMITS.concurrency})
+  --timeout <seconds>   per-attempt timeout of a subtask (default: ${DEFAULT_LIMITS.taskTimeoutSeconds})
+  --max-retries <n>     retries after a retryable error (default: ${DEFAULT_LIMITS.maxRetries})
+  --max-tasks <n>       refuse plans with more tasks than this (default: ${DEFAULT_LIMITS.maxTasks})
   --provider <name>     who does the work: offline (default) or openai
   --resume <run-id>     continue an interrupted run of --dir without redoing finished tasks; the
                         provider, endpoints and search are the ones typed now (a run's files never
@@ -134,7 +135,7 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     },
   });
   const { values, positionals } = parsed;
-  const timeout = rangeOption('timeout', values.timeout, 120, TIMEOUT_SECONDS);
+  const timeout = rangeOption('timeout', values.timeout, DEFAULT_LIMITS.taskTimeoutSeconds, TIMEOUT_SECONDS);
   const provider = values.provider ?? 'offline';
   if (!(PROVIDERS as readonly string[]).includes(provider)) {
     throw new UsageError(`unknown provider "${provider}": available: ${PROVIDERS.join(', ')}`);
@@ -165,10 +166,10 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     out: values.out === undefined ? undefined : resolve(cwd, values.out),
     plan: values.plan === undefined ? undefined : resolve(cwd, values.plan),
     json: values.json ?? false,
-    concurrency: integerOption('concurrency', values.concurrency, 4, CONCURRENCY.min, CONCURRENCY.max),
+    concurrency: integerOption('concurrency', values.concurrency, DEFAULT_LIMITS.concurrency, CONCURRENCY.min, CONCURRENCY.max),
     timeoutSeconds: timeout,
-    maxRetries: integerOption('max-retries', values['max-retries'], 2, MAX_RETRIES.min, MAX_RETRIES.max),
-    maxTasks: integerOption('max-tasks', values['max-tasks'], 2000, MAX_TASKS.min, MAX_TASKS.max),
+    maxRetries: integerOption('max-retries', values['max-retries'], DEFAULT_LIMITS.maxRetries, MAX_RETRIES.min, MAX_RETRIES.max),
+    maxTasks: integerOption('max-tasks', values['max-tasks'], DEFAULT_LIMITS.maxTasks, MAX_TASKS.min, MAX_TASKS.max),
     provider,
     baseUrl: values['base-url'] === undefined ? undefined : checkBaseUrl(values['base-url']),
     model: values.model?.trim(),

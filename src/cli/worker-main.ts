@@ -1,5 +1,6 @@
 import { printableLine, printableText } from '../core/control-chars';
 import * as path from 'node:path';
+import { DEFAULT_LIMITS } from '../core/defaults';
 import { errorMessage, UsageError } from '../core/errors';
 import { CONCURRENCY, LOCK_TIMEOUT_SECONDS } from '../core/limits';
 import { TASK_KINDS, type TaskKind } from '../core/plan';
@@ -17,7 +18,7 @@ Options:
   --redis <url>            the Redis the dispatchers use, e.g. redis://10.0.0.5:6379 (required);
                            the password may come from RESEARCH_REDIS_PASSWORD
   --capabilities <kinds>   the task kinds to take, comma-separated: ${TASK_KINDS.join(', ')} (default: all)
-  --concurrency <n>        tasks at once on this worker (default: 4)
+  --concurrency <n>        tasks at once on this worker (default: ${DEFAULT_LIMITS.concurrency})
   --dir <folder>           this machine's copy of the folder being researched (default: the current
                            folder); tasks over a folder of another name are refused
   --providers <names>      providers to run tasks for: offline, openai (default: both). Keys come
@@ -61,7 +62,7 @@ export function parseWorkerArgs(argv: readonly string[], cwd: string): WorkerCli
   const providers = list(values.providers, ['offline', 'openai']);
   const badProvider = providers.find((p) => p !== 'offline' && p !== 'openai');
   if (badProvider !== undefined) throw new UsageError(`--providers: "${badProvider}" cannot run on a worker (offline, openai)`);
-  const concurrency = integerOption('concurrency', values.concurrency, 4, CONCURRENCY.min, CONCURRENCY.max);
+  const concurrency = integerOption('concurrency', values.concurrency, DEFAULT_LIMITS.concurrency, CONCURRENCY.min, CONCURRENCY.max);
   const lockSeconds = rangeOption('lock-timeout', values['lock-timeout'], 30, LOCK_TIMEOUT_SECONDS);
   return {
     redis: values.redis,

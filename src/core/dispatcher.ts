@@ -1,4 +1,5 @@
 import pLimit, { type LimitFunction } from 'p-limit';
+import { DEFAULT_LIMITS } from './defaults';
 import { RunEndedError, type DispatcherOptions, type RunSummary } from './dispatcher-options';
 import { errorMessage, formatSeconds } from './errors';
 import { EventBus } from './events';
@@ -62,7 +63,7 @@ export class Dispatcher {
     this.abandonAfterMs = options.abandonAfterMs ?? 2000;
     this.random = options.random ?? Math.random;
     this.shouldStart = options.shouldStart;
-    this.limit = pLimit(Math.max(1, Math.floor(options.concurrency ?? 4)));
+    this.limit = pLimit(Math.max(1, Math.floor(options.concurrency ?? DEFAULT_LIMITS.concurrency)));
     this.ready = new ReadyQueue(this.tasks.order, isRunnable);
     this.finished = new Promise((resolve) => (this.finish = resolve));
 

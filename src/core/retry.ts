@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { DEFAULT_LIMITS } from './defaults';
 
 /**
  * The one retry layer. Providers must not retry on their own (the `openai` SDK is built with
@@ -21,7 +22,7 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxRetries: 2,
+  maxRetries: DEFAULT_LIMITS.maxRetries,
   baseDelayMs: 500,
   maxDelayMs: 30_000,
   maxRetryAfterMs: 60_000,

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { DEFAULT_LIMITS } from '../core/defaults';
 import { errorMessage, PermanentError } from '../core/errors';
 import type { TaskResult } from '../core/executor';
 import { TASK_KINDS, type TaskKind } from '../core/plan';
@@ -92,7 +93,7 @@ export class ResearchWorker {
     this.providers = new ProviderCache(options.buildProvider ?? defaultProviderBuilder({ sharedLimits }), root);
     this.redis.on('ready', () => this.recovered());
     this.subscriber = openConnection(options.target, `research-worker-cancel:${this.id}`);
-    this.gate = new SlotGate(Math.max(1, Math.floor(options.concurrency ?? 4)), (queue, concurrency) => {
+    this.gate = new SlotGate(Math.max(1, Math.floor(options.concurrency ?? DEFAULT_LIMITS.concurrency)), (queue, concurrency) => {
       const worker = this.workers.get(queue);
       if (worker && worker.concurrency !== concurrency) worker.concurrency = concurrency;
     });

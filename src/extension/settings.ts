@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DEFAULT_LIMITS } from '../core/defaults';
 import { clampToRange, CONCURRENCY, MAX_RETRIES, TIMEOUT_SECONDS } from '../core/limits';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/research';
 
@@ -18,9 +19,9 @@ export function readSettings(scope?: vscode.ConfigurationScope): ResearchSetting
   const config = vscode.workspace.getConfiguration('research', scope);
   return {
     // The editor checks a setting's range only as a hint: a hand-edited value is moved into it.
-    concurrency: Math.floor(clampToRange(CONCURRENCY, config.get<number>('concurrency', 4))),
-    taskTimeoutMs: clampToRange(TIMEOUT_SECONDS, config.get<number>('taskTimeoutSeconds', 120)) * 1000,
-    maxRetries: Math.floor(clampToRange(MAX_RETRIES, config.get<number>('maxRetries', 2))),
+    concurrency: Math.floor(clampToRange(CONCURRENCY, config.get<number>('concurrency', DEFAULT_LIMITS.concurrency))),
+    taskTimeoutMs: clampToRange(TIMEOUT_SECONDS, config.get<number>('taskTimeoutSeconds', DEFAULT_LIMITS.taskTimeoutSeconds)) * 1000,
+    maxRetries: Math.floor(clampToRange(MAX_RETRIES, config.get<number>('maxRetries', DEFAULT_LIMITS.maxRetries))),
     outputFolder: config.get<string>('outputFolder', DEFAULT_OUTPUT_FOLDER) || DEFAULT_OUTPUT_FOLDER,
     provider: config.get<string>('provider', 'offline') || 'offline',
     redisUrl: readRedisUrl(scope),
