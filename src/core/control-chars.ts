@@ -40,11 +40,6 @@ export function withoutControls(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(CONTROLS, '');
 }
 
-/** Whether `text` holds a control character (tab and newline aside). */
-export function hasControls(text: string): boolean {
-  return new RegExp(CONTROLS.source).test(text);
-}
-
 /**
  * A JSON line a terminal may show (`--json`): JSON.stringify escapes C0 controls but leaves DEL, C1
  * controls, the line separators and bidirectional marks raw; they are escaped too (still valid JSON).

@@ -9,8 +9,16 @@ import { registerSecretCommands } from './secrets';
 import { registerProgressPanel } from './webview/progress-panel';
 import { registerWorkersView, type WorkersViewApi } from './workers-view';
 
-/** What the integration tests reach: the run manager, the task tree, and the Workers view. */
-export type ExtensionTestApi = ResearchTestApi & { workers: WorkersViewApi; contextKeys: RunContextKeys };
+/**
+ * What the integration tests reach: the run manager, the task tree, the Workers view, the context
+ * keys, and what people see only as a notification (the test seam; production code keeps no test hooks).
+ */
+export type ExtensionTestApi = ResearchTestApi & { workers: WorkersViewApi; contextKeys: RunContextKeys; seen: NotificationSeam };
+
+/** The last "could not start" error a notification showed, which tests cannot read from the workbench. */
+export interface NotificationSeam {
+  lastStartError?: string;
+}
 
 /** Thin adapter: commands and UI in, core calls out. Everything that thinks lives in src/core. */
 export function activate(context: vscode.ExtensionContext): { api: ExtensionTestApi } {
@@ -23,8 +31,10 @@ export function activate(context: vscode.ExtensionContext): { api: ExtensionTest
   registerSecretCommands(context);
   registerRunHistory(context, log, runs);
   const workers = registerWorkersView(context);
+  const seen: NotificationSeam = {};
+  context.subscriptions.push(runs.onDidFailToStart((message) => (seen.lastStartError = message)));
   // Returned for the integration tests only (the run manager and the views they check).
-  return { api: { ...api, workers, contextKeys } };
+  return { api: { ...api, workers, contextKeys, seen } };
 }
 
 export function deactivate(): void {

@@ -1,37 +1,12 @@
 import * as vscode from 'vscode';
-import { UsageError } from '../core/errors';
 import type { ResearchProvider } from '../core/provider';
-import { createProviderFromSettings, PROVIDER_IDS, type ProviderId, type ProviderSettings } from '../providers/create-provider';
+import { createProviderFromSettings, type ProviderSettings } from '../providers/create-provider';
+import { readProviderSettings } from './settings';
 import type { CorpusSource } from '../providers/offline';
 import type { ProviderFactory } from '../core/run/run-service';
 import type { WorkspaceIndexRegistry } from './workspace-indexes';
 import { lmSelector, noModelError } from './lm/lm-translate';
 import { createVscodeLmChatModel } from './lm/vscode-lm-chat-model';
-import { readWebSettings } from './web-settings';
-
-/** The `research.*` settings that choose the provider, as the plain settings createProviderFromSettings takes. */
-export function readProviderSettings(scope?: vscode.ConfigurationScope): ProviderSettings {
-  const config = vscode.workspace.getConfiguration('research', scope);
-  const web = readWebSettings(scope);
-  const provider = config.get<string>('provider', 'offline') || 'offline';
-  // A typo must not quietly fall back to offline research: say which setting to fix.
-  if (!(PROVIDER_IDS as readonly string[]).includes(provider)) {
-    throw new UsageError(`the setting research.provider is "${provider}", which is not a provider: use one of ${PROVIDER_IDS.join(', ')}`);
-  }
-  return {
-    provider: provider as ProviderId,
-    model: {
-      openaiBaseUrl: config.get<string>('openai.baseUrl'),
-      models: { planner: config.get<string>('models.planner'), researcher: config.get<string>('models.researcher'), writer: config.get<string>('models.writer') },
-      endpoints: config.get<unknown[]>('endpoints', []),
-      prices: config.get<Record<string, unknown>>('prices', {}),
-      budgetUsd: config.get<number | null>('budgetUsd', null),
-      budgetTokens: config.get<number | null>('budgetTokens', null),
-    },
-    search: { backend: web.searchBackend, searxngUrl: web.searxngUrl },
-    lm: { vendor: web.lmVendor, family: web.lmFamily },
-  };
-}
 
 /**
  * The provider for one run in VS Code: `settings` (default: the workspace's research.* settings), keys

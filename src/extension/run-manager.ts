@@ -43,13 +43,14 @@ type RunSetUp = Pick<Parameters<typeof startRun>[0], 'root' | 'outputFolder' | '
  */
 export class RunManager implements RunManagerApi, RunPictureSource, vscode.Disposable {
   private handle?: RunHandle;
-  /** The error shown when the last Start or Resume could not start (tests cannot read notifications). */
-  lastStartError?: string;
   private readonly changes = new RunPictureEmitter(() => this.picture);
   /** The run's picture, when it changed (coalesced): the tree and the progress panel draw it. */
   readonly onDidChange = this.changes.onDidChange;
   /** The picture and whether a run is going on, when either changed: the status bar and context keys. */
   readonly onDidChangePicture = this.changes.onDidChangePicture;
+  private readonly startFailures = new vscode.EventEmitter<string>();
+  /** The error shown when a Start or Resume could not start the run (nothing ran). */
+  readonly onDidFailToStart = this.startFailures.event;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly gestures: RunGestures;
   /** The workspace folders' offline corpora, kept across runs and followed by a file watcher. */
@@ -63,6 +64,7 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
     this.gestures = new RunGestures(() => this.handle, log);
     this.disposables.push(
       this.changes,
+      this.startFailures,
       followLiveSettings(() => this.handle, log),
       this.indexes,
       // The output folder is never searched: an index that skipped the old one is not the new one's.
@@ -189,7 +191,6 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
     const bus = new EventBus((error) => this.log.error(`a progress handler failed: ${this.handle?.redact(errorMessage(error)) ?? errorMessage(error)}`));
     logRunEvents(bus, this.log);
     const previous = this.handle;
-    this.lastStartError = undefined;
     const handle = begin({
       root: folder.uri.fsPath,
       outputFolder: settings.outputFolder,
@@ -228,9 +229,10 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
       } else {
         // A missing key, model or setting, or a Redis that does not answer: said before anything ran.
         this.follow(previous);
-        this.lastStartError = `Research: ${handle.redact(errorMessage(error))}`;
-        this.log.error(`research not started: ${handle.redact(errorMessage(error))}`);
-        void vscode.window.showErrorMessage(this.lastStartError);
+        const message = handle.redact(errorMessage(error));
+        this.log.error(`research not started: ${message}`);
+        void vscode.window.showErrorMessage(`Research: ${message}`);
+        this.startFailures.fire(`Research: ${message}`);
       }
       return undefined;
     }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { KNOWN_API_KEYS, apiKeyEnvVar, resolveApiKey, secretStorageKey, validateKeyName } from '../providers/api-keys';
+import { KNOWN_API_KEYS, apiKeyEnvVar, secretStorageKey, validateKeyName } from '../providers/api-keys';
+import { readEndpointNames } from './settings';
 
 /**
  * "Research: Set API Key" and "Research: Clear API Key": keys live in VS Code's SecretStorage, one per
@@ -32,11 +33,6 @@ function secretKeyOf(name: string): string {
  */
 export async function readRedisPassword(context: vscode.ExtensionContext): Promise<string | undefined> {
   return (await context.secrets.get(REDIS_PASSWORD_SECRET))?.trim() || undefined;
-}
-
-/** The key for `name`: SecretStorage, then its environment variable (see providers/api-keys.ts). */
-export function readApiKey(context: vscode.ExtensionContext, name: string): Promise<string | undefined> {
-  return resolveApiKey(name, { secretGet: (key) => context.secrets.get(key), env: process.env });
 }
 
 export interface SetApiKeyResult {
@@ -126,7 +122,7 @@ function storedNames(context: vscode.ExtensionContext): string[] {
 
 /** Known keys, endpoints named in settings, keys stored before, the Redis password, and a way to name another. */
 async function pickName(stored: readonly string[], placeHolder: string): Promise<string | undefined> {
-  const names = new Set([...Object.keys(KNOWN_API_KEYS), ...configuredEndpointNames(), ...stored.filter((n) => n !== REDIS_PASSWORD_NAME)]);
+  const names = new Set([...Object.keys(KNOWN_API_KEYS), ...readEndpointNames(), ...stored.filter((n) => n !== REDIS_PASSWORD_NAME)]);
   const items: vscode.QuickPickItem[] = [...names].map((name) => ({
     label: name,
     description: `${KNOWN_API_KEYS[name]?.description ?? 'endpoint'} · or ${apiKeyEnvVar(name)}`,
@@ -154,11 +150,4 @@ async function pickName(stored: readonly string[], placeHolder: string): Promise
       }
     },
   });
-}
-
-/** Names from an endpoint list setting, if one exists: `research.endpoints: [{ name }]` (read defensively). */
-function configuredEndpointNames(): string[] {
-  const endpoints = vscode.workspace.getConfiguration('research').get<unknown>('endpoints');
-  if (!Array.isArray(endpoints)) return [];
-  return endpoints.flatMap((e) => (e && typeof e === 'object' && typeof (e as { name?: unknown }).name === 'string' ? [(e as { name: string }).name] : []));
 }

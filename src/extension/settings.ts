@@ -1,16 +1,21 @@
 import * as vscode from 'vscode';
+import { UsageError } from '../core/errors';
+import { PROVIDER_IDS, type ProviderId, type ProviderSettings } from '../providers/create-provider';
+import { SEARCH_BACKENDS, type SearchBackendName } from '../providers/web';
 import { DEFAULT_LIMITS } from '../core/defaults';
 import { clampToRange, CONCURRENCY, MAX_RETRIES, TIMEOUT_SECONDS } from '../core/limits';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/research';
 
-/** The extension's settings, read fresh for each run (concurrency and timeout also during one). */
+/**
+ * Every `research.*` setting is read here, and only here; the defaults are package.json's (through
+ * DEFAULT_LIMITS), the one place they are written. Read fresh for each run (concurrency and timeout
+ * also during one).
+ */
 export interface ResearchSettings {
   concurrency: number;
   taskTimeoutMs: number;
   maxRetries: number;
   outputFolder: string;
-  /** Who does the work; "offline" is the embedded default. */
-  provider: string;
   /** Where tasks run: workers through the Redis at this URL, or in this process when empty. */
   redisUrl: string;
 }
@@ -23,7 +28,6 @@ export function readSettings(scope?: vscode.ConfigurationScope): ResearchSetting
     taskTimeoutMs: clampToRange(TIMEOUT_SECONDS, config.get<number>('taskTimeoutSeconds', DEFAULT_LIMITS.taskTimeoutSeconds)) * 1000,
     maxRetries: Math.floor(clampToRange(MAX_RETRIES, config.get<number>('maxRetries', DEFAULT_LIMITS.maxRetries))),
     outputFolder: config.get<string>('outputFolder', DEFAULT_OUTPUT_FOLDER) || DEFAULT_OUTPUT_FOLDER,
-    provider: config.get<string>('provider', 'offline') || 'offline',
     redisUrl: readRedisUrl(scope),
   };
 }
@@ -32,4 +36,39 @@ export function readSettings(scope?: vscode.ConfigurationScope): ResearchSetting
 export function readRedisUrl(scope?: vscode.ConfigurationScope): string {
   const value = vscode.workspace.getConfiguration('research', scope).get<unknown>('redis.url', '');
   return typeof value === 'string' ? value.trim() : '';
+}
+
+/** The `research.*` settings that choose the provider, as the plain settings createProviderFromSettings takes. */
+export function readProviderSettings(scope?: vscode.ConfigurationScope): ProviderSettings {
+  const config = vscode.workspace.getConfiguration('research', scope);
+  const provider = config.get<string>('provider', 'offline') || 'offline';
+  // A typo must not quietly fall back to offline research: say which setting to fix.
+  if (!(PROVIDER_IDS as readonly string[]).includes(provider)) {
+    throw new UsageError(`the setting research.provider is "${provider}", which is not a provider: use one of ${PROVIDER_IDS.join(', ')}`);
+  }
+  return {
+    provider: provider as ProviderId,
+    model: {
+      openaiBaseUrl: config.get<string>('openai.baseUrl'),
+      models: { planner: config.get<string>('models.planner'), researcher: config.get<string>('models.researcher'), writer: config.get<string>('models.writer') },
+      endpoints: config.get<unknown[]>('endpoints', []),
+      prices: config.get<Record<string, unknown>>('prices', {}),
+      budgetUsd: config.get<number | null>('budgetUsd', null),
+      budgetTokens: config.get<number | null>('budgetTokens', null),
+    },
+    search: { backend: searchBackend(config.get<string>('search.backend', 'workspace')), searxngUrl: config.get<string>('search.searxngUrl', '').trim() },
+    lm: { vendor: config.get<string>('lm.vendor', 'copilot').trim(), family: config.get<string>('lm.family', '').trim() },
+  };
+}
+
+/** An unknown search backend falls back to the workspace, the one that sends nothing anywhere. */
+function searchBackend(name: string): SearchBackendName {
+  return (SEARCH_BACKENDS as readonly string[]).includes(name) ? (name as SearchBackendName) : 'workspace';
+}
+
+/** Names from the endpoint list setting, `research.endpoints: [{ name }]` (read defensively: it is hand-edited JSON). */
+export function readEndpointNames(): string[] {
+  const endpoints = vscode.workspace.getConfiguration('research').get<unknown>('endpoints');
+  if (!Array.isArray(endpoints)) return [];
+  return endpoints.flatMap((e) => (e && typeof e === 'object' && typeof (e as { name?: unknown }).name === 'string' ? [(e as { name: string }).name] : []));
 }

@@ -71,8 +71,6 @@ function fingerprint(task: TaskView): string {
 export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<TaskTreeNode | TaskTreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  /** How many times the tree was told to redraw (whole or in part); for the performance test. */
-  refreshes = 0;
   private snapshot?: RunViewSnapshot;
   private readonly groupNodes = new Map<TreeGroup, GroupNode>(TREE_GROUPS.map((group) => [group, { type: 'group', group }]));
   private readonly taskNodes = new Map<string, TaskNode>();
@@ -230,7 +228,6 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   }
 
   private fire(nodes: TaskTreeNode[] | undefined): void {
-    this.refreshes++;
     this.changeEmitter.fire(nodes);
   }
 }

@@ -183,7 +183,7 @@ describe('Runs with providers, and resumed runs, in the run manager', function (
       assert.deepEqual(runDirs(), before, 'a run folder was created');
       assert.equal(research.runs.snapshot, snapshotBefore, 'the views show a new run');
       assert.equal(research.runs.isRunning, false);
-      assert.match(research.runs.lastStartError ?? '', /No VS Code language model matches .*\(settings research\.lm\.vendor, research\.lm\.family\)/);
+      assert.match(research.seen.lastStartError ?? '', /No VS Code language model matches .*\(settings research\.lm\.vendor, research\.lm\.family\)/);
     } finally {
       await setSetting('provider', undefined);
     }
@@ -196,7 +196,7 @@ describe('Runs with providers, and resumed runs, in the run manager', function (
       const result = await vscode.commands.executeCommand('research.start', 'Does a typo start offline research?');
       assert.equal(result, undefined);
       assert.deepEqual(runDirs(), before);
-      assert.match(research.runs.lastStartError ?? '', /research\.provider is "no-such-provider".*offline, openai, vscode-lm/);
+      assert.match(research.seen.lastStartError ?? '', /research\.provider is "no-such-provider".*offline, openai, vscode-lm/);
     } finally {
       await setSetting('provider', undefined);
     }

@@ -115,7 +115,7 @@ describe('Runs on workers in VS Code', function () {
       ],
     };
     const result = await startPlan(plan);
-    assert.ok(result, `the run did not start: ${research.runs.lastStartError}`);
+    assert.ok(result, `the run did not start: ${research.seen.lastStartError}`);
     assert.equal(result.outcome, 'completed');
     const snapshot = research.runs.snapshot!;
     assert.equal(snapshot.runId, result.runId);
@@ -215,7 +215,7 @@ describe('Runs on workers in VS Code', function () {
     const before = workerAttempts();
     const plan = { question: 'Does a run go back in-process without the setting?', tasks: [simulated('here-1', 100), simulated('here-2', 100)] };
     const result = await startPlan(plan);
-    assert.ok(result, `the run did not start: ${research.runs.lastStartError}`);
+    assert.ok(result, `the run did not start: ${research.seen.lastStartError}`);
     assert.equal(result.outcome, 'completed');
     assert.deepEqual(research.runs.snapshot?.tasks.map((t) => t.state), ['COMPLETED', 'COMPLETED']);
     assert.deepEqual(await deliveriesOf(result.runId), [], 'a worker got a task of the run');

@@ -135,7 +135,7 @@ describe('Workers on Redis in VS Code', function () {
     const result = await vscode.commands.executeCommand('research.start', 'Do the workers answer?');
     assert.equal(result, undefined);
     // The reason after the URL depends on how the connection failed (refused, or closed first).
-    assert.match(research.runs.lastStartError ?? '', /^Research: cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+\/?: .*research\.redis\.url/);
+    assert.match(research.seen.lastStartError ?? '', /^Research: cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+\/?: .*research\.redis\.url/);
     assert.deepEqual(runDirs(), before, 'a run folder was created');
     assert.equal(research.runs.snapshot, snapshotBefore, 'the views show a new run');
     assert.equal(research.runs.isRunning, false);
@@ -146,7 +146,7 @@ describe('Workers on Redis in VS Code', function () {
     await setRedisUrl(`redis://:not-here-please@127.0.0.1:${server!.port}`);
     const result = await vscode.commands.executeCommand('research.start', 'Is a password in a setting used?');
     assert.equal(result, undefined);
-    const error = research.runs.lastStartError ?? '';
+    const error = research.seen.lastStartError ?? '';
     assert.match(error, /research\.redis\.url contains a password.*"Research: Set API Key" → "Redis password"/);
     assert.ok(!error.includes('not-here-please'));
     assert.deepEqual(runDirs(), before);

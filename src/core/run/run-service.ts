@@ -105,14 +105,11 @@ export function startRun(options: StartRunOptions): RunHandle {
       research({
         question: options.question,
         plan: options.plan,
+        ...researchLimits(limits),
         runId,
         root,
         outputFolder,
         outFile: options.outFile,
-        concurrency: limits.concurrency,
-        taskTimeoutMs: limits.taskTimeoutMs,
-        retry: limits.maxRetries !== undefined ? { maxRetries: limits.maxRetries } : undefined,
-        maxTasks: limits.maxTasks,
         journal: options.journal,
         writeReport: options.writeReport,
         ...hooks,
@@ -141,18 +138,25 @@ export function resumeRun(options: ResumeRunOptions): RunHandle {
     () => prepare(options, { runId: options.runId, runDir: inspected.runDir, root, recorded: inspected.recorded }),
     (hooks) =>
       resumeResearch({
+        ...researchLimits(limits),
         runId: options.runId,
         root,
         outputFolder,
         outFile: options.outFile,
-        concurrency: limits.concurrency,
-        taskTimeoutMs: limits.taskTimeoutMs,
-        retry: limits.maxRetries !== undefined ? { maxRetries: limits.maxRetries } : undefined,
-        maxTasks: limits.maxTasks,
         onNotice: options.onNotice,
         ...hooks,
       }),
   );
+}
+
+/** A run's limits as research() and resumeResearch() take them (undefined: the run's own, or the default). */
+function researchLimits(limits: RunLimits) {
+  return {
+    concurrency: limits.concurrency,
+    taskTimeoutMs: limits.taskTimeoutMs,
+    retry: limits.maxRetries !== undefined ? { maxRetries: limits.maxRetries } : undefined,
+    maxTasks: limits.maxTasks,
+  };
 }
 
 /** The transport first (a Redis that does not answer is said before anything else), then the provider. */

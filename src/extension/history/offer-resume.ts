@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { interruptedRuns } from '../../core/journal/history';
 import { describeTarget, targetOfSettings } from '../../providers/resume-target';
-import { readProviderSettings } from '../provider-for-run';
-import { readSettings } from '../settings';
+import { readProviderSettings, readSettings } from '../settings';
 
 const DISMISSED_KEY = 'research.dismissedInterruptedRuns';
 /** After a reload the old extension host may still be shutting down, holding its run's lock. */

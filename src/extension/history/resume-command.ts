@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { listRuns, type RunInfo } from '../../core/journal/history';
 import { inspectRun, type InspectedRun } from '../../core/run/run-service';
 import type { ProviderSettings } from '../../providers/create-provider';
-import { readProviderSettings } from '../provider-for-run';
+import { readProviderSettings } from '../settings';
 import { showRunError } from '../run/run-errors';
 import { consentToResume } from './resume-consent';
 import { describeRun } from './run-labels';

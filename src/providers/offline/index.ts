@@ -14,8 +14,7 @@ import type { Corpus } from './workspace-corpus';
 import { WorkspaceIndex } from './workspace-index';
 
 export { verifyQuote } from './verify-quote';
-export type { CorpusStats } from './workspace-corpus';
-export { DEFAULT_INDEX_BUDGET, indexBudgetFromEnv, type IndexBudget } from './index-budget';
+export { indexBudgetFromEnv, type IndexBudget } from './index-budget';
 export { indexCacheDir } from './index-cache';
 export { WorkspaceIndex } from './workspace-index';
 

@@ -10,24 +10,12 @@ import type { FetchLike } from './http';
 import type { SearchBackend } from './search-backend';
 import { createSearxngBackend } from './searxng';
 
-export { createBraveBackend, BRAVE_BASE_URL } from './brave';
+export { createBraveBackend } from './brave';
 export { createSearxngBackend } from './searxng';
-export { fetchPage, DEFAULT_MAX_PAGE_BYTES, DEFAULT_PAGE_TIMEOUT_MS, type FetchedPage, type PageFetchOptions } from './page-fetcher';
-export { createWebSources, type WebSourcesOptions } from './web-sources';
-export { SourceStore, fetchAndStore, sourcesDirectory, type FetchAndStoreResult } from './source-store';
-export {
-  verifyCitation,
-  verifyCitations,
-  verifyDraftQuotes,
-  citationBlock,
-  citationFinding,
-  MIN_QUOTE_CHARS,
-  type CitedQuote,
-  type CitationCheck,
-  type VerifiedCitation,
-  type UnverifiedCitation,
-} from './verify-citations';
-export { fenceSource, UNTRUSTED_DATA_RULE, type FencedSource } from '../fence';
+export { createWebSources } from './web-sources';
+export { SourceStore, fetchAndStore, sourcesDirectory } from './source-store';
+export { verifyCitations, citationBlock } from './verify-citations';
+export { fenceSource, UNTRUSTED_DATA_RULE } from '../fence';
 
 /** `research.search.backend`. */
 export const SEARCH_BACKENDS = ['workspace', 'searxng', 'brave'] as const;
