@@ -4,7 +4,7 @@ import { UsageError } from '../core/errors';
 import { BUDGET_TOKENS, BUDGET_USD, CONCURRENCY, MAX_RETRIES, MAX_TASKS, REDIS_GRACE_SECONDS, TIMEOUT_SECONDS } from '../core/limits';
 import { integerOption, parseCommandLine, optionalRange, rangeOption } from './options';
 import { checkBaseUrl } from '../providers/openai/api-key';
-import { SEARCH_BACKENDS, type SearchBackendName } from '../providers/web';
+import { SEARCH_BACKENDS, type SearchBackendName } from '../providers/provider-names';
 
 export const USAGE = `Usage: npm run research -- "<question>" [options]
 

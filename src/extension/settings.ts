@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { UsageError } from '../core/errors';
-import { PROVIDER_IDS, type ProviderId, type ProviderSettings } from '../providers/create-provider';
-import { SEARCH_BACKENDS, type SearchBackendName } from '../providers/web';
+import type { ProviderSettings } from '../providers/create-provider';
+import { PROVIDER_IDS, SEARCH_BACKENDS, type ProviderId, type SearchBackendName } from '../providers/provider-names';
 import { DEFAULT_LIMITS } from '../core/defaults';
 import { clampToRange, CONCURRENCY, MAX_RETRIES, TIMEOUT_SECONDS } from '../core/limits';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/research';

@@ -13,10 +13,10 @@ import { createWorkspaceSources } from './model/workspace-sources';
 import { createOfflineProvider, type CorpusSource, type IndexBudget } from './offline';
 import { createOpenAIResearchProvider, DEFAULT_KEY_ENV } from './openai';
 import { redact, SecretRedactor } from './redact';
-import { createWebSearchBackend, createWebSources, SEARCH_BACKENDS, type SearchBackendName } from './web';
+import { PROVIDER_IDS, SEARCH_BACKENDS, type ProviderId, type SearchBackendName } from './provider-names';
+import { createWebSearchBackend, createWebSources } from './web';
 
-export const PROVIDER_IDS = ['offline', 'openai', 'vscode-lm'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
+export { PROVIDER_IDS, type ProviderId } from './provider-names';
 
 /**
  * Everything that decides which provider a run uses, as plain data: the extension fills it from the

@@ -44,6 +44,8 @@ export async function buildTests({ quiet = false } = {}) {
     sourcemap: 'inline',
     sourcesContent: false,
     logLevel: 'error',
+    // As in esbuild.js: jsonc-parser's UMD "main" requires its own files dynamically; its ES build bundles.
+    alias: { 'jsonc-parser': join(repoRoot, 'node_modules/jsonc-parser/lib/esm/main.js') },
   });
   const tests = entryPoints
     .filter((file) => file.endsWith('.test.ts'))

@@ -9,6 +9,7 @@ import { createBraveBackend } from './brave';
 import type { FetchLike } from './http';
 import type { SearchBackend } from './search-backend';
 import { createSearxngBackend } from './searxng';
+import { SEARCH_BACKENDS, type SearchBackendName } from '../provider-names';
 
 export { createBraveBackend } from './brave';
 export { createSearxngBackend } from './searxng';
@@ -17,9 +18,7 @@ export { SourceStore, fetchAndStore, sourcesDirectory } from './source-store';
 export { verifyCitations, citationBlock } from './verify-citations';
 export { fenceSource, UNTRUSTED_DATA_RULE } from '../fence';
 
-/** `research.search.backend`. */
-export const SEARCH_BACKENDS = ['workspace', 'searxng', 'brave'] as const;
-export type SearchBackendName = (typeof SEARCH_BACKENDS)[number];
+export { SEARCH_BACKENDS, type SearchBackendName } from '../provider-names';
 
 export interface WebSearchSettings {
   backend: SearchBackendName;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type { WorkerView } from '../../../src/distributed/registry';
 import type * as WorkersTree from '../../../src/extension/workers-tree';
-import { MarkdownString, requireWithFakeVscode, ThemeIcon, TreeItemCollapsibleState, type TreeItem } from './fake-vscode';
+import { MarkdownString, requireWithFakeVscode, ThemeIcon, TreeItemCollapsibleState, type TreeItem } from '../../support/fake-vscode';
 
-const { WorkersTreeProvider } = requireWithFakeVscode<typeof WorkersTree>('../../../src/extension/workers-tree');
+const { WorkersTreeProvider } = requireWithFakeVscode<typeof WorkersTree>(require.resolve('../../../src/extension/workers-tree'));
 
 const NOW = 1_700_000_000_000;
 

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type * as Registry from '../../../src/extension/workspace-indexes';
 import { readTextFile } from '../../../src/providers/offline/text-file';
 import { makeWorkspace, removeWorkspace } from '../../support/workspace-fixture';
-import { requireWithFakeVscode } from './fake-vscode';
+import { requireWithFakeVscode } from '../../support/fake-vscode';
 
-const { WorkspaceIndexRegistry } = requireWithFakeVscode<typeof Registry>('../../../src/extension/workspace-indexes');
+const { WorkspaceIndexRegistry } = requireWithFakeVscode<typeof Registry>(require.resolve('../../../src/extension/workspace-indexes'));
 
 /** A watcher the test drives: `fire` is what VS Code's would report. */
 function fakeWatch() {

@@ -4,7 +4,7 @@
  * VS Code's does), EventEmitter. test/support/vscode-stub.ts installs it as `vscode`; its own stubs
  * do nothing, which is right for timing activate() but leaves nothing to assert on.
  */
-import { installVscodeStub } from '../../support/vscode-stub';
+import { installVscodeStub } from './vscode-stub';
 
 export class ThemeColor {
   constructor(readonly id: string) {}
@@ -68,7 +68,7 @@ export class EventEmitter<T> {
   }
 }
 
-/** Loads `modulePath` (a .ts file that imports `vscode`) with this fake as `vscode`. */
+/** Loads `modulePath` (an absolute path, e.g. from `require.resolve`, of a .ts file that imports `vscode`) with this fake as `vscode`. */
 export function requireWithFakeVscode<T>(modulePath: string): T {
   const uninstall = installVscodeStub({ ThemeColor, ThemeIcon, MarkdownString, TreeItemCollapsibleState, TreeItem, EventEmitter });
   try {
