@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS } from '../core/defaults';
+import { REPORT_DEPTHS, type ReportDepth } from '../core/report-depth';
 import { UsageError } from '../core/errors';
 import { BUDGET_TOKENS, BUDGET_USD, CONCURRENCY, MAX_RETRIES, MAX_TASKS, REDIS_GRACE_SECONDS, TIMEOUT_SECONDS } from '../core/limits';
 import { integerOption, parseCommandLine, optionalRange, rangeOption } from './options';
@@ -20,6 +21,8 @@ Options:
   --timeout <seconds>   per-attempt timeout of a subtask (default: ${DEFAULT_LIMITS.taskTimeoutSeconds})
   --max-retries <n>     retries after a retryable error (default: ${DEFAULT_LIMITS.maxRetries})
   --max-tasks <n>       refuse plans with more tasks than this (default: ${DEFAULT_LIMITS.maxTasks})
+  --depth <depth>       how long the report is: brief (the answer and its citations), standard
+                        (default: the answer, the evidence by facet, sources, statistics) or detailed
   --provider <name>     who does the work: offline (default) or openai
   --resume <run-id>     continue an interrupted run of --dir without redoing finished tasks; the
                         provider, endpoints and search are the ones typed now (a run's files never
@@ -62,6 +65,8 @@ export interface CliOptions {
   timeoutSeconds: number;
   maxRetries: number;
   maxTasks: number;
+  /** --depth; undefined when not given (a resume keeps the run's own). */
+  reportDepth?: ReportDepth;
   provider: string;
   /** --provider openai: where and which model; undefined when not given. */
   baseUrl?: string;
@@ -117,6 +122,7 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
       timeout: { type: 'string' },
       'max-retries': { type: 'string' },
       'max-tasks': { type: 'string' },
+      depth: { type: 'string' },
       provider: { type: 'string' },
       'base-url': { type: 'string' },
       model: { type: 'string' },
@@ -159,6 +165,10 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
   }
   if (values.model !== undefined && values.model.trim() === '') throw new UsageError('--model must not be empty');
   if (values['redis-grace'] !== undefined && values.redis === undefined) throw new UsageError('--redis-grace goes with --redis <url>');
+  if (values.depth !== undefined && !(REPORT_DEPTHS as readonly string[]).includes(values.depth)) {
+    throw new UsageError(`--depth "${values.depth}" is not one of ${REPORT_DEPTHS.join(', ')}`);
+  }
+  if (values.depth !== undefined && values.resume !== undefined) throw new UsageError('--depth is for a new run: a resumed run writes its report at the depth it was started with');
   const question = positionals.join(' ');
   return {
     question: question === '' ? undefined : question,
@@ -170,6 +180,7 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     timeoutSeconds: timeout,
     maxRetries: integerOption('max-retries', values['max-retries'], DEFAULT_LIMITS.maxRetries, MAX_RETRIES.min, MAX_RETRIES.max),
     maxTasks: integerOption('max-tasks', values['max-tasks'], DEFAULT_LIMITS.maxTasks, MAX_TASKS.min, MAX_TASKS.max),
+    reportDepth: values.depth as ReportDepth | undefined,
     provider,
     baseUrl: values['base-url'] === undefined ? undefined : checkBaseUrl(values['base-url']),
     model: values.model?.trim(),

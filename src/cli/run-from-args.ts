@@ -56,6 +56,7 @@ export async function runFromArgs(options: CliOptions, root: string, plan: unkno
     ...common,
     question: options.question ?? '',
     plan,
+    reportDepth: options.reportDepth,
     limits: { concurrency: options.concurrency, taskTimeoutMs: options.timeoutSeconds * 1000, maxRetries: options.maxRetries, maxTasks: options.maxTasks },
   });
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { findCycle } from './graph-algorithms';
 import { describeRange, TIMEOUT_SECONDS } from './limits';
+import { REPORT_DEPTHS } from './report-depth';
 
 /** The kinds of work a research plan is made of. */
 export const TASK_KINDS = ['search', 'analyze', 'synthesize'] as const;
@@ -45,6 +46,8 @@ export const taskSpecSchema = z.strictObject({
     .max(TIMEOUT_SECONDS.max, `the timeout must be ${describeRange(TIMEOUT_SECONDS)}`)
     .optional(),
   simulate: simulateSchema.optional(),
+  /** Analyze and synthesize tasks: how long the report is (see report-depth.ts). Default standard. */
+  depth: z.enum(REPORT_DEPTHS).optional(),
 });
 
 export const planSchema = z.strictObject({

@@ -4,6 +4,7 @@ import { formatSeconds } from './errors';
 import { formatUsd } from './format';
 import type { RunOutcome } from './events';
 import { citationLink, codeFence, codeSpan, escapeInline, fileHref, markdownUrl, shortUrl, table, webUrl } from './markdown';
+import { reportDepthOf } from './report-depth';
 import { sourceBlockquote, sourceInline } from './source-markdown';
 import type { Finding, ReportBlock, ReportDraft, ReportSection, SourceRef } from './sources';
 import type { RunStatistics } from './stats';
@@ -77,7 +78,8 @@ export function renderReport(input: ReportInput): string {
     out.push('');
   }
 
-  out.push(...renderStatistics(input.stats));
+  // A brief report is the answer: its statistics are one line.
+  out.push(...(reportDepthOf(input.tasks) === 'brief' ? [briefStatistics(input.stats)] : renderStatistics(input.stats)));
   // The report's own text has no control characters; those of sources, plans and models are dropped.
   return `${withoutControls(out.join('\n')).replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
@@ -209,6 +211,11 @@ function renderStatistics(stats: RunStatistics): string[] {
   }
   if (stats.usage.costUsd > 0) rows.push(['Cost', formatUsd(stats.usage.costUsd)]);
   return ['## Run statistics', '', table(['', ''], rows), ''];
+}
+
+function briefStatistics(stats: RunStatistics): string {
+  const cost = stats.usage.costUsd > 0 ? ` · ${formatUsd(stats.usage.costUsd)}` : '';
+  return `*${stats.total} tasks · ${formatSeconds(stats.makespanMs)}${cost}*`;
 }
 
 /** Whether a synthesize task completed (simulated plans complete one without writing a draft). */

@@ -12,6 +12,7 @@ import { validatePlan, DEFAULT_MAX_TASKS } from './plan';
 import type { ResearchProvider } from './provider';
 import { validateQuestion } from './question';
 import { renderReport } from './report';
+import { withReportDepth, type ReportDepth } from './report-depth';
 import { SecretRedactor } from './secret-redactor';
 import { writeReportWithFallback, type WriteFile } from './report-file';
 import type { RetryPolicy } from './retry';
@@ -51,6 +52,8 @@ export interface ResearchOptions {
   transport?: OpenTransport;
   /** Resume only (see resume.ts): the session of the run being resumed and its completed tasks. */
   resume?: { session: RunSession; completed: ReadonlyMap<string, TaskResult> };
+  /** How long the report is; stamped on the plan's analyze and synthesize tasks (report-depth.ts). */
+  reportDepth?: ReportDepth;
   /** How the report file is written; tests make it fail like a full or read-only disk. Default: atomically. */
   writeReport?: WriteFile;
 }
@@ -97,7 +100,7 @@ async function researchWith(options: ResearchOptions & { runId: string; bus: Eve
   const signal = options.signal ?? new AbortController().signal;
   const usageBefore = options.provider.usage?.();
 
-  const plan =
+  const planned =
     options.plan !== undefined
       ? validatePlan(options.plan, { maxTasks })
       : validatePlan(
@@ -108,6 +111,8 @@ async function researchWith(options: ResearchOptions & { runId: string; bus: Eve
           }),
           { maxTasks },
         );
+  // A resume runs its journal's plan as it was (its tasks carry their depth already).
+  const plan = options.resume ? planned : withReportDepth(planned, options.reportDepth);
   const reportPath = reportPathOf(options, runId);
   const startedAt = Date.now();
 

@@ -6,6 +6,7 @@ import { isTerminal } from '../core/task-state';
 import type { RunManager } from './run-manager';
 import { taskDocumentUri, TASK_DOCUMENT_SCHEME, TaskDocumentProvider } from './task-document';
 import { TaskTreeProvider } from './task-tree';
+import { exportReport } from './run/export-command';
 
 export const TASKS_VIEW = 'research.tasks';
 
@@ -105,6 +106,7 @@ export function registerResearchUi(context: vscode.ExtensionContext, runs: RunMa
       if (id) runs.retryTask(id);
     }),
     vscode.commands.registerCommand('research.openReport', () => runs.openReport()),
+    vscode.commands.registerCommand('research.exportReport', (argument?: unknown) => exportReport(runs.snapshot?.reportPath, argument)),
     // A click on a task runs this without arguments and it shows the selected task: a TreeItem command
     // with arguments goes stale when the item is redrawn (running tasks are, every second).
     vscode.commands.registerCommand('research.showTask', async (argument?: unknown) => {

@@ -106,6 +106,7 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
         ...setUp,
         question: asked.question,
         plan: asked.plan,
+        reportDepth: settings.reportDepth,
         limits: { concurrency: settings.concurrency, taskTimeoutMs: settings.taskTimeoutMs, maxRetries: settings.maxRetries },
       }),
     );

@@ -5,6 +5,7 @@ import { PROVIDER_IDS, SEARCH_BACKENDS, type ProviderId, type SearchBackendName 
 import { DEFAULT_LIMITS } from '../core/defaults';
 import { clampToRange, CONCURRENCY, MAX_RETRIES, TIMEOUT_SECONDS } from '../core/limits';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/research';
+import { DEFAULT_REPORT_DEPTH, REPORT_DEPTHS, type ReportDepth } from '../core/report-depth';
 
 /**
  * Every `research.*` setting is read here, and only here; the defaults are package.json's (through
@@ -16,6 +17,7 @@ export interface ResearchSettings {
   taskTimeoutMs: number;
   maxRetries: number;
   outputFolder: string;
+  reportDepth: ReportDepth;
   /** Where tasks run: workers through the Redis at this URL, or in this process when empty. */
   redisUrl: string;
 }
@@ -28,6 +30,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): ResearchSetting
     taskTimeoutMs: clampToRange(TIMEOUT_SECONDS, config.get<number>('taskTimeoutSeconds', DEFAULT_LIMITS.taskTimeoutSeconds)) * 1000,
     maxRetries: Math.floor(clampToRange(MAX_RETRIES, config.get<number>('maxRetries', DEFAULT_LIMITS.maxRetries))),
     outputFolder: config.get<string>('outputFolder', DEFAULT_OUTPUT_FOLDER) || DEFAULT_OUTPUT_FOLDER,
+    reportDepth: oneOf(REPORT_DEPTHS, config.get<string>('reportDepth'), DEFAULT_REPORT_DEPTH),
     redisUrl: readRedisUrl(scope),
   };
 }
@@ -59,6 +62,11 @@ export function readProviderSettings(scope?: vscode.ConfigurationScope): Provide
     search: { backend: searchBackend(config.get<string>('search.backend', 'workspace')), searxngUrl: config.get<string>('search.searxngUrl', '').trim() },
     lm: { vendor: config.get<string>('lm.vendor', 'copilot').trim(), family: config.get<string>('lm.family', '').trim() },
   };
+}
+
+/** A hand-edited value that is not one of `values` is the default. */
+function oneOf<T extends string>(values: readonly T[], value: string | undefined, fallback: T): T {
+  return (values as readonly string[]).includes(value ?? '') ? (value as T) : fallback;
 }
 
 /** An unknown search backend falls back to the workspace, the one that sends nothing anywhere. */

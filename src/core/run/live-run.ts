@@ -7,6 +7,7 @@ import { DEFAULT_MAX_TASKS } from '../plan';
 import type { ResearchProvider } from '../provider';
 import type { ResearchResult } from '../research';
 import { RunAlreadyCompletedError } from '../resume';
+import { reportDepthOf, withReportDepth } from '../report-depth';
 import { RunViewModel } from '../run-view-model';
 import type { TaskSnapshot } from '../task';
 import type { ReplanOutcome, RunDone, RunHandle } from './run-handle';
@@ -93,8 +94,11 @@ export class LiveRun implements RunHandle {
     const provider = this.provider!;
     this.view.setStatus('replanning');
     try {
-      return await dispatcher.replan((tasks) =>
-        provider.replan({ question: dispatcher.plan().question, tasks, instruction }, { signal: this.controller.signal, maxTasks: this.maxTasks }),
+      return await dispatcher.replan(async (tasks) =>
+        withReportDepth(
+          await provider.replan({ question: dispatcher.plan().question, tasks, instruction }, { signal: this.controller.signal, maxTasks: this.maxTasks }),
+          reportDepthOf(tasks),
+        ),
       );
     } catch (error) {
       this.view.addNotice('error', `Replan failed: ${this.redact(errorMessage(error))}`);

@@ -9,6 +9,7 @@ import type { WriteFile } from '../report-file';
 import { resumeResearch } from '../resume';
 import { newRunId } from '../run-id';
 import { DEFAULT_LIMITS } from '../defaults';
+import type { ReportDepth } from '../report-depth';
 import { LiveRun, type PreparedRun } from './live-run';
 import type { RunHandle } from './run-handle';
 
@@ -63,6 +64,8 @@ export interface StartRunOptions extends RunServiceOptions {
   plan?: unknown;
   runId?: string;
   limits?: RunLimits;
+  /** How long the report is (brief, standard, detailed); default standard. */
+  reportDepth?: ReportDepth;
   /** Default true: journal the run so that it can be resumed. */
   journal?: boolean;
   writeReport?: WriteFile;
@@ -111,6 +114,7 @@ export function startRun(options: StartRunOptions): RunHandle {
         outputFolder,
         outFile: options.outFile,
         journal: options.journal,
+        reportDepth: options.reportDepth,
         writeReport: options.writeReport,
         ...hooks,
       }),

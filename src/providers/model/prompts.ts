@@ -2,6 +2,7 @@ import type { ReplanRequest } from '../../core/provider';
 import type { TaskSpec } from '../../core/plan';
 import type { ChatMessage } from './chat-model';
 import type { Fence } from '../fence';
+import type { ReportDepth } from '../../core/report-depth';
 
 /**
  * What the models are asked. Each system prompt opens with a fixed sentence (exported) so that tests
@@ -94,19 +95,28 @@ export function analyzeMessages(question: string, task: TaskSpec, evidence: read
   ];
 }
 
+/** What the writer is told of the report's length (research.reportDepth, --depth). */
+const LENGTH: Record<ReportDepth, string> = {
+  brief: 'Write in plain Markdown one section that starts with the line "## Answer" and answers the question in at most 200 words; nothing else.',
+  standard: 'Write in plain Markdown: first one paragraph that answers the question briefly, then sections that each start with a line "## Heading".',
+  detailed:
+    'Write in plain Markdown: first one paragraph that answers the question briefly, then sections that each start with a line "## Heading", covering every part of the evidence that bears on the question, and last a section "## How the evidence was weighed" on where sources agree, disagree or are thin.',
+};
+
 export function synthesizeMessages(
   question: string,
   evidence: readonly NumberedEvidence[],
   points: readonly { claim: string; evidence: string[] }[],
   missing: readonly string[],
   fence: Fence,
+  depth: ReportDepth = 'standard',
 ): ChatMessage[] {
   const analysis = points.length ? `\n\nAnalysis so far:\n${points.map((p) => `- ${p.claim} [${p.evidence.join('][')}]`).join('\n')}` : '';
   const gaps = missing.length ? `\n\nNot researched (say so in the report): ${missing.join('; ')}` : '';
   return [
     {
       role: 'system',
-      content: `${PROMPT_OPENINGS.synthesize} ${fence.rule} Write in plain Markdown: first one paragraph that answers the question briefly, then sections that each start with a line "## Heading". After every statement taken from the evidence, cite it by id in square brackets, e.g. [E2] or [E2][E5]. Use only the evidence; where it does not answer part of the question, say so plainly. No links, no tables, no code blocks.`,
+      content: `${PROMPT_OPENINGS.synthesize} ${fence.rule} ${LENGTH[depth]} After every statement taken from the evidence, cite it by id in square brackets, e.g. [E2] or [E2][E5]. Use only the evidence; where it does not answer part of the question, say so plainly. No links, no tables, no code blocks.`,
     },
     { role: 'user', content: `Question: ${question}\n\nEvidence:\n${evidenceBlock(evidence, fence)}${analysis}${gaps}` },
   ];

@@ -8,6 +8,7 @@ import type { SourceLibrary } from './source-library';
 import type { ModelChoice, TaskMeter } from './task-meter';
 import { estimateTokens } from './token-estimate';
 import { parseWrittenReport } from './written-report';
+import { depthOf } from '../../core/report-depth';
 
 /** Progress while the report streams in, at most this often. */
 const PROGRESS_INTERVAL_MS = 250;
@@ -62,7 +63,7 @@ export async function runModelSynthesize(task: TaskSpec, context: TaskContext, d
   }
 
   const fence = SOURCE_FENCE;
-  const messages = synthesizeMessages(context.question, evidence.numbered(), points, missing, fence);
+  const messages = synthesizeMessages(context.question, evidence.numbered(), points, missing, fence, depthOf(task));
   const choice = deps.choose(estimateTokens(messages.map((m) => m.content).join('\n')));
   context.progress(`Writing the report with ${choice.model}`);
   let chars = 0;

@@ -1,5 +1,6 @@
 import type { TaskContext, TaskResult } from '../../core/executor';
 import type { TaskSpec } from '../../core/plan';
+import { depthOf, type ReportDepth } from '../../core/report-depth';
 import type { Finding } from '../../core/sources';
 import { selectAnswer, type AnswerCandidate } from './answer-selection';
 import { trimFinding } from './quote-trim';
@@ -7,10 +8,15 @@ import { readSearchData, type AnalysisData, type FacetOutcome, type PassageConte
 import { searchTerms } from './search-terms';
 import { plural } from './wording';
 
-/** Quotes kept per facet: enough to show the evidence, few enough to read. */
-const KEEP_PER_FACET = 3;
-/** A passage scoring under this share of its facet's best is a weak match, not evidence. */
-const MIN_RELATIVE_SCORE = 0.3;
+/**
+ * Quotes kept per facet — enough to show the evidence, few enough to read — and the share of its
+ * facet's best score under which a passage is a weak match, not evidence. A detailed report keeps more.
+ */
+const KEEP: Record<ReportDepth, { perFacet: number; minRelativeScore: number }> = {
+  brief: { perFacet: 3, minRelativeScore: 0.3 },
+  standard: { perFacet: 3, minRelativeScore: 0.3 },
+  detailed: { perFacet: 6, minRelativeScore: 0.2 },
+};
 
 interface Candidate {
   facetIndex: number;
@@ -27,6 +33,7 @@ interface Candidate {
  */
 export function runAnalyze(task: TaskSpec, context: TaskContext): TaskResult {
   context.signal.throwIfAborted();
+  const keep = KEEP[depthOf(task)];
   const facets: FacetOutcome[] = [];
   const missing: string[] = [];
   const candidates: Candidate[] = [];
@@ -62,7 +69,7 @@ export function runAnalyze(task: TaskSpec, context: TaskContext): TaskResult {
     const path = finding.source.path;
     facetsByFile.set(path, (facetsByFile.get(path) ?? new Set()).add(facets[facetIndex].facet));
     const kept = keptByFacet[facetIndex];
-    if (relative < MIN_RELATIVE_SCORE || kept.length >= KEEP_PER_FACET) continue;
+    if (relative < keep.minRelativeScore || kept.length >= keep.perFacet) continue;
     // Copies count as duplicates too: the same passage in `dist/cjs` and `dist/esm` says nothing new.
     if (keptTexts.has(finding.quote) || keptByFacet.some((list) => list.some((other) => overlaps(other.finding, finding)))) continue;
     kept.push({ finding: trimFinding(finding, facetWeights(weights, facets[facetIndex]), (where.headings?.length ?? 0) > 0), context: where });

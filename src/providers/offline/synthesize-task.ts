@@ -1,5 +1,6 @@
 import type { TaskContext, TaskResult } from '../../core/executor';
 import type { TaskSpec } from '../../core/plan';
+import { depthOf } from '../../core/report-depth';
 import type { Finding, ReportBlock, ReportDraft, ReportSection, SourceRef } from '../../core/sources';
 import { runAnalyze } from './analyze-task';
 import { languageForPath } from './code-language';
@@ -29,7 +30,8 @@ export async function runSynthesize(task: TaskSpec, context: TaskContext, root: 
 
   const answer: ReportBlock[] = [];
   const merged: string[] = [];
-  for (const { id, result, analysis } of analysesOf(task, context)) {
+  const analyses = analysesOf(task, context);
+  for (const { id, result, analysis } of analyses) {
     if (!result || !analysis) {
       missing.push(`the analysis ${id} delivered no result, so its passages are not in this report`);
       continue;
@@ -77,12 +79,19 @@ export async function runSynthesize(task: TaskSpec, context: TaskContext, root: 
     }
   }
 
-  if (answer.length > 0) {
+  const depth = depthOf(task);
+  if (depth === 'brief') {
+    // The answer with its citations only; the evidence by facet is what a standard report adds.
+    sections.length = 0;
+    merged.length = 0;
+    sections.push({ heading: 'Answer', blocks: answer.length > 0 ? [{ kind: 'text', text: 'The lines of the folder that best match the question, best first.', citations: [] }, ...answer] : [{ kind: 'text', text: NO_ANSWER, citations: [] }] });
+  } else if (answer.length > 0) {
     sections.unshift({
       heading: 'Answer',
       blocks: [{ kind: 'text', text: 'The lines of the folder that best match the question, best first; the evidence follows by facet.', citations: [] }, ...answer],
     });
   }
+  if (depth === 'detailed') sections.push(weighingSection(analyses));
   if (merged.length > 0) {
     const names = merged.map((facet) => `“${facet}”`).join(', ');
     sections.push({
@@ -94,7 +103,9 @@ export async function runSynthesize(task: TaskSpec, context: TaskContext, root: 
     sections.push({ heading: 'What this report is missing', blocks: missing.map((text) => ({ kind: 'text', text: `${capitalise(text)}.`, citations: [] })) });
   }
 
-  const draft: ReportDraft = { title: context.question.trim(), method: describeMethod(corpus, facetCount, stale), sections };
+  const method = describeMethod(corpus, facetCount, stale);
+  // A brief report keeps the one sentence that says how to read it.
+  const draft: ReportDraft = { title: context.question.trim(), method: depth === 'brief' ? method.slice(0, method.indexOf('. ') + 1) : method, sections };
   return {
     summary: `extractive report: ${plural(quoted, 'quote')} from ${plural(quotedFiles.size, 'file')} in ${plural(facetCount, 'facet')}${missing.length > 0 ? `, ${missing.length} missing` : ''}`,
     draft,
@@ -119,6 +130,25 @@ function analysesOf(task: TaskSpec, context: TaskContext): { id: string; result?
     analyses.push({ id: task.id, result, analysis: readAnalysisData(result.data) });
   }
   return analyses;
+}
+
+const NO_ANSWER =
+  'No line of the folder matches the question closely enough to answer it. A standard report (research.reportDepth, --depth standard) shows what each facet found.';
+
+/** A detailed report says how the evidence was weighed: what each facet searched, found and kept, and where facets met. */
+function weighingSection(analyses: readonly { analysis?: AnalysisData }[]): ReportSection {
+  const blocks: ReportBlock[] = [];
+  for (const { analysis } of analyses) {
+    for (const facet of analysis?.facets ?? []) {
+      const searched = facet.query ? ` (searched “${facet.query}”${facet.focus ? `, narrowed by “${facet.focus}”` : ''})` : '';
+      blocks.push({ kind: 'text', text: `“${facet.facet}”${searched}: ${plural(facet.found, 'passage')} found, ${facet.kept} quoted.`, citations: [] });
+    }
+    const shared = (analysis?.sharedFiles ?? []).slice(0, 8);
+    if (shared.length > 0) {
+      blocks.push({ kind: 'text', text: `Files found by several facets, which often hold the answer: ${shared.map((file) => `${file.path} (${file.facets.length} facets)`).join(', ')}.`, citations: [] });
+    }
+  }
+  return { heading: 'How the evidence was weighed', blocks };
 }
 
 /** Why a facet has no quote: nothing matched, or its passages went stale. */

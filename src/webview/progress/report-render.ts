@@ -1,5 +1,6 @@
 import createDOMPurify, { type Config, type WindowLike } from 'dompurify';
 import MarkdownIt from 'markdown-it';
+import { MARKDOWN_OPTIONS } from '../../shared/report-markdown';
 
 /**
  * Markdown → sanitized DOM for the report. Two layers: markdown-it with raw HTML off (a source's text
@@ -7,7 +8,7 @@ import MarkdownIt from 'markdown-it';
  * then DOMPurify over the result with a short allow-list, in case either ever lets something through.
  * Links are kept as written; the page intercepts clicks and decides what each may open.
  */
-export const MARKDOWN_OPTIONS = { html: false, linkify: false, typographer: false, breaks: false } as const;
+export { MARKDOWN_OPTIONS };
 
 const ALLOWED_TAGS = [
   'a', 'blockquote', 'br', 'code', 'del', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'li', 'ol', 'p', 'pre', 's',

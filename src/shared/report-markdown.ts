@@ -1,0 +1,8 @@
+/**
+ * How a report's Markdown becomes HTML, wherever it is shown: the progress panel's page and the
+ * exported HTML file use these options. Raw HTML is off, so a source's text can never become markup;
+ * typographer and linkify are off, so the text reads as it was quoted.
+ *
+ * No `vscode`, no DOM and no Node built-ins: the webview bundle imports this file.
+ */
+export const MARKDOWN_OPTIONS = { html: false, linkify: false, typographer: false, breaks: false } as const;
