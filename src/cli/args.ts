@@ -16,6 +16,9 @@ Options:
   --dir <folder>        folder to research (default: the folder you run the command in)
   --out <file>          where to write the report (default: <dir>/.research/<run-id>/report.md)
   --plan <plan.json>    run this plan instead of decomposing the question
+  --review              show the plan and ask "Run this plan? [Y/n/e]" before anything runs (e edits
+                        it as JSON in $EDITOR); needs a terminal
+  --plan-only           make the plan, print it as JSON on stdout and exit: edit it, then --plan it
   --json                print one JSON event per line on stdout instead of the progress bar
   --concurrency <n>     subtasks running at once (default: ${DEFAULT_LIMITS.concurrency})
   --timeout <seconds>   per-attempt timeout of a subtask (default: ${DEFAULT_LIMITS.taskTimeoutSeconds})
@@ -61,6 +64,10 @@ export interface CliOptions {
   out?: string;
   plan?: string;
   json: boolean;
+  /** --review: the person approves (or edits, or discards) the plan on the terminal before it runs. */
+  review: boolean;
+  /** --plan-only: print the plan as JSON and run nothing. */
+  planOnly: boolean;
   concurrency: number;
   timeoutSeconds: number;
   maxRetries: number;
@@ -123,6 +130,8 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
       'max-retries': { type: 'string' },
       'max-tasks': { type: 'string' },
       depth: { type: 'string' },
+      review: { type: 'boolean', default: false },
+      'plan-only': { type: 'boolean', default: false },
       provider: { type: 'string' },
       'base-url': { type: 'string' },
       model: { type: 'string' },
@@ -169,6 +178,10 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     throw new UsageError(`--depth "${values.depth}" is not one of ${REPORT_DEPTHS.join(', ')}`);
   }
   if (values.depth !== undefined && values.resume !== undefined) throw new UsageError('--depth is for a new run: a resumed run writes its report at the depth it was started with');
+  if (values['plan-only'] && (values.plan !== undefined || values.resume !== undefined || values.review)) {
+    throw new UsageError('--plan-only makes a plan and prints it: it goes with a question, not with --plan, --resume or --review');
+  }
+  if (values.review && values.resume !== undefined) throw new UsageError('--review is for a new run: a resumed run goes on with the plan that was approved');
   const question = positionals.join(' ');
   return {
     question: question === '' ? undefined : question,
@@ -176,6 +189,8 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     out: values.out === undefined ? undefined : resolve(cwd, values.out),
     plan: values.plan === undefined ? undefined : resolve(cwd, values.plan),
     json: values.json ?? false,
+    review: values.review ?? false,
+    planOnly: values['plan-only'] ?? false,
     concurrency: integerOption('concurrency', values.concurrency, DEFAULT_LIMITS.concurrency, CONCURRENCY.min, CONCURRENCY.max),
     timeoutSeconds: timeout,
     maxRetries: integerOption('max-retries', values['max-retries'], DEFAULT_LIMITS.maxRetries, MAX_RETRIES.min, MAX_RETRIES.max),

@@ -7,10 +7,12 @@ import { PlanValidationError } from '../core/plan';
 import { readPlanFile } from '../core/plan-file';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/research';
 import type { RunDone } from '../core/run/run-handle';
+import type { PlanReview } from '../core/run/plan-review';
 import { SecretRedactor } from '../core/secret-redactor';
 import { parseCliArgs, USAGE, type CliOptions } from './args';
 import { formatHistory } from './history';
 import { requireFolder } from './options';
+import { promptForPlan } from './plan-prompt';
 import { ProgressBar } from './progress-bar';
 import { runFromArgs } from './run-from-args';
 
@@ -46,7 +48,15 @@ async function run(options: CliOptions): Promise<number> {
 
   const bus = new EventBus((error) => say(`a progress handler failed: ${errorMessage(error)}`));
   if (options.json) bus.onAny((event) => output(jsonLine(event)));
-  const handle = await runFromArgs(options, root, plan, { bus, say, onProvider: (provider) => (redactor = provider.redactor ?? SecretRedactor.NONE) });
+  if (options.review && !(process.stdin.isTTY && process.stderr.isTTY)) {
+    throw new UsageError('--review asks on a terminal, and there is none here: print the plan with --plan-only > plan.json, edit it, then run it with --plan plan.json');
+  }
+  const handle = await runFromArgs(options, root, plan, {
+    bus,
+    say,
+    onProvider: (provider) => (redactor = provider.redactor ?? SecretRedactor.NONE),
+    onReview: reviewOf(options),
+  });
   // The handle exists before planning sends its first event, so the bar misses nothing.
   if (!options.json) new ProgressBar(process.stderr, handle.bus, handle.view);
 
@@ -67,6 +77,10 @@ async function run(options: CliOptions): Promise<number> {
     say('cancelled while planning; no task had run, so no report was written');
     return EXIT.cancelled;
   }
+  if (done.kind === 'discarded') {
+    if (!options.planOnly) say('the plan was discarded: nothing ran');
+    return EXIT.done;
+  }
   if (done.kind === 'already-completed') {
     // Nothing left to do is not a failure: say so, and give the report as a finished run would.
     say(`run ${done.runId} already completed; nothing to resume. Report:`);
@@ -76,6 +90,18 @@ async function run(options: CliOptions): Promise<number> {
   report(options, done);
   if (done.outcome === 'cancelled') return EXIT.cancelled;
   return done.outcome === 'completed' ? EXIT.done : EXIT.failed;
+}
+
+/** --plan-only prints the plan and runs nothing; --review asks the person on the terminal. */
+function reviewOf(options: CliOptions): ((review: PlanReview) => void) | undefined {
+  if (options.planOnly) {
+    return (review) => {
+      output(`${JSON.stringify(redactor.value(review.plan), null, 2)}`);
+      review.discard();
+    };
+  }
+  if (options.review) return (review) => void promptForPlan(review, { input: process.stdin, output: process.stderr });
+  return undefined;
 }
 
 /** The last lines: the report's path on stdout (or a JSON line), tokens and cost on stderr. */

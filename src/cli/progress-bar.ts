@@ -73,7 +73,7 @@ export class ProgressBar {
   }
 
   private schedule(): void {
-    if (!this.interactive || this.timer || this.view.status === 'planning') return;
+    if (!this.interactive || this.timer || this.view.status === 'planning' || this.view.status === 'reviewing') return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.draw();

@@ -3,6 +3,7 @@ import type { OpenTransport } from '../core/executor';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/research';
 import type { ResearchProvider } from '../core/provider';
 import { inspectRun, resumeRun, startRun, type ProviderFactory, type RunLimits } from '../core/run/run-service';
+import type { PlanReview } from '../core/run/plan-review';
 import type { RunHandle } from '../core/run/run-handle';
 import { checkRedisReachable } from '../distributed/connection';
 import { redisTransport } from '../distributed/redis-transport';
@@ -19,6 +20,8 @@ export interface CliRunHooks {
   say(message: string): void;
   /** Told the run's provider once it is built, so that every line printed is redacted of its keys. */
   onProvider(provider: ResearchProvider): void;
+  /** --review, --plan-only: the plan waits for the person before anything runs. */
+  onReview?: (review: PlanReview) => void;
 }
 
 /**
@@ -57,6 +60,7 @@ export async function runFromArgs(options: CliOptions, root: string, plan: unkno
     question: options.question ?? '',
     plan,
     reportDepth: options.reportDepth,
+    onReview: hooks.onReview,
     limits: { concurrency: options.concurrency, taskTimeoutMs: options.timeoutSeconds * 1000, maxRetries: options.maxRetries, maxTasks: options.maxTasks },
   });
 }

@@ -66,3 +66,11 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** The person discarded the plan under review (or cancelled the run while it was under review): nothing ran. */
+export class PlanDiscardedError extends Error {
+  constructor() {
+    super('the plan was discarded: nothing ran');
+    this.name = 'PlanDiscardedError';
+  }
+}

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Dispatcher } from './dispatcher';
-import { errorMessage, UsageError } from './errors';
+import { errorMessage, PlanDiscardedError, UsageError } from './errors';
 import { EventBus, type RunOutcome } from './events';
 import { attemptUsageOf, type OpenTransport, type TaskExecutor, type TaskResult, type TaskTransport } from './executor';
 import { REPORT_FILE } from './journal/report-path';
@@ -8,7 +8,7 @@ import { assertSafeOutputFolder } from './journal/run-files';
 import { recordReportPath } from './journal/run-meta';
 import { RunSession } from './journal/session';
 import { assertWritableReportPath } from './output-check';
-import { validatePlan, DEFAULT_MAX_TASKS } from './plan';
+import { validatePlan, DEFAULT_MAX_TASKS, type Plan } from './plan';
 import type { ResearchProvider } from './provider';
 import { validateQuestion } from './question';
 import { renderReport } from './report';
@@ -52,6 +52,12 @@ export interface ResearchOptions {
   transport?: OpenTransport;
   /** Resume only (see resume.ts): the session of the run being resumed and its completed tasks. */
   resume?: { session: RunSession; completed: ReadonlyMap<string, TaskResult> };
+  /**
+   * Called with the plan before anything runs (research.reviewPlan, --review): resolves with the plan
+   * to run — as the person edited and approved it — or undefined when they discarded it (the run ends
+   * with a PlanDiscardedError, before its journal is opened: nothing ran, nothing is left behind).
+   */
+  review?: (plan: Plan, limits: { maxTasks: number }) => Promise<Plan | undefined>;
   /** How long the report is; stamped on the plan's analyze and synthesize tasks (report-depth.ts). */
   reportDepth?: ReportDepth;
   /** How the report file is written; tests make it fail like a full or read-only disk. Default: atomically. */
@@ -112,7 +118,13 @@ async function researchWith(options: ResearchOptions & { runId: string; bus: Eve
           { maxTasks },
         );
   // A resume runs its journal's plan as it was (its tasks carry their depth already).
-  const plan = options.resume ? planned : withReportDepth(planned, options.reportDepth);
+  let plan = options.resume ? planned : withReportDepth(planned, options.reportDepth);
+  if (options.review) {
+    const approved = await options.review(plan, { maxTasks });
+    if (!approved) throw new PlanDiscardedError();
+    // The journal records the plan as approved, so a resume runs what the person approved.
+    plan = withReportDepth(validatePlan(approved, { maxTasks }), options.reportDepth);
+  }
   const reportPath = reportPathOf(options, runId);
   const startedAt = Date.now();
 

@@ -104,6 +104,8 @@ export class RunViewModel {
   apply(event: DispatcherEvent): void {
     switch (event.type) {
       case 'run:start':
+        // The approved plan starts afresh: the draft's PLANNED tasks become the dispatcher's tasks.
+        if (this.counts.PLANNED > 0) this.clearTasks();
         this.state.runId = event.runId;
         this.state.startedAt = event.at;
         this.state.status = this.state.status === 'cancelling' ? 'cancelling' : 'running';
@@ -155,6 +157,18 @@ export class RunViewModel {
   setStatus(status: RunViewSnapshot['status']): void {
     if (this.state.status === status || this.state.status === 'ended') return;
     this.state.status = status;
+    this.changed();
+  }
+
+  /** A plan waits for the person's review: its tasks are shown as PLANNED, replacing any earlier draft. */
+  showPlanForReview(plan: Plan): void {
+    this.clearTasks();
+    this.state.question = plan.question;
+    for (const spec of plan.tasks) {
+      this.tasks.set(spec.id, newTaskView(spec, 'PLANNED'));
+      this.counts.PLANNED++;
+    }
+    this.state.status = 'reviewing';
     this.changed();
   }
 
@@ -238,6 +252,11 @@ export class RunViewModel {
       this.counts[state]++;
     }
     return task;
+  }
+
+  private clearTasks(): void {
+    this.tasks.clear();
+    for (const state of ALL_STATES) this.counts[state] = 0;
   }
 
   private changed(): void {

@@ -18,7 +18,8 @@ export interface RunViewSnapshot {
   /** Workspace-relative or absolute folder the run reads, for display. */
   root: string;
   providerLabel: string;
-  status: 'planning' | 'running' | 'replanning' | 'cancelling' | 'ended';
+  /** `reviewing`: the plan waits for the person's review (its tasks are PLANNED); nothing runs yet. */
+  status: 'planning' | 'reviewing' | 'running' | 'replanning' | 'cancelling' | 'ended';
   outcome?: RunOutcome;
   /** Epoch ms. */
   startedAt: number;

@@ -3,6 +3,8 @@
  * change is a bug that throws at once instead of a tree view that quietly shows nonsense.
  */
 export const TaskState = {
+  /** In a plan under review: shown, edited, nothing runs. The dispatcher never holds one (see run/plan-review.ts). */
+  PLANNED: 'PLANNED',
   PENDING: 'PENDING',
   PLANNING: 'PLANNING',
   WAITING: 'WAITING',
@@ -18,6 +20,8 @@ export type TaskState = (typeof TaskState)[keyof typeof TaskState];
 export const ALL_STATES: readonly TaskState[] = Object.values(TaskState);
 
 const TRANSITIONS: Record<TaskState, readonly TaskState[]> = {
+  // A reviewed plan's tasks start over as new tasks of the dispatcher; a planned one goes nowhere itself.
+  PLANNED: [],
   PENDING: ['PLANNING', 'WAITING', 'READY', 'CANCELLED'],
   PLANNING: ['WAITING', 'READY', 'FAILED', 'CANCELLED'],
   // A waiting task can fail only through its own validation; a failed dependency cancels it.

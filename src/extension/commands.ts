@@ -1,12 +1,13 @@
 import { MAX_PLAN_FILE_BYTES, readPlanFile } from '../core/plan-file';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
-import type { TaskView } from '../core/run-view';
 import { isTerminal } from '../core/task-state';
 import type { RunManager } from './run-manager';
 import { taskDocumentUri, TASK_DOCUMENT_SCHEME, TaskDocumentProvider } from './task-document';
 import { TaskTreeProvider } from './task-tree';
 import { exportReport } from './run/export-command';
+import { registerReviewCommands } from './run/review-commands';
+import { pickTask, taskIdOf } from './run/task-pick';
 
 export const TASKS_VIEW = 'research.tasks';
 
@@ -15,31 +16,6 @@ export interface ResearchTestApi {
   runs: RunManager;
   taskTree: TaskTreeProvider;
   treeView: vscode.TreeView<unknown>;
-}
-
-/** The task id of a command argument: a tree node, a TaskView, or the id itself. */
-function taskIdOf(argument: unknown): string | undefined {
-  if (typeof argument === 'string') return argument;
-  if (argument && typeof argument === 'object') {
-    const { taskId, id } = argument as { taskId?: unknown; id?: unknown };
-    if (typeof taskId === 'string') return taskId;
-    if (typeof id === 'string') return id;
-  }
-  return undefined;
-}
-
-/** Asks which task to act on, listing only the tasks the action applies to. */
-async function pickTask(runs: RunManager, title: string, eligible: (task: TaskView) => boolean, none: string): Promise<string | undefined> {
-  const tasks = runs.snapshot?.tasks.filter(eligible) ?? [];
-  if (tasks.length === 0) {
-    void vscode.window.showInformationMessage(`Research: ${none}`);
-    return undefined;
-  }
-  const picked = await vscode.window.showQuickPick(
-    tasks.map((t) => ({ label: t.id, description: `${t.state.toLowerCase()} · ${t.kind}`, detail: t.reason ?? t.description, taskId: t.id })),
-    { title, placeHolder: 'Choose a task', matchOnDescription: true, matchOnDetail: true },
-  );
-  return picked?.taskId;
 }
 
 /**
@@ -96,16 +72,17 @@ export function registerResearchUi(context: vscode.ExtensionContext, runs: RunMa
     }),
     vscode.commands.registerCommand('research.cancelTask', async (argument?: unknown) => {
       const id =
-        taskIdOf(argument) ?? (await pickTask(runs, 'Research: Cancel Task', (t) => !isTerminal(t.state), 'no task is left to cancel.'));
+        taskIdOf(argument) ?? (await pickTask(runs.snapshot?.tasks ?? [], 'Research: Cancel Task', (t) => !isTerminal(t.state), 'no task is left to cancel.'));
       if (id) runs.cancelTask(id);
     }),
     vscode.commands.registerCommand('research.retryTask', async (argument?: unknown) => {
       const id =
         taskIdOf(argument) ??
-        (await pickTask(runs, 'Research: Retry Task', (t) => t.state === 'FAILED' || t.state === 'CANCELLED', 'no task has failed or been cancelled.'));
+        (await pickTask(runs.snapshot?.tasks ?? [], 'Research: Retry Task', (t) => t.state === 'FAILED' || t.state === 'CANCELLED', 'no task has failed or been cancelled.'));
       if (id) runs.retryTask(id);
     }),
     vscode.commands.registerCommand('research.openReport', () => runs.openReport()),
+    registerReviewCommands(() => runs.review),
     vscode.commands.registerCommand('research.exportReport', (argument?: unknown) => exportReport(runs.snapshot?.reportPath, argument)),
     // A click on a task runs this without arguments and it shows the selected task: a TreeItem command
     // with arguments goes stale when the item is redrawn (running tasks are, every second).
@@ -123,6 +100,7 @@ export function registerResearchUi(context: vscode.ExtensionContext, runs: RunMa
 
 /** The line above the tree: the question and where the run stands (the counts are in the groups). */
 function treeMessage(snapshot: NonNullable<RunManager['snapshot']>): string {
+  if (snapshot.status === 'reviewing') return `${snapshot.question} — review the plan: edit, remove or add tasks, then Run Plan`;
   const where = snapshot.status === 'ended' ? (snapshot.outcome ?? 'ended') : `${snapshot.status}…`;
   return `${snapshot.question} — ${where}`;
 }

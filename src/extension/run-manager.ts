@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
-import { EventBus, type RunOutcome } from '../core/events';
+import { EventBus } from '../core/events';
+import type { PlanReview } from '../core/run/plan-review';
 import type { RunHandle } from '../core/run/run-handle';
 import { resumeRun, startRun } from '../core/run/run-service';
 import type { RunViewSnapshot } from '../core/run-view';
@@ -15,7 +16,8 @@ import { askForQuestion, folderForRun } from './run/ask-for-run';
 import { followLiveSettings } from './run/live-settings';
 import { RunGestures } from './run/run-gestures';
 import { RunPictureEmitter } from './run/run-picture-emitter';
-import { showDocument, showReport } from './run/report-opener';
+import { showDocument } from './run/report-opener';
+import { presentRunEnd, type StartResult } from './run/run-ending';
 import { showRunError } from './run/run-errors';
 import type { RunPicture, RunPictureSource } from './run/run-picture';
 import { readSettings, type ResearchSettings } from './settings';
@@ -25,12 +27,7 @@ import { watchFolderWithVscode, WorkspaceIndexRegistry } from './workspace-index
 
 export type { RunManagerApi };
 
-/** What `research.start` and `research.resume` resolve to (undefined when nothing was started). */
-export interface StartResult {
-  runId: string;
-  reportUri: vscode.Uri;
-  outcome: RunOutcome;
-}
+export type { StartResult };
 
 /** What the run service needs of VS Code for one run, whether started or resumed. */
 type RunSetUp = Pick<Parameters<typeof startRun>[0], 'root' | 'outputFolder' | 'createProvider' | 'openTransport' | 'bus'>;
@@ -89,6 +86,11 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
     return this.handle?.task(taskId);
   }
 
+  /** The plan under review, while it waits for the person (research.reviewPlan). */
+  get review(): PlanReview | undefined {
+    return this.handle?.review;
+  }
+
   /** Results of a task's dependencies, for the task document's "Inputs". */
   inputsOf(taskId: string): TaskSnapshot[] {
     return this.handle?.inputsOf(taskId) ?? [];
@@ -107,6 +109,7 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
         question: asked.question,
         plan: asked.plan,
         reportDepth: settings.reportDepth,
+        onReview: settings.reviewPlan ? (review) => this.log.info(`the plan (${review.plan.tasks.length} tasks) waits for your review in the Research view`) : undefined,
         limits: { concurrency: settings.concurrency, taskTimeoutMs: settings.taskTimeoutMs, maxRetries: settings.maxRetries },
       }),
     );
@@ -208,21 +211,10 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
     this.log.info(`research ${handle.runId} ${handle.kind === 'resume' ? 'resumed' : 'started'}: ${handle.view.snapshot().question}`);
     try {
       const done = await showRunProgress(handle, () => this.cancelRun());
-      if (done.kind === 'already-completed') {
-        this.follow(previous);
-        const reportUri = vscode.Uri.file(done.reportPath);
-        await showDocument(reportUri).catch(() => undefined);
-        void vscode.window.showInformationMessage(`Research: run ${done.runId} had already completed; its report is open.`);
-        return { runId: done.runId, reportUri, outcome: 'completed' };
-      }
-      this.log.info(`research ${done.outcome}: ${done.reportPath}`);
       this.changes.flushNow();
-      const reportUri = vscode.Uri.file(done.reportPath);
-      await showReport(reportUri, this.log);
-      if (done.outcome !== 'completed') {
-        void vscode.window.showWarningMessage(`Research ${done.outcome === 'cancelled' ? 'was cancelled' : 'finished with gaps'}: the report says what is missing.`);
-      }
-      return { runId: done.runId, reportUri, outcome: done.outcome };
+      const { result, shown } = await presentRunEnd(done, this.log);
+      if (!shown) this.follow(previous);
+      return result;
     } catch (error) {
       if (handle.started) {
         showRunError(error, this.log, (text) => handle.redact(text));

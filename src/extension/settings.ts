@@ -18,6 +18,8 @@ export interface ResearchSettings {
   maxRetries: number;
   outputFolder: string;
   reportDepth: ReportDepth;
+  /** Whether this run's plan waits for the person's review (research.reviewPlan: never, withModel, always). */
+  reviewPlan: boolean;
   /** Where tasks run: workers through the Redis at this URL, or in this process when empty. */
   redisUrl: string;
 }
@@ -31,6 +33,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): ResearchSetting
     maxRetries: Math.floor(clampToRange(MAX_RETRIES, config.get<number>('maxRetries', DEFAULT_LIMITS.maxRetries))),
     outputFolder: config.get<string>('outputFolder', DEFAULT_OUTPUT_FOLDER) || DEFAULT_OUTPUT_FOLDER,
     reportDepth: oneOf(REPORT_DEPTHS, config.get<string>('reportDepth'), DEFAULT_REPORT_DEPTH),
+    reviewPlan: reviewsPlan(oneOf(['never', 'withModel', 'always'], config.get<string>('reviewPlan'), 'withModel'), config.get<string>('provider', 'offline')),
     redisUrl: readRedisUrl(scope),
   };
 }
@@ -62,6 +65,11 @@ export function readProviderSettings(scope?: vscode.ConfigurationScope): Provide
     search: { backend: searchBackend(config.get<string>('search.backend', 'workspace')), searxngUrl: config.get<string>('search.searxngUrl', '').trim() },
     lm: { vendor: config.get<string>('lm.vendor', 'copilot').trim(), family: config.get<string>('lm.family', '').trim() },
   };
+}
+
+/** `withModel` (the default) reviews when a model is used, so offline runs stay one step. */
+function reviewsPlan(policy: 'never' | 'withModel' | 'always', provider: string): boolean {
+  return policy === 'always' || (policy === 'withModel' && (provider || 'offline') !== 'offline');
 }
 
 /** A hand-edited value that is not one of `values` is the default. */

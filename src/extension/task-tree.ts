@@ -5,7 +5,7 @@ import type { TaskState } from '../core/task-state';
 import { describeDuration } from './task-document';
 
 /** The groups of the tree, in the order they are shown; PLANNING tasks are shown with the pending ones. */
-export const TREE_GROUPS = ['running', 'ready', 'waiting', 'retrying', 'pending', 'completed', 'failed', 'cancelled'] as const;
+export const TREE_GROUPS = ['planned', 'running', 'ready', 'waiting', 'retrying', 'pending', 'completed', 'failed', 'cancelled'] as const;
 export type TreeGroup = (typeof TREE_GROUPS)[number];
 
 export function groupOf(state: TaskState): TreeGroup {
@@ -13,6 +13,7 @@ export function groupOf(state: TaskState): TreeGroup {
 }
 
 const GROUP_LABELS: Record<TreeGroup, string> = {
+  planned: 'Planned',
   running: 'Running',
   ready: 'Ready',
   waiting: 'Waiting',
@@ -24,6 +25,7 @@ const GROUP_LABELS: Record<TreeGroup, string> = {
 };
 
 const GROUP_ICONS: Record<TreeGroup, vscode.ThemeIcon> = {
+  planned: new vscode.ThemeIcon('checklist', new vscode.ThemeColor('charts.purple')),
   running: new vscode.ThemeIcon('play-circle', new vscode.ThemeColor('charts.blue')),
   ready: new vscode.ThemeIcon('circle-large-outline'),
   waiting: new vscode.ThemeIcon('clock'),

@@ -16,6 +16,7 @@ import type { TaskState } from '../core/task-state';
  */
 
 const STATES = [
+  'PLANNED',
   'PENDING',
   'PLANNING',
   'WAITING',
@@ -78,7 +79,7 @@ export const snapshotSchema = z.object({
   question: text(10_000),
   root: text(10_000),
   providerLabel: text(500),
-  status: z.enum(['planning', 'running', 'replanning', 'cancelling', 'ended']),
+  status: z.enum(['planning', 'reviewing', 'running', 'replanning', 'cancelling', 'ended']),
   outcome: z.optional(z.enum(['completed', 'partial', 'failed', 'cancelled'])),
   startedAt: epochMs,
   endedAt: z.optional(epochMs),

@@ -1,15 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { RunEndedError, type Dispatcher } from '../dispatcher';
-import { errorMessage, UsageError } from '../errors';
+import { errorMessage, PlanDiscardedError, UsageError } from '../errors';
 import { EventBus } from '../events';
 import type { OpenTransport } from '../executor';
-import { DEFAULT_MAX_TASKS } from '../plan';
+import { DEFAULT_MAX_TASKS, type Plan } from '../plan';
 import type { ResearchProvider } from '../provider';
 import type { ResearchResult } from '../research';
 import { RunAlreadyCompletedError } from '../resume';
 import { reportDepthOf, withReportDepth } from '../report-depth';
 import { RunViewModel } from '../run-view-model';
 import type { TaskSnapshot } from '../task';
+import { PlanReview } from './plan-review';
 import type { ReplanOutcome, RunDone, RunHandle } from './run-handle';
 
 /** A gesture that needs the run's tasks, asked for while the plan is still being made. */
@@ -33,6 +34,7 @@ export type DriveRun = (hooks: {
   bus: EventBus;
   signal: AbortSignal;
   onDispatcher: (dispatcher: Dispatcher, limits: { maxTasks: number }) => void;
+  review?: (plan: Plan, limits: { maxTasks: number }) => Promise<Plan | undefined>;
 }) => Promise<ResearchResult>;
 
 export interface LiveRunInit {
@@ -43,6 +45,8 @@ export interface LiveRunInit {
   concurrency: number;
   /** A bus of the caller's (e.g. one that reports its listeners' errors); default a new one. */
   bus?: EventBus;
+  /** Review the plan before it runs: called when the plan waits for the person, with the review to steer. */
+  onReview?: (review: PlanReview) => void;
 }
 
 /**
@@ -58,6 +62,7 @@ export class LiveRun implements RunHandle {
   started = false;
   ended = false;
   cancelRequested = false;
+  review: PlanReview | undefined;
   private readonly controller = new AbortController();
   private provider?: ResearchProvider;
   private dispatcher?: Dispatcher;
@@ -65,7 +70,10 @@ export class LiveRun implements RunHandle {
   /** Limits changed while planning, applied when the tasks start. */
   private pending: { concurrency?: number; taskTimeoutMs?: number } = {};
 
+  private readonly onReview?: (review: PlanReview) => void;
+
   constructor(init: LiveRunInit, prepare: () => Promise<PreparedRun>, drive: DriveRun) {
+    this.onReview = init.onReview;
     this.runId = init.runId;
     this.kind = init.kind;
     this.bus = init.bus ?? new EventBus();
@@ -154,6 +162,7 @@ export class LiveRun implements RunHandle {
         bus: this.bus,
         signal: this.controller.signal,
         onDispatcher: (dispatcher, limits) => this.adopt(dispatcher, limits.maxTasks),
+        ...(this.onReview ? { review: (plan: Plan, limits: { maxTasks: number }) => this.reviewPlan(plan, limits.maxTasks) } : {}),
       });
       // The report's text, for views that show it (the progress panel, a chat); a file that cannot be
       // read back leaves only its path.
@@ -162,12 +171,37 @@ export class LiveRun implements RunHandle {
       return { kind: 'finished', ...result };
     } catch (error) {
       if (error instanceof RunAlreadyCompletedError) return { kind: 'already-completed', runId: error.runId, reportPath: error.reportPath };
+      if (error instanceof PlanDiscardedError) {
+        this.view.addNotice('info', 'The plan was discarded: nothing ran.');
+        this.view.end('cancelled');
+        return { kind: 'discarded', runId: this.runId };
+      }
       this.view.addNotice('error', this.redact(errorMessage(error)));
       if (this.view.status !== 'ended') this.view.end(this.controller.signal.aborted ? 'cancelled' : 'failed');
       throw error;
     } finally {
       this.ended = true;
       this.provider?.dispose?.();
+    }
+  }
+
+  /** The plan waits for the person: the views show it as PLANNED tasks, the front end steers the review. */
+  private async reviewPlan(plan: Plan, maxTasks: number): Promise<Plan | undefined> {
+    const provider = this.provider!;
+    const signal = this.controller.signal;
+    const review = new PlanReview(plan, {
+      maxTasks,
+      signal,
+      replan: (request) => provider.replan(request, { signal, maxTasks }),
+      onChange: (draft) => this.view.showPlanForReview(draft),
+    });
+    this.review = review;
+    this.view.showPlanForReview(plan);
+    this.onReview!(review);
+    try {
+      return await review.decision;
+    } finally {
+      this.review = undefined;
     }
   }
 

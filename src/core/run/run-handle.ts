@@ -2,6 +2,7 @@ import type { EventBus, RunOutcome } from '../events';
 import type { RunViewModel } from '../run-view-model';
 import type { RunStatistics } from '../stats';
 import type { TaskSnapshot } from '../task';
+import type { PlanReview } from './plan-review';
 
 /** How a run ended, as every front end needs it. "Already completed" is an answer, not an error. */
 export type RunDone =
@@ -13,6 +14,11 @@ export type RunDone =
       reportPath: string;
       stats: RunStatistics;
       tasks: TaskSnapshot[];
+    }
+  | {
+      /** The plan under review was discarded (or the run cancelled during the review): nothing ran. */
+      kind: 'discarded';
+      runId: string;
     }
   | {
       /** A resume of a run whose tasks had all completed and whose report exists: nothing ran. */
@@ -46,6 +52,8 @@ export interface RunHandle {
   readonly ended: boolean;
   /** True once `cancel` was called (a run cancelled while planning ends with no report). */
   readonly cancelRequested: boolean;
+  /** The plan under review, while it waits for the person (research.reviewPlan, --review); else undefined. */
+  readonly review: PlanReview | undefined;
   /** Cancels the run: in-flight tasks are aborted and the partial report is written. */
   cancel(): void;
   /** Cancels one task and what depends on it; returns the ids cancelled. */

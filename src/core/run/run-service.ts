@@ -11,6 +11,7 @@ import { newRunId } from '../run-id';
 import { DEFAULT_LIMITS } from '../defaults';
 import type { ReportDepth } from '../report-depth';
 import { LiveRun, type PreparedRun } from './live-run';
+import type { PlanReview } from './plan-review';
 import type { RunHandle } from './run-handle';
 
 /**
@@ -64,6 +65,11 @@ export interface StartRunOptions extends RunServiceOptions {
   plan?: unknown;
   runId?: string;
   limits?: RunLimits;
+  /**
+   * Review the plan before it runs: called when the plan waits for the person, with the review to
+   * steer (edit, approve, discard). Without it the plan runs as soon as it is made.
+   */
+  onReview?: (review: PlanReview) => void;
   /** How long the report is (brief, standard, detailed); default standard. */
   reportDepth?: ReportDepth;
   /** Default true: journal the run so that it can be resumed. */
@@ -102,7 +108,7 @@ export function startRun(options: StartRunOptions): RunHandle {
   const runDir = path.join(root, outputFolder, runId);
   const limits = options.limits ?? {};
   return new LiveRun(
-    { runId, kind: 'start', question: options.question, root, concurrency: limits.concurrency ?? DEFAULT_LIMITS.concurrency, bus: options.bus },
+    { runId, kind: 'start', question: options.question, root, concurrency: limits.concurrency ?? DEFAULT_LIMITS.concurrency, bus: options.bus, onReview: options.onReview },
     () => prepare(options, { runId, runDir, root }),
     (hooks) =>
       research({

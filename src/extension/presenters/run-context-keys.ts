@@ -23,6 +23,7 @@ export class RunContextKeys implements vscode.Disposable {
     const retryable = (snapshot?.counts.FAILED ?? 0) + (snapshot?.counts.CANCELLED ?? 0) > 0;
     this.set('research.hasRun', snapshot !== undefined);
     this.set('research.running', running);
+    this.set('research.reviewing', running && snapshot?.status === 'reviewing');
     this.set('research.canReplan', live);
     this.set('research.hasCancellableTasks', live && open);
     this.set('research.hasRetryableTasks', live && retryable);

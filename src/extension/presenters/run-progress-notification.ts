@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { RunDone, RunHandle } from '../../core/run/run-handle';
 
 /**
- * The notification a run shows while it goes on: "planning…", then how many tasks are done, with a
+ * The notification a run shows while it goes on: "planning…" (and, while the plan waits for review,
+ * where to review it), then how many tasks are done, with a
  * Cancel button that cancels the run (the partial report is still written).
  */
 export function showRunProgress(handle: RunHandle, cancel: () => void): Thenable<RunDone> {
@@ -14,6 +15,7 @@ export function showRunProgress(handle: RunHandle, cancel: () => void): Thenable
       let settled = 0;
       const listener = handle.view.onChange(() => {
         const snapshot = handle.view.snapshot();
+        if (snapshot.status === 'reviewing') return progress.report({ message: 'review the plan in the Research view, then Run Plan' });
         const done = snapshot.counts.COMPLETED + snapshot.counts.FAILED + snapshot.counts.CANCELLED;
         if (done === settled || snapshot.tasks.length === 0) return;
         progress.report({ increment: ((done - settled) * 100) / snapshot.tasks.length, message: `${done}/${snapshot.tasks.length} tasks done` });

@@ -3,9 +3,10 @@ import type { TaskState } from '../../core/task-state';
 export { formatDuration, formatNumber } from '../../core/format';
 
 /** Display order of states in the counts: the live ones first, then how tasks ended. */
-export const STATE_ORDER: readonly TaskState[] = ['RUNNING', 'RETRYING', 'READY', 'WAITING', 'PENDING', 'PLANNING', 'COMPLETED', 'FAILED', 'CANCELLED'];
+export const STATE_ORDER: readonly TaskState[] = ['RUNNING', 'RETRYING', 'READY', 'WAITING', 'PENDING', 'PLANNING', 'PLANNED', 'COMPLETED', 'FAILED', 'CANCELLED'];
 
 const LABELS: Record<TaskState, string> = {
+  PLANNED: 'planned',
   PENDING: 'pending',
   PLANNING: 'planning',
   WAITING: 'waiting',
