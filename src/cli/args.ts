@@ -27,6 +27,9 @@ Options:
   --depth <depth>       how long the report is: brief (the answer and its citations), standard
                         (default: the answer, the evidence by facet, sources, statistics) or detailed
   --provider <name>     who does the work: offline (default) or openai
+  --follow-up <run-id>  ask a follow-up on a finished run ("also compare with the tests"): its tasks
+                        and evidence are kept, only the new searches run, and the report is written
+                        again with a section for the follow-up
   --resume <run-id>     continue an interrupted run of --dir without redoing finished tasks; the
                         provider, endpoints and search are the ones typed now (a run's files never
                         choose them): a run started with others stops and says what to type
@@ -88,6 +91,8 @@ export interface CliOptions {
   help: boolean;
   /** Run id to continue (--resume). */
   resume?: string;
+  /** --follow-up <run-id> "<follow-up>": the run and the follow-up question (the positional words). */
+  followUp?: { runId: string; text: string };
   /** --redis: run tasks on workers through this Redis (the URL as typed; parse with parseRedisUrl). */
   redis?: string;
   /** --redis-grace, in milliseconds. */
@@ -143,6 +148,7 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
       'allow-private-pages': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       resume: { type: 'string' },
+      'follow-up': { type: 'string' },
       history: { type: 'boolean', default: false },
       'no-index-cache': { type: 'boolean', default: false },
       redis: { type: 'string' },
@@ -181,10 +187,15 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
   if (values['plan-only'] && (values.plan !== undefined || values.resume !== undefined || values.review)) {
     throw new UsageError('--plan-only makes a plan and prints it: it goes with a question, not with --plan, --resume or --review');
   }
+  if (values['follow-up'] !== undefined) {
+    const clash = ['resume', 'plan', 'plan-only', 'review', 'depth'].find((name) => values[name as keyof typeof values] !== undefined && values[name as keyof typeof values] !== false);
+    if (clash) throw new UsageError(`--follow-up continues a finished run with its own plan and depth: leave out --${clash}`);
+    if (positionals.join(' ').trim() === '') throw new UsageError('--follow-up needs the follow-up question: npm run research -- --follow-up <run-id> "also compare with the tests"');
+  }
   if (values.review && values.resume !== undefined) throw new UsageError('--review is for a new run: a resumed run goes on with the plan that was approved');
   const question = positionals.join(' ');
   return {
-    question: question === '' ? undefined : question,
+    question: question === '' || values['follow-up'] !== undefined ? undefined : question,
     dir: resolve(cwd, values.dir ?? '.'),
     out: values.out === undefined ? undefined : resolve(cwd, values.out),
     plan: values.plan === undefined ? undefined : resolve(cwd, values.plan),
@@ -207,6 +218,7 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     allowPrivatePages: values['allow-private-pages'] ?? false,
     help: values.help ?? false,
     resume: values.resume,
+    followUp: values['follow-up'] !== undefined ? { runId: values['follow-up'], text: question } : undefined,
     history: values.history ?? false,
     noIndexCache: values['no-index-cache'] ?? false,
     redis: values.redis,

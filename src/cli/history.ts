@@ -15,7 +15,7 @@ export function formatHistory(runs: readonly RunInfo[], json: boolean): string {
     run.tasks ? `${run.tasks.completed}/${run.tasks.total}` : '—',
     formatCost(run.usage),
     printableLine(run.runId),
-    oneLine(run.question, 70),
+    oneLine(run.question, 70) + (run.followUps?.length ? ` (+${run.followUps.length} follow-up${run.followUps.length === 1 ? '' : 's'})` : ''),
   ]);
   const header = ['started', 'outcome', 'tasks', 'cost', 'run id', 'question'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

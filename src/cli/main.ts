@@ -44,7 +44,7 @@ async function run(options: CliOptions): Promise<number> {
     throw new UsageError('--resume continues a run with its own question and plan: leave out the question and --plan');
   }
   const plan = options.plan !== undefined ? await readPlanFile(options.plan) : undefined;
-  if (plan === undefined && options.question === undefined && options.resume === undefined) throw new UsageError('no question given: npm run research -- "your question"');
+  if (plan === undefined && options.question === undefined && options.resume === undefined && options.followUp === undefined) throw new UsageError('no question given: npm run research -- "your question"');
 
   const bus = new EventBus((error) => say(`a progress handler failed: ${errorMessage(error)}`));
   if (options.json) bus.onAny((event) => output(jsonLine(event)));

@@ -30,7 +30,9 @@ export interface CliRunHooks {
  * run.json names: see checkResumeTarget).
  */
 export async function runFromArgs(options: CliOptions, root: string, plan: unknown, hooks: CliRunHooks): Promise<RunHandle> {
-  const inspected = options.resume !== undefined ? inspectRun(root, DEFAULT_OUTPUT_FOLDER, options.resume) : undefined;
+  // A follow-up continues a finished run as a resume does, with a new round for the follow-up.
+  const continued = options.resume ?? options.followUp?.runId;
+  const inspected = continued !== undefined ? inspectRun(root, DEFAULT_OUTPUT_FOLDER, continued) : undefined;
   const settings = await providerSettingsFromArgs(options);
   const createProvider: ProviderFactory = async ({ runId, runDir, recorded }) => {
     if (inspected) checkResumeTarget(runId, recorded, settings, TARGET_FLAGS.some((flag) => options.explicit.has(flag)), hooks.say);
@@ -54,7 +56,7 @@ export async function runFromArgs(options: CliOptions, root: string, plan: unkno
     bus: hooks.bus,
     onNotice: hooks.say,
   };
-  if (inspected) return resumeRun({ ...common, runId: inspected.runId, inspected, limits: limitsTyped(options) });
+  if (inspected) return resumeRun({ ...common, runId: inspected.runId, inspected, limits: limitsTyped(options), followUp: options.followUp?.text });
   return startRun({
     ...common,
     question: options.question ?? '',

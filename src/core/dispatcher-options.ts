@@ -36,6 +36,11 @@ export interface DispatcherOptions {
    * of being cancelled too. A budget uses it to stop new research while still writing the report.
    */
   shouldStart?: (task: TaskSnapshot) => string | undefined;
+  /**
+   * What the run spent, when someone counts more than the tasks' results do (a provider counts planning
+   * and failed attempts too): the statistics, and so `run:end`, the journal and run.json, report it.
+   */
+  usage?: () => { inputTokens: number; outputTokens: number; costUsd: number };
 }
 
 export interface RunSummary {

@@ -39,6 +39,7 @@ export class Dispatcher {
   private readonly runController = new AbortController();
   private readonly random: () => number;
   private readonly shouldStart?: (task: TaskSnapshot) => string | undefined;
+  private readonly usage?: DispatcherOptions['usage'];
   private taskTimeoutMs: number;
   private readonly maxTasks: number;
   private readonly abandonAfterMs: number;
@@ -63,6 +64,7 @@ export class Dispatcher {
     this.abandonAfterMs = options.abandonAfterMs ?? 2000;
     this.random = options.random ?? Math.random;
     this.shouldStart = options.shouldStart;
+    this.usage = options.usage;
     this.limit = pLimit(Math.max(1, Math.floor(options.concurrency ?? DEFAULT_LIMITS.concurrency)));
     this.ready = new ReadyQueue(this.tasks.order, isRunnable);
     this.finished = new Promise((resolve) => (this.finish = resolve));
@@ -114,12 +116,9 @@ export class Dispatcher {
   }
 
   stats(tasks: readonly TaskSnapshot[] = this.snapshot()): RunStatistics {
-    return computeStatistics(tasks, {
-      startedAt: this.startedAt || Date.now(),
-      endedAt: this.endedAt,
-      concurrency: this.concurrency,
-      graph: this.graph,
-    });
+    const stats = computeStatistics(tasks, { startedAt: this.startedAt || Date.now(), endedAt: this.endedAt, concurrency: this.concurrency, graph: this.graph });
+    if (this.usage) stats.usage = this.usage();
+    return stats;
   }
 
   /** Changes how many tasks run at once, effective immediately (extra slots fill at once). */
@@ -323,7 +322,7 @@ export class Dispatcher {
       signal,
       attempt,
       inputs,
-      question: this.question,
+      question: task.spec.question ?? this.question,
       progress: (message, fraction) => {
         if (task.state !== 'RUNNING' || signal.aborted) return;
         task.progress = { message, fraction };

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { findCycle } from './graph-algorithms';
 import { describeRange, TIMEOUT_SECONDS } from './limits';
+import { MAX_QUESTION_LENGTH } from './question';
 import { REPORT_DEPTHS } from './report-depth';
 
 /** The kinds of work a research plan is made of. */
@@ -46,6 +47,11 @@ export const taskSpecSchema = z.strictObject({
     .max(TIMEOUT_SECONDS.max, `the timeout must be ${describeRange(TIMEOUT_SECONDS)}`)
     .optional(),
   simulate: simulateSchema.optional(),
+  /**
+   * The question this task serves when it is not the run's: the tasks of a follow-up round carry the
+   * follow-up ("also compare with the tests"), so they search, weigh and write for it (follow-up.ts).
+   */
+  question: z.string().trim().min(1).max(MAX_QUESTION_LENGTH).optional(),
   /** Analyze and synthesize tasks: how long the report is (see report-depth.ts). Default standard. */
   depth: z.enum(REPORT_DEPTHS).optional(),
 });

@@ -25,6 +25,11 @@ export interface ReplanRequest {
   tasks: readonly TaskSnapshot[];
   /** Free text from the person, e.g. "also look at the tests"; may be empty. */
   instruction: string;
+  /**
+   * The instruction is a follow-up on a finished run, answered in a section of its own: the new round
+   * weighs what it finds for the follow-up (the run's evidence is already in the report).
+   */
+  followUp?: boolean;
 }
 
 /**

@@ -7,6 +7,7 @@ import { citationLink, codeFence, codeSpan, escapeInline, fileHref, markdownUrl,
 import { reportDepthOf } from './report-depth';
 import { sourceBlockquote, sourceInline } from './source-markdown';
 import type { Finding, ReportBlock, ReportDraft, ReportSection, SourceRef } from './sources';
+import type { Round } from './journal/replay';
 import type { RunStatistics } from './stats';
 import type { TaskSnapshot } from './task';
 
@@ -22,6 +23,8 @@ export interface ReportInput {
   reportPath: string;
   providerLabel: string;
   startedAt: number;
+  /** The run's rounds (the first, then one per follow-up) with what each cost; absent for a run of one round. */
+  rounds?: readonly Round[];
 }
 
 /**
@@ -31,8 +34,10 @@ export interface ReportInput {
 export function renderReport(input: ReportInput): string {
   const reportDir = path.dirname(input.reportPath);
   const cite = (source: SourceRef) => citationLink(source, input.root, reportDir);
-  const synthesized = lastSynthesis(input.tasks);
+  // The first round's tasks serve the run's question; a follow-up round's carry its own (follow-up.ts).
+  const synthesized = lastSynthesis(input.tasks.filter((t) => t.spec.question === undefined));
   const draft = synthesized ?? evidenceDraft(input);
+  const followUps = followUpDrafts(input.tasks);
   const out: string[] = [];
 
   out.push(`# ${sourceInline(draft.title || input.question)}`, '');
@@ -54,6 +59,11 @@ export function renderReport(input: ReportInput): string {
   if (draft.method) out.push(sourceInline(draft.method), '');
 
   for (const section of draft.sections) out.push(...renderSection(section, cite));
+  for (const { question, draft: answer } of followUps) {
+    out.push(`## Follow-up: ${sourceInline(question)}`, '');
+    if (!answer) out.push('The follow-up’s report was not written: see "What is missing".', '');
+    for (const section of answer?.sections ?? []) out.push(...renderSection(section, cite, 3));
+  }
 
   if (missing.length > 0) {
     out.push('## What is missing', '');
@@ -64,7 +74,7 @@ export function renderReport(input: ReportInput): string {
     out.push('');
   }
 
-  const sources = citedLines(draft);
+  const sources = citedLines([draft, ...followUps.flatMap((f) => (f.draft ? [f.draft] : []))]);
   if (sources.size > 0) {
     out.push('## Sources', '');
     for (const [file, { spans, web }] of [...sources].sort(([a], [b]) => a.localeCompare(b))) {
@@ -79,7 +89,8 @@ export function renderReport(input: ReportInput): string {
   }
 
   // A brief report is the answer: its statistics are one line.
-  out.push(...(reportDepthOf(input.tasks) === 'brief' ? [briefStatistics(input.stats)] : renderStatistics(input.stats)));
+  const stats = input.rounds && input.rounds.length > 0 ? { ...input.stats, usage: totalUsage(input.rounds) } : input.stats;
+  out.push(...(reportDepthOf(input.tasks) === 'brief' ? [briefStatistics(stats)] : renderStatistics(stats, input.rounds)));
   // The report's own text has no control characters; those of sources, plans and models are dropped.
   return `${withoutControls(out.join('\n')).replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
@@ -91,8 +102,8 @@ const OUTCOME_WORDS: Record<RunOutcome, string> = {
   cancelled: 'cancelled before it finished',
 };
 
-function renderSection(section: ReportSection, cite: (s: SourceRef) => string): string[] {
-  const out = [`## ${sourceInline(section.heading)}`, ''];
+function renderSection(section: ReportSection, cite: (s: SourceRef) => string, level = 2): string[] {
+  const out = [`${'#'.repeat(level)} ${sourceInline(section.heading)}`, ''];
   for (const block of section.blocks) out.push(...renderBlock(block, cite), '');
   return out;
 }
@@ -133,6 +144,26 @@ function describeWhere(where: { headings?: string[]; symbol?: string } | undefin
 /** A quote of a web source that was not checked against the source's stored text, or failed the check. */
 function isUnverified(block: ReportBlock): boolean {
   return block.kind === 'quote' && block.source.url !== undefined && block.verified !== true;
+}
+
+/** Each follow-up asked, in order, with the report body of its last synthesis that completed, if any. */
+function followUpDrafts(tasks: readonly TaskSnapshot[]): { question: string; draft?: ReportDraft }[] {
+  const rounds = new Map<string, ReportDraft | undefined>();
+  for (const task of tasks) {
+    const question = task.spec.question;
+    if (question === undefined || task.spec.kind !== 'synthesize') continue;
+    const draft = task.state === 'COMPLETED' ? task.result?.draft : undefined;
+    rounds.set(question, draft ?? rounds.get(question));
+  }
+  return [...rounds].map(([question, draft]) => ({ question, ...(draft ? { draft } : {}) }));
+}
+
+function totalUsage(rounds: readonly Round[]): Round['usage'] {
+  return rounds.reduce((sum, r) => ({ inputTokens: sum.inputTokens + r.usage.inputTokens, outputTokens: sum.outputTokens + r.usage.outputTokens, costUsd: sum.costUsd + r.usage.costUsd }), {
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+  });
 }
 
 /** The report body of the last synthesis that completed (a replan may have added a newer one). */
@@ -176,9 +207,9 @@ interface CitedFile {
 }
 
 /** Each cited file with the line spans cited from it, in citation order. Unverified quotes cite nothing. */
-function citedLines(draft: ReportDraft): Map<string, CitedFile> {
+function citedLines(drafts: readonly ReportDraft[]): Map<string, CitedFile> {
   const files = new Map<string, CitedFile>();
-  for (const section of draft.sections) {
+  for (const section of drafts.flatMap((d) => d.sections)) {
     for (const block of section.blocks) {
       if (isUnverified(block)) continue;
       for (const ref of block.kind === 'quote' ? [block.source] : block.citations) {
@@ -194,7 +225,7 @@ function citedLines(draft: ReportDraft): Map<string, CitedFile> {
   return files;
 }
 
-function renderStatistics(stats: RunStatistics): string[] {
+function renderStatistics(stats: RunStatistics, rounds?: readonly Round[]): string[] {
   const counts = Object.entries(stats.byState)
     .filter(([, n]) => n > 0)
     .map(([state, n]) => `${n} ${state.toLowerCase()}`)
@@ -210,6 +241,19 @@ function renderStatistics(stats: RunStatistics): string[] {
     rows.push(['Tokens', `${stats.usage.inputTokens} in, ${stats.usage.outputTokens} out`]);
   }
   if (stats.usage.costUsd > 0) rows.push(['Cost', formatUsd(stats.usage.costUsd)]);
+  if (rounds && rounds.length > 1) {
+    const spent = (r: Round) => {
+      const tokens = r.usage.inputTokens + r.usage.outputTokens;
+      return tokens > 0 ? `${tokens} tokens${r.usage.costUsd > 0 ? `, ${formatUsd(r.usage.costUsd)}` : ''}` : 'no tokens';
+    };
+    const spentAny = rounds.some((r) => r.usage.inputTokens + r.usage.outputTokens > 0);
+    rows.push([
+      'Rounds',
+      spentAny
+        ? rounds.map((r, i) => `${i === 0 ? 'the question' : `follow-up ${i} (${escapeInline(r.followUp ?? '')})`}: ${spent(r)}`).join('; ')
+        : `${rounds.length}: the question and ${rounds.length - 1} follow-up${rounds.length === 2 ? '' : 's'}`,
+    ]);
+  }
   return ['## Run statistics', '', table(['', ''], rows), ''];
 }
 

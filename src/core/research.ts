@@ -6,10 +6,11 @@ import { attemptUsageOf, type OpenTransport, type TaskExecutor, type TaskResult,
 import { REPORT_FILE } from './journal/report-path';
 import { assertSafeOutputFolder } from './journal/run-files';
 import { recordReportPath } from './journal/run-meta';
+import type { Round } from './journal/replay';
 import { RunSession } from './journal/session';
 import { assertWritableReportPath } from './output-check';
 import { validatePlan, DEFAULT_MAX_TASKS, type Plan } from './plan';
-import type { ResearchProvider } from './provider';
+import type { ResearchProvider, UsageTotals } from './provider';
 import { validateQuestion } from './question';
 import { renderReport } from './report';
 import { withReportDepth, type ReportDepth } from './report-depth';
@@ -51,13 +52,15 @@ export interface ResearchOptions {
    */
   transport?: OpenTransport;
   /** Resume only (see resume.ts): the session of the run being resumed and its completed tasks. */
-  resume?: { session: RunSession; completed: ReadonlyMap<string, TaskResult> };
+  resume?: { session: RunSession; completed: ReadonlyMap<string, TaskResult>; rounds?: readonly Round[] };
   /**
    * Called with the plan before anything runs (research.reviewPlan, --review): resolves with the plan
    * to run — as the person edited and approved it — or undefined when they discarded it (the run ends
    * with a PlanDiscardedError, before its journal is opened: nothing ran, nothing is left behind).
    */
   review?: (plan: Plan, limits: { maxTasks: number }) => Promise<Plan | undefined>;
+  /** Where this session's tokens and cost are counted from (the provider's count before a follow-up was planned). */
+  usageSince?: UsageTotals;
   /** How long the report is; stamped on the plan's analyze and synthesize tasks (report-depth.ts). */
   reportDepth?: ReportDepth;
   /** How the report file is written; tests make it fail like a full or read-only disk. Default: atomically. */
@@ -104,7 +107,9 @@ async function researchWith(options: ResearchOptions & { runId: string; bus: Eve
   const { runId, bus } = options;
   const maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS;
   const signal = options.signal ?? new AbortController().signal;
-  const usageBefore = options.provider.usage?.();
+  // Counted from here (or from before a follow-up's planning): this session's tokens and cost.
+  const usageBefore = options.usageSince ?? options.provider.usage?.();
+  const usageNow = usageBefore && options.provider.usage ? spentSince(usageBefore, options.provider.usage.bind(options.provider)) : undefined;
 
   const planned =
     options.plan !== undefined
@@ -140,27 +145,20 @@ async function researchWith(options: ResearchOptions & { runId: string; bus: Eve
     signal,
     completed: options.resume?.completed,
     shouldStart: options.provider.shouldStart?.bind(options.provider),
+    // The provider's own count includes planning and failed attempts, which no task result carries.
+    usage: usageNow,
   });
   options.onDispatcher?.(dispatcher, { maxTasks });
   const session = options.resume?.session ?? (options.journal === false ? undefined : openSession(options, { runId, root, reportPath, startedAt, question: plan.question, maxTasks }, bus));
   session?.attach(bus, () => dispatcher.plan());
   const summary = await dispatcher.run();
-  if (usageBefore) {
-    // The provider's own count includes planning and failed attempts, which no task result carries.
-    const after = options.provider.usage!();
-    summary.stats.usage = {
-      inputTokens: after.inputTokens - usageBefore.inputTokens,
-      outputTokens: after.outputTokens - usageBefore.outputTokens,
-      costUsd: after.costUsd - usageBefore.costUsd,
-    };
-  }
 
   // The report's words are redacted before rendering (Markdown escapes would hide a key from a
   // search of the text, e.g. `_` as `\_`) and its text after (what rendering put together).
   const redactor = options.provider.redactor ?? SecretRedactor.NONE;
   const content = redactor.value({ question: dispatcher.plan().question, tasks: summary.tasks, providerLabel: options.provider.label });
   const render = (file: string) =>
-    redactor.text(renderReport({ runId, ...content, outcome: summary.outcome, stats: summary.stats, root, reportPath: file, startedAt }));
+    redactor.text(renderReport({ runId, ...content, outcome: summary.outcome, stats: summary.stats, root, reportPath: file, startedAt, rounds: roundsWith(options.resume?.rounds, summary.stats.usage) }));
   const runDir = session?.runDir ?? runDirOf(options, runId);
   const written = await writeReportWithFallback({ reportPath, runDir, runId, render, write: options.writeReport });
   if (written.failed.length > 0) {
@@ -175,6 +173,24 @@ async function researchWith(options: ResearchOptions & { runId: string; bus: Eve
     }
   }
   return { runId, outcome: summary.outcome, reportPath: written.file, stats: summary.stats, tasks: summary.tasks };
+}
+
+function spentSince(before: UsageTotals, now: () => UsageTotals): () => UsageTotals {
+  return () => {
+    const after = now();
+    return { inputTokens: after.inputTokens - before.inputTokens, outputTokens: after.outputTokens - before.outputTokens, costUsd: after.costUsd - before.costUsd };
+  };
+}
+
+/** The run's rounds with this session's tokens and cost added to the last (the one it belongs to). */
+function roundsWith(earlier: readonly Round[] | undefined, usage: Round['usage']): Round[] | undefined {
+  if (!earlier || earlier.length === 0) return undefined;
+  const rounds = earlier.map((r) => ({ ...r, usage: { ...r.usage } }));
+  const last = rounds[rounds.length - 1]!.usage;
+  last.inputTokens += usage.inputTokens;
+  last.outputTokens += usage.outputTokens;
+  last.costUsd += usage.costUsd;
+  return rounds;
 }
 
 function runDirOf(options: ResearchOptions, runId: string): string {

@@ -11,7 +11,11 @@ import { reportPathInRunDir, RUN_FILES } from './journal/report-path';
 import { assertSafeRunDir } from './journal/run-files';
 import { readRunMeta, RUN_META_VERSION, type RunMeta } from './journal/run-meta';
 import { RunSession } from './journal/session';
-import { DEFAULT_MAX_TASKS } from './plan';
+import type { TaskResult } from './executor';
+import { followUpPlan, snapshotsForFollowUp } from './follow-up';
+import { DEFAULT_MAX_TASKS, type Plan } from './plan';
+import { validateQuestion } from './question';
+import { reportDepthOf, withReportDepth } from './report-depth';
 import { DEFAULT_OUTPUT_FOLDER, research, type ResearchOptions, type ResearchResult } from './research';
 
 export interface ResumeOptions extends Omit<ResearchOptions, 'question' | 'plan' | 'runId' | 'outFile' | 'journal' | 'resume'> {
@@ -23,6 +27,12 @@ export interface ResumeOptions extends Omit<ResearchOptions, 'question' | 'plan'
   outFile?: string;
   /** Said once, e.g. that a stale lock was taken over or a torn last line cut off. */
   onNotice?: (message: string) => void;
+  /**
+   * A follow-up question on the run ("also compare with the tests"): the planner adds a round of tasks
+   * for it (follow-up.ts), every completed task and its evidence is kept, only the new work (and any
+   * unfinished work) runs, and the report is written again with a section for the follow-up.
+   */
+  followUp?: string;
 }
 
 /** The run ended with every task completed: there is nothing to resume. The report is at `reportPath`. */
@@ -73,7 +83,9 @@ export async function resumeResearch(options: ResumeOptions): Promise<ResearchRe
     const reportPath = options.outFile !== undefined ? path.resolve(options.outFile) : reportPathInRunDir(stored, root, runDir, notice);
     // A completed run whose report is gone (never written, or deleted) goes on below: every task is
     // restored, none runs again, and the report is written anew from the journalled results.
-    if (run.ended?.outcome === 'completed' && run.results.size === run.plan.tasks.length && existsSync(reportPath)) {
+    if (options.followUp !== undefined && options.followUp.trim() === '') throw new UsageError('the follow-up is empty: say what else you want to find out');
+    const followUp = options.followUp === undefined ? undefined : validateQuestion(options.followUp);
+    if (followUp === undefined && run.ended?.outcome === 'completed' && run.results.size === run.plan.tasks.length && existsSync(reportPath)) {
       throw new RunAlreadyCompletedError(options.runId, reportPath);
     }
 
@@ -96,27 +108,44 @@ export async function resumeResearch(options: ResumeOptions): Promise<ResearchRe
       status: 'running',
     };
     const completed = new Map(run.results);
-    const total = run.plan.tasks.length;
-    notice(`resuming run ${options.runId}: ${completed.size} of ${total} tasks already done, ${total - completed.size} to run`);
-    session = RunSession.resume(runDir, { ...meta, root, reportPath }, lock, new Set(completed.keys()), journal.torn?.bytes, options.provider.redactor);
     const settings = meta.options;
+    const maxTasks = Math.max(options.maxTasks ?? settings.maxTasks ?? DEFAULT_MAX_TASKS, run.plan.tasks.length);
+    // Planned before the session opens, so a planner that fails leaves the run as it was; its tokens count in the round.
+    const usageSince = options.provider.usage?.();
+    const plan = followUp === undefined ? run.plan : await planFollowUp(options, run.plan, completed, followUp, maxTasks);
+    const total = plan.tasks.length;
+    notice(
+      followUp === undefined
+        ? `resuming run ${options.runId}: ${completed.size} of ${total} tasks already done, ${total - completed.size} to run`
+        : `follow-up on run ${options.runId}: ${completed.size} tasks kept with their evidence, ${total - completed.size} to run`,
+    );
+    session = RunSession.resume(runDir, { ...meta, root, reportPath }, lock, new Set(completed.keys()), journal.torn?.bytes, options.provider.redactor, followUp);
     return await research({
       ...options,
       root,
       outputFolder,
       question: run.question,
-      plan: run.plan,
+      plan,
       runId: options.runId,
       outFile: reportPath,
       concurrency: options.concurrency ?? settings.concurrency,
       taskTimeoutMs: options.taskTimeoutMs ?? settings.taskTimeoutMs,
       retry: { ...(settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : {}), ...options.retry },
-      maxTasks: Math.max(options.maxTasks ?? settings.maxTasks ?? DEFAULT_MAX_TASKS, run.plan.tasks.length),
-      resume: { session, completed },
+      maxTasks: Math.max(maxTasks, plan.tasks.length),
+      usageSince,
+      resume: { session, completed, rounds: followUp === undefined ? run.rounds : [...run.rounds, { followUp, usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 } }] },
     });
   } catch (error) {
     if (session) session.close();
     else lock.release();
     throw error;
   }
+}
+
+/** The follow-up's round, as the run's planner proposes it, at the depth the run was written to. */
+async function planFollowUp(options: ResumeOptions, plan: Plan, completed: ReadonlyMap<string, TaskResult>, followUp: string, maxTasks: number): Promise<Plan> {
+  const tasks = snapshotsForFollowUp(plan, completed);
+  const signal = options.signal ?? new AbortController().signal;
+  const proposed = await options.provider.replan({ question: plan.question, tasks, instruction: followUp, followUp: true }, { signal, maxTasks });
+  return withReportDepth(followUpPlan(plan, proposed, followUp, maxTasks), reportDepthOf(tasks));
 }

@@ -82,6 +82,7 @@ export function registerResearchUi(context: vscode.ExtensionContext, runs: RunMa
       if (id) runs.retryTask(id);
     }),
     vscode.commands.registerCommand('research.openReport', () => runs.openReport()),
+    vscode.commands.registerCommand('research.followUp', (runId?: unknown, text?: unknown) => runs.followUp(runId, text)),
     registerReviewCommands(() => runs.review),
     vscode.commands.registerCommand('research.exportReport', (argument?: unknown) => exportReport(runs.snapshot?.reportPath, argument)),
     // A click on a task runs this without arguments and it shows the selected task: a TreeItem command

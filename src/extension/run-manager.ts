@@ -8,6 +8,7 @@ import type { RunViewSnapshot } from '../core/run-view';
 import type { TaskSnapshot } from '../core/task';
 import type { ProviderSettings } from '../providers/create-provider';
 import { indexCacheDir } from '../providers/offline';
+import { chooseFollowUp } from './history/follow-up-command';
 import { chooseRunToResume } from './history/resume-command';
 import { logRunEvents } from './presenters/run-log';
 import { showRunProgress } from './presenters/run-progress-notification';
@@ -86,7 +87,6 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
     return this.handle?.task(taskId);
   }
 
-  /** The plan under review, while it waits for the person (research.reviewPlan). */
   get review(): PlanReview | undefined {
     return this.handle?.review;
   }
@@ -116,12 +116,9 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
   }
 
   /**
-   * "Research: Resume": continues an interrupted (or cancelled, partial, failed) run of the workspace
-   * without redoing its finished tasks, with its own concurrency, timeout and retries. Only in a trusted
-   * workspace, and with the provider the research.* settings choose now (the run's run.json is shown,
-   * never obeyed: see consentToResume). Takes the run id (the history, the offer after a reload, tests)
-   * or asks with a QuickPick of the runs that can be resumed; `confirmedTarget` is the provider the
-   * person already accepted.
+   * "Research: Resume": continues an interrupted, cancelled, partial or failed run without redoing its
+   * finished tasks, in a trusted workspace, with the provider the settings choose now (chooseRunToResume).
+   * `confirmedTarget` is the provider the person already accepted.
    */
   async resume(runIdArgument?: unknown, confirmedTarget?: string): Promise<StartResult | undefined> {
     const folder = await folderForRun('Research: open the folder whose run you want to resume.');
@@ -131,6 +128,20 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
     if (!chosen) return undefined;
     const { inspected, providerSettings } = chosen;
     return this.launch(folder, settings, providerSettings, (setUp) => resumeRun({ ...setUp, runId: inspected.runId, inspected, onNotice: (m) => this.log.info(m) }));
+  }
+
+  /**
+   * "Research: Ask a Follow-up…": on a run that is over, a new round for the follow-up (its evidence
+   * kept, the report written again with a section for it); on the run in progress, a replan.
+   */
+  async followUp(runIdArgument?: unknown, text?: unknown): Promise<StartResult | undefined> {
+    if (this.isRunning) return void (await vscode.commands.executeCommand('research.replan', typeof text === 'string' ? text : undefined));
+    const folder = await folderForRun('Research: open the folder of the run to follow up on.');
+    if (!folder) return undefined;
+    const settings = readSettings(folder.uri);
+    const chosen = await chooseFollowUp(folder, settings.outputFolder, this.handle?.runId, runIdArgument, text, this.log);
+    if (!chosen) return undefined;
+    return this.launch(folder, settings, chosen.providerSettings, (setUp) => resumeRun({ ...setUp, runId: chosen.inspected.runId, inspected: chosen.inspected, followUp: chosen.text }));
   }
 
   cancelRun(): void {
@@ -148,7 +159,6 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
     this.gestures.retryTask(taskId);
   }
 
-  /** Asks the provider for a new plan with the person's instruction; finished work is kept. */
   replan(instruction: string): Promise<void> {
     return this.gestures.replan(instruction);
   }

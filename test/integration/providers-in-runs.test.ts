@@ -131,6 +131,8 @@ describe('Runs with providers, and resumed runs, in the run manager', function (
         ],
       });
       server = await startFaultServer(scriptedModel({ plan }));
+      // A model run's plan waits for review by default (research.reviewPlan); this test is about the provider.
+      await setSetting('reviewPlan', 'never');
       await setSetting('provider', 'openai');
       await setSetting('openai.baseUrl', server.url);
       await setSetting('models.planner', 'loopback-model');
@@ -141,6 +143,7 @@ describe('Runs with providers, and resumed runs, in the run manager', function (
     after(async () => {
       await vscode.commands.executeCommand('research.clearApiKey', 'openai');
       await setSetting('provider', undefined);
+      await setSetting('reviewPlan', undefined);
       await setSetting('openai.baseUrl', undefined);
       await setSetting('models.planner', undefined);
       await server?.close();

@@ -6,7 +6,7 @@ import { RunLockedError, RunNotFoundError } from './errors';
 import { runLockStatus, type LockHolder } from './lock';
 import { loadJournal } from './reader';
 import { JOURNAL_FILE } from './records';
-import { replayJournal } from './replay';
+import { replayJournal, type Round } from './replay';
 import { reportPathInRunDir } from './report-path';
 import { readRunMeta, type RunMeta } from './run-meta';
 
@@ -27,8 +27,10 @@ export interface RunInfo {
   /** The report file exists (an interrupted run has none until it is resumed or cancelled). */
   hasReport: boolean;
   tasks?: { total: number; completed: number; failed: number; cancelled: number };
-  /** Tokens and cost, when the provider reported them. */
+  /** Tokens and cost, when the provider reported them (every round's, in total). */
   usage?: { inputTokens: number; outputTokens: number; costUsd: number };
+  /** The follow-ups asked on the run, oldest first (each a round after the first). */
+  followUps?: string[];
   providerId?: string;
   /** It has a journal and did not complete, and no live process drives it. */
   resumable: boolean;
@@ -89,6 +91,7 @@ export function runInfo(dir: string): RunInfo {
       hasReport: existsSync(reportPath),
       tasks: meta.tasks,
       usage: meta.usage,
+      ...(meta.followUps?.length ? { followUps: meta.followUps } : {}),
       providerId: meta.providerId,
       resumable: false,
     };
@@ -130,7 +133,8 @@ function fromJournal(dir: string, runId: string): RunInfo {
       reportPath,
       hasReport: existsSync(reportPath),
       tasks: { total: run.plan.tasks.length, completed: run.results.size, failed: count('FAILED'), cancelled: count('CANCELLED') },
-      usage: run.ended?.stats.usage,
+      usage: sumRounds(run.rounds),
+      ...(run.rounds.length > 1 ? { followUps: run.rounds.slice(1).map((r) => r.followUp ?? '') } : {}),
       resumable: false,
     };
   } catch (error) {
@@ -211,4 +215,14 @@ export function interruptedRuns(root: string, outputFolder: string): { interrupt
 /** The folder holding the runs: joined under the root exactly as research() places reports and journals. */
 function outputBase(root: string, outputFolder: string): string {
   return path.join(path.resolve(root), outputFolder);
+}
+
+function sumRounds(rounds: readonly Round[]): RunInfo['usage'] {
+  const total = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  for (const { usage } of rounds) {
+    total.inputTokens += usage.inputTokens;
+    total.outputTokens += usage.outputTokens;
+    total.costUsd += usage.costUsd;
+  }
+  return total.inputTokens + total.outputTokens > 0 ? total : undefined;
 }

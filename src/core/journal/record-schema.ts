@@ -72,7 +72,7 @@ const schemas: Record<JournalRecordType, z.ZodType> = {
   'run:concurrency': z.object({ ...base, type: z.literal('run:concurrency'), concurrency: z.number().int().min(1).max(1_000_000) }),
   log: z.object({ ...base, type: z.literal('log'), level: z.enum(['warn', 'error']), message: text }),
   'run:end': z.object({ ...base, type: z.literal('run:end'), outcome, stats: z.object({ usage: usage.required() }).loose() }),
-  resume: z.object({ ...base, type: z.literal('resume'), pid: z.number().int(), restored: z.array(taskId), tornBytes: z.number().int().min(0).optional() }),
+  resume: z.object({ ...base, type: z.literal('resume'), pid: z.number().int(), restored: z.array(taskId), tornBytes: z.number().int().min(0).optional(), followUp: z.string().max(4000).optional() }),
 };
 
 /** The record, checked; throws an Error whose message says which field is wrong. */

@@ -75,6 +75,8 @@ export interface ResumeRecord extends Base {
   restored: string[];
   /** Set when the journal ended in a torn line that was cut off before appending. */
   tornBytes?: number;
+  /** Set when this session is a follow-up round: the person's follow-up question. */
+  followUp?: string;
 }
 
 export type JournalRecord =

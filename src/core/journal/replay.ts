@@ -21,8 +21,19 @@ export interface ReplayedRun {
   ended?: { outcome: RunOutcome; stats: RunStatistics; at: number };
   /** How many times the run was resumed. */
   resumes: number;
+  /**
+   * The run's rounds: the first, then one per follow-up, each with the tokens and cost its sessions
+   * reported at their end (a plain resume continues its round; an interrupted session reports nothing).
+   */
+  rounds: Round[];
   /** Time of the last record. */
   lastAt: number;
+}
+
+export interface Round {
+  /** The follow-up question; undefined for the first round. */
+  followUp?: string;
+  usage: { inputTokens: number; outputTokens: number; costUsd: number };
 }
 
 /**
@@ -43,6 +54,7 @@ export function replayJournal(records: readonly JournalRecord[], file = 'journal
     results: new Map(),
     states: new Map(first.plan.tasks.map((t) => [t.id, 'PENDING' as TaskState])),
     resumes: 0,
+    rounds: [{ usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 } }],
     lastAt: first.at,
   };
   for (const record of records) {
@@ -68,10 +80,12 @@ export function replayJournal(records: readonly JournalRecord[], file = 'journal
         break;
       case 'run:end':
         run.ended = { outcome: record.outcome, stats: record.stats, at: record.at };
+        addUsage(run.rounds[run.rounds.length - 1]!.usage, record.stats.usage);
         break;
       case 'resume':
         run.resumes++;
         run.ended = undefined;
+        if (record.followUp !== undefined) run.rounds.push({ followUp: record.followUp, usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 } });
         break;
       default:
         break;
@@ -81,4 +95,11 @@ export function replayJournal(records: readonly JournalRecord[], file = 'journal
   const planned = new Set(run.plan.tasks.map((t) => t.id));
   for (const id of [...run.results.keys()]) if (!planned.has(id)) run.results.delete(id);
   return run;
+}
+
+function addUsage(total: Round['usage'], usage: Round['usage'] | undefined): void {
+  if (!usage) return;
+  total.inputTokens += usage.inputTokens;
+  total.outputTokens += usage.outputTokens;
+  total.costUsd += usage.costUsd;
 }

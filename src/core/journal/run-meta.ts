@@ -39,6 +39,8 @@ export interface RunMeta {
   usage?: { inputTokens: number; outputTokens: number; costUsd: number };
   /** When the run was resumed, oldest first. */
   resumedAt?: number[];
+  /** The follow-ups asked on the run, oldest first: each is a round of its own. */
+  followUps?: string[];
 }
 
 export interface RunSettings {
@@ -107,6 +109,7 @@ const runMetaSchema = z.object({
   tasks: z.object({ total: count, completed: count, failed: count, cancelled: count }).optional(),
   usage: z.object({ inputTokens: z.number().min(0), outputTokens: z.number().min(0), costUsd: z.number().min(0) }).optional(),
   resumedAt: z.array(finite).max(100_000).optional(),
+  followUps: z.array(z.string().max(4000)).max(1000).optional(),
 });
 
 /** run.json exists but is not one this program wrote: the file, the line and what is wrong. */

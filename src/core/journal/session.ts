@@ -83,12 +83,20 @@ export class RunSession {
     restored: ReadonlySet<string>,
     tornBytes?: number,
     redact: SecretRedactor = SecretRedactor.NONE,
+    followUp?: string,
   ): RunSession {
     const now = Date.now();
-    const next: RunMeta = { ...meta, status: 'running', outcome: undefined, endedAt: undefined, resumedAt: [...(meta.resumedAt ?? []), now] };
+    const next: RunMeta = {
+      ...meta,
+      status: 'running',
+      outcome: undefined,
+      endedAt: undefined,
+      resumedAt: [...(meta.resumedAt ?? []), now],
+      ...(followUp !== undefined ? { followUps: [...(meta.followUps ?? []), followUp] } : {}),
+    };
     writeRunMeta(runDir, next, redact);
     const session = RunSession.withWriter(runDir, next, lock, restored, redact);
-    session.writer.append({ type: 'resume', pid: process.pid, restored: [...restored], tornBytes, at: now }, true);
+    session.writer.append({ type: 'resume', pid: process.pid, restored: [...restored], tornBytes, ...(followUp !== undefined ? { followUp } : {}), at: now }, true);
     return session;
   }
 
@@ -124,7 +132,8 @@ export class RunSession {
           outcome: event.outcome,
           endedAt: event.at,
           tasks: { total: event.stats.total, completed: byState.COMPLETED, failed: byState.FAILED, cancelled: byState.CANCELLED },
-          usage: event.stats.usage,
+          // Every session's tokens and cost: a resumed or followed-up run costs what all its sessions did.
+          usage: sumUsage(this.meta.usage, event.stats.usage),
         };
         try {
           writeRunMeta(this.runDir, this.meta, this.redact);
@@ -149,3 +158,8 @@ export class RunSession {
   }
 }
 
+function sumUsage(before: RunMeta['usage'], now: RunMeta['usage']): RunMeta['usage'] {
+  if (!before) return now;
+  if (!now) return before;
+  return { inputTokens: before.inputTokens + now.inputTokens, outputTokens: before.outputTokens + now.outputTokens, costUsd: before.costUsd + now.costUsd };
+}

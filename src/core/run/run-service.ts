@@ -83,6 +83,11 @@ export interface ResumeRunOptions extends RunServiceOptions {
   limits?: RunLimits;
   /** The run as inspectRun found it, when the caller already looked (e.g. to ask for consent). */
   inspected?: InspectedRun;
+  /**
+   * A follow-up question: a new round of tasks for it is planned and run, the finished work kept, and
+   * the report written again with a section for it (see follow-up.ts). Without it: a plain resume.
+   */
+  followUp?: string;
 }
 
 /** A run of the folder's history, found by id: its folder, its run.json and its question. */
@@ -154,6 +159,7 @@ export function resumeRun(options: ResumeRunOptions): RunHandle {
         outputFolder,
         outFile: options.outFile,
         onNotice: options.onNotice,
+        followUp: options.followUp,
         ...hooks,
       }),
   );

@@ -63,7 +63,8 @@ export function replanResearch(request: ReplanRequest, maxTasks: number): Plan {
   const newSearches = facets.map((facet, i) => searchTask(`search-${next++}`, facet, i));
   let round = 2;
   while (allIds.has(`analyze-${round}`) || allIds.has(`synthesize-${round}`)) round++;
-  const searchIds = [...keptSearches.map((spec) => spec.id), ...newSearches.map((spec) => spec.id)];
+  // A follow-up's round answers the follow-up from what it finds; the run's evidence has its section already.
+  const searchIds = [...(request.followUp && newSearches.length > 0 ? [] : keptSearches.map((spec) => spec.id)), ...newSearches.map((spec) => spec.id)];
   return validatePlan(
     { question: request.question.trim(), tasks: [...keptTasks, ...newSearches, ...finalTasks(`-${round}`, searchIds)] },
     { maxTasks },

@@ -69,4 +69,29 @@ describe('CLI: steering a run', function () {
       assert.match(run.stderr, /--plan-only makes a plan and prints it/);
     });
   });
+
+  describe('--follow-up', () => {
+    it('asks a follow-up on a finished run: only the new round runs, the report gains its section, --history shows it', async () => {
+      const first = await runCli(['Where are the spring tide tables pinned?', '--dir', dir, '--json']);
+      assert.equal(first.code, 0, first.stderr);
+      const runId = JSON.parse(first.stdout.trim().split('\n')[0]!).runId as string;
+      const follow = await runCli(['--dir', dir, '--follow-up', runId, 'How many brass lanterns are required?']);
+      assert.equal(follow.code, 0, follow.stderr);
+      assert.match(follow.stderr, /follow-up on run .*: \d+ tasks kept with their evidence, \d+ to run/);
+      const report = readFileSync(follow.stdout.trim().split('\n').at(-1)!, 'utf8');
+      assert.match(report, /^## Follow-up: How many brass lanterns are required\?$/m);
+      assert.match(report, /seventeen brass lanterns/);
+      const history = await runCli(['--dir', dir, '--history']);
+      assert.match(history.stdout, /Where are the spring tide tables pinned\? \(\+1 follow-up\)/);
+    });
+
+    it('needs the follow-up question, and goes with nothing that changes the plan', async () => {
+      const bare = await runCli(['--dir', dir, '--follow-up', '20260101-000000-abcd']);
+      assert.equal(bare.code, 2);
+      assert.match(bare.stderr, /--follow-up needs the follow-up question/);
+      const clash = await runCli(['more', '--dir', dir, '--follow-up', '20260101-000000-abcd', '--depth', 'brief']);
+      assert.equal(clash.code, 2);
+      assert.match(clash.stderr, /leave out --depth/);
+    });
+  });
 });
