@@ -275,9 +275,11 @@ function emptyCounts(): Record<TaskState, number> {
   return Object.fromEntries(ALL_STATES.map((s) => [s, 0])) as Record<TaskState, number>;
 }
 
-function newTaskView(spec: Pick<TaskSpec, 'id' | 'kind' | 'description' | 'dependsOn' | 'parent'>, state: TaskState): TaskView {
+function newTaskView(spec: Pick<TaskSpec, 'id' | 'kind' | 'description' | 'dependsOn' | 'parent' | 'query' | 'facet'>, state: TaskState): TaskView {
   const view: TaskView = { id: spec.id, kind: spec.kind, description: spec.description, dependsOn: [...spec.dependsOn], state, attempts: 0, retries: 0, spans: [] };
   if (spec.parent !== undefined) view.parent = spec.parent;
+  if (spec.query !== undefined) view.query = spec.query;
+  if (spec.facet !== undefined) view.facet = spec.facet;
   return view;
 }
 
@@ -287,6 +289,10 @@ function applySpec(view: TaskView, spec: TaskSpec): void {
   view.dependsOn = [...spec.dependsOn];
   if (spec.parent !== undefined) view.parent = spec.parent;
   else delete view.parent;
+  if (spec.query !== undefined) view.query = spec.query;
+  else delete view.query;
+  if (spec.facet !== undefined) view.facet = spec.facet;
+  else delete view.facet;
 }
 
 function closeSpan(task: TaskView, at: number): void {

@@ -47,6 +47,9 @@ export interface TaskView {
   description: string;
   dependsOn: string[];
   parent?: string;
+  /** A search's query and the facet it covers, as the plan says (shown when the plan is reviewed). */
+  query?: string;
+  facet?: string;
   state: TaskState;
   attempts: number;
   retries: number;

@@ -59,7 +59,7 @@ export type TaskTreeNode = GroupNode | TaskNode;
 
 /** What the tree shows of a task; when it is unchanged, the item is not redrawn. */
 function fingerprint(task: TaskView): string {
-  return [task.state, task.attempts, task.retries, task.summary, task.reason, task.lastError, task.progress?.message, task.description].join('\u0000');
+  return [task.state, task.attempts, task.retries, task.summary, task.reason, task.lastError, task.progress?.message, task.description, task.query, task.facet].join('\u0000');
 }
 
 /**
@@ -186,7 +186,10 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     if (duration) parts.push(duration);
     if (task.retries > 0) parts.push(`retry ${task.retries}`);
     if (task.state === 'RUNNING' && task.progress) parts.push(task.progress.message);
+    // Under review, a search shows what it will look for: the words are what a person edits.
+    if (task.state === 'PLANNED' && task.query) parts.push(`“${task.query}”`);
     parts.push(task.description);
+    if (task.state === 'PLANNED' && task.facet && !task.description.includes(task.facet)) parts.push(task.facet);
     return parts.join(' · ');
   }
 

@@ -49,6 +49,8 @@ export const taskViewSchema = z.object({
   description: text(10_000),
   dependsOn: list(taskId, 10_000),
   parent: z.optional(taskId),
+  query: z.optional(text(10_000)),
+  facet: z.optional(text(10_000)),
   state: taskStateSchema,
   attempts: count,
   retries: count,
