@@ -3,12 +3,13 @@ import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { writeFileAtomic } from '../core/report-file';
 import { classifyLink } from '../shared/link-target';
-import { MARKDOWN_OPTIONS } from '../shared/report-markdown';
+import { ALLOWED_ATTR, ALLOWED_TAGS, MARKDOWN_OPTIONS } from '../shared/report-markdown';
 
 /**
  * The report as one self-contained HTML file: its styles inline, no script, and a Content-Security-Policy
  * that loads nothing. Rendered like the progress panel renders it (the same markdown-it options, raw
- * HTML off, so a source's text stays text), with the panel's link rules: citations stay relative links
+ * HTML off, so a source's text stays text, and the same allow-list of elements and attributes), with
+ * the panel's link rules: citations stay relative links
  * to the cited files, web sources stay links, and any other link (`javascript:`, `command:`, `data:`,
  * in-page) is shown as its text only. Images are not rendered.
  */
@@ -16,7 +17,7 @@ export function renderReportHtml(markdown: string, title: string): string {
   const md = new MarkdownIt('default', MARKDOWN_OPTIONS);
   md.validateLink = (url) => classifyLink(url).kind !== 'none';
   md.disable('image');
-  const body = md.render(markdown);
+  const body = checkedMarkup(md.render(markdown));
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -33,6 +34,20 @@ ${body}</main>
 </body>
 </html>
 `;
+}
+
+/**
+ * The panel's second layer, DOMPurify, needs a DOM, which the extension host has not: the same
+ * allow-list is applied to the rendered markup here. An attribute outside it (a code block's language
+ * class, a table column's alignment) is dropped, as DOMPurify drops it; an element outside it (which
+ * markdown-it with raw HTML off never emits) stops the export rather than reaching the file.
+ */
+function checkedMarkup(rendered: string): string {
+  return rendered.replace(/<(\/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>/g, (_tag, close: string, name: string, attributes: string) => {
+    if (!ALLOWED_TAGS.includes(name.toLowerCase())) throw new Error(`the rendered report holds a <${name}> element, which reports may not`);
+    const kept = [...attributes.matchAll(/\s([a-zA-Z-]+)="([^"]*)"/g)].filter(([, attribute]) => ALLOWED_ATTR.includes(attribute!.toLowerCase()));
+    return `<${close}${name}${kept.map(([, attribute, value]) => ` ${attribute}="${value}"`).join('')}>`;
+  });
 }
 
 /** Writes `report.html` beside the Markdown report (atomically) and returns its path. */

@@ -17,6 +17,7 @@ export function describeRun(run: RunInfo): { label: string; description: string;
     STATUS_WORDS[run.status],
     run.tasks ? `${run.tasks.completed}/${run.tasks.total} tasks` : undefined,
     costOf(run.usage),
+    run.followUps?.length ? `${run.followUps.length} follow-up${run.followUps.length === 1 ? '' : 's'}` : undefined,
   ].filter((p): p is string => p !== undefined);
   // QuickPick labels render $(icon) syntax: a question that happens to contain it must stay text.
   const question = run.question.replace(/\s+/g, ' ').replace(/\$\(/g, '$\u200b(');

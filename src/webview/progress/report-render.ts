@@ -1,6 +1,6 @@
 import createDOMPurify, { type Config, type WindowLike } from 'dompurify';
 import MarkdownIt from 'markdown-it';
-import { MARKDOWN_OPTIONS } from '../../shared/report-markdown';
+import { ALLOWED_ATTR, ALLOWED_TAGS, MARKDOWN_OPTIONS } from '../../shared/report-markdown';
 
 /**
  * Markdown → sanitized DOM for the report. Two layers: markdown-it with raw HTML off (a source's text
@@ -10,11 +10,6 @@ import { MARKDOWN_OPTIONS } from '../../shared/report-markdown';
  */
 export { MARKDOWN_OPTIONS };
 
-const ALLOWED_TAGS = [
-  'a', 'blockquote', 'br', 'code', 'del', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'li', 'ol', 'p', 'pre', 's',
-  'strong', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul',
-];
-const ALLOWED_ATTR = ['href', 'title', 'start', 'colspan', 'rowspan', 'align'];
 
 export const SANITIZE_CONFIG: Config = {
   ALLOWED_TAGS,

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportReportHtml, renderReportHtml } from '../../../src/extension/report-export';
+import { ALLOWED_ATTR, ALLOWED_TAGS } from '../../../src/shared/report-markdown';
 
 const REPORT = `# Where are the tide tables?
 
@@ -49,5 +50,19 @@ describe('report export (HTML)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('report export: the panel’s allow-list', () => {
+  it('holds only the elements and attributes the progress panel allows, even for hostile sources', () => {
+    const hostile = `# T\n\n| a | b |\n| :-- | --: |\n| <b onclick=x>x</b> | \`<svg onload=y>\` |\n\n1. one\n2. two\n\n\`\`\`js\n<iframe src=x></iframe>\n\`\`\`\n\n[t](https://example.org "title")\n`;
+    const body = renderReportHtml(hostile, 'T').split('<main>')[1]!.split('</main>')[0]!;
+    const tags = [...body.matchAll(/<\/?([a-z0-9]+)([^>]*)>/g)];
+    assert.ok(tags.length > 10);
+    for (const [, name, attributes] of tags) {
+      assert.ok(ALLOWED_TAGS.includes(name!), `<${name}>`);
+      for (const [, attribute] of attributes!.matchAll(/\s([^\s=/>]+)=/g)) assert.ok(ALLOWED_ATTR.includes(attribute!), `${name} ${attribute}`);
+    }
+    assert.match(body, /&lt;b onclick=x&gt;x&lt;\/b&gt;/);
   });
 });
