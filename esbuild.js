@@ -57,6 +57,13 @@ const builds = [
     outfile: 'dist/worker.js',
     banner: { js: '#!/usr/bin/env node' },
   },
+  // `npm run -s mcp`: the Model Context Protocol server over stdio.
+  {
+    ...common,
+    entryPoints: ['src/mcp/main.ts'],
+    outfile: 'dist/mcp.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
   // The progress panel's page script: runs in the webview (a browser), loaded from dist/webview/.
   {
     ...common,

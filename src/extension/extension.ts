@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { copyMcpConfiguration } from './mcp-config';
 import { printableLog } from './printable-log';
 import { registerResearchUi, type ResearchTestApi } from './commands';
 import { registerRunHistory } from './history/register';
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): { api: ExtensionTest
   const api = registerResearchUi(context, runs);
   context.subscriptions.push(registerProgressPanel(context, runs, log));
   registerSecretCommands(context);
+  context.subscriptions.push(vscode.commands.registerCommand('research.copyMcpConfiguration', () => copyMcpConfiguration(context)));
   registerRunHistory(context, log, runs);
   const workers = registerWorkersView(context);
   const seen: NotificationSeam = {};

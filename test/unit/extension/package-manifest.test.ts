@@ -18,7 +18,7 @@ describe('extension manifest and package', () => {
       .filter(Boolean)
       .filter((file) => !file.startsWith('media/webview/')) // the progress webview's script and styles
       .sort();
-    assert.deepEqual(files, ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/distributed.js', 'dist/extension.js', 'dist/webview/progress.js', 'media/research.svg', 'package.json']);
+    assert.deepEqual(files, ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/distributed.js', 'dist/extension.js', 'dist/mcp.js', 'dist/webview/progress.js', 'media/research.svg', 'package.json']);
   });
 
   it('the extension bundle leaves bullmq and ioredis to dist/distributed.js, loaded only when research.redis.url is set', async function () {
