@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { eventually } from '../../support/eventually';
+import { startFaultServer } from '../../support/fault-server';
+import { isCall, scriptedModel } from '../../support/scripted-model';
 import { buildCli, repo } from '../../support/run-cli';
 
 type Text = { type: string; text: string };
@@ -109,6 +111,66 @@ describe('MCP server (npm run -s mcp)', function () {
       assert.match(report, /cancelled before it finished/);
     } finally {
       await server.close();
+    }
+  });
+
+  it('two concurrent calls each get their own run and report, whose citations resolve to the folder’s files', async () => {
+    writeFileSync(path.join(dir, 'tides.md'), '# Tides\n\nThe spring tide tables are pinned above the chart table in the harbour office.\n');
+    const server = await connect(['--dir', dir]);
+    try {
+      const [a, b] = await Promise.all([
+        server.client.callTool({ name: 'research', arguments: { question: 'How many brass lanterns does the ferry need?' } }),
+        server.client.callTool({ name: 'research', arguments: { question: 'Where are the spring tide tables pinned?', folder: dir } }),
+      ]);
+      const [ra, rb] = [a.structuredContent as { runId: string; reportPath: string }, b.structuredContent as { runId: string; reportPath: string }];
+      assert.notEqual(ra.runId, rb.runId);
+      assert.match(textOf(a), /seventeen brass lanterns/);
+      assert.match(textOf(b), /pinned above the chart table/);
+      for (const { reportPath } of [ra, rb]) {
+        const links = [...readFileSync(reportPath, 'utf8').matchAll(/\]\((\.\.\/[^)#]+)#L(\d+)/g)];
+        assert.ok(links.length > 0);
+        for (const [, href, line] of links) {
+          const file = path.resolve(path.dirname(reportPath), decodeURI(href!));
+          assert.ok(file.startsWith(dir), file);
+          assert.ok(readFileSync(file, 'utf8').split('\n').length >= Number(line), `${href}#L${line}`);
+        }
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('cancelling a model run stops its requests to the model server', async () => {
+    const plan = JSON.stringify({
+      tasks: [
+        { id: 'search-1', kind: 'search', description: 'Find the lantern rule', query: 'brass lanterns ferry', facet: 'Lanterns' },
+        { id: 'search-2', kind: 'search', description: 'Find the crossing', query: 'night crossing protocol', facet: 'Crossings' },
+        { id: 'synthesize', kind: 'synthesize', description: 'Write', dependsOn: ['search-1', 'search-2'] },
+      ],
+    });
+    const model = await startFaultServer(scriptedModel({ plan }));
+    // Every extraction takes long: the cancel arrives while they are in flight.
+    model.queueFor(isCall('extract'), { kind: 'delay', ms: 3000 }, { kind: 'delay', ms: 3000 }, { kind: 'delay', ms: 3000 }, { kind: 'delay', ms: 3000 });
+    const server = await connect(['--dir', dir]);
+    try {
+      const controller = new AbortController();
+      const call = server.client.callTool(
+        { name: 'research', arguments: { question: 'How many brass lanterns?', provider: { provider: 'openai', baseUrl: model.url, model: 'm' } } },
+        undefined,
+        { signal: controller.signal },
+      );
+      await eventually('an extraction in flight', () => model.requests.some((r) => isCall('extract')(r.body)), 20_000);
+      controller.abort();
+      await assert.rejects(call);
+      const runDir = path.join(dir, '.research', readdirSync(path.join(dir, '.research'))[0]!);
+      await eventually('the partial report', () => existsSync(path.join(runDir, 'report.md')), 20_000);
+      const after = model.requests.length;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(model.requests.length, after, 'no request after the run was cancelled');
+      assert.match(readFileSync(path.join(runDir, 'report.md'), 'utf8'), /cancelled before it finished/);
+    } finally {
+      await server.close();
+      await model.close();
     }
   });
 });
