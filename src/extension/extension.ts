@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ResearchTool, RESEARCH_TOOL } from './lm/research-tool';
 import { copyMcpConfiguration } from './mcp-config';
 import { printableLog } from './printable-log';
 import { registerResearchUi, type ResearchTestApi } from './commands';
@@ -30,7 +31,10 @@ export function activate(context: vscode.ExtensionContext): { api: ExtensionTest
   const api = registerResearchUi(context, runs);
   context.subscriptions.push(registerProgressPanel(context, runs, log));
   registerSecretCommands(context);
-  context.subscriptions.push(vscode.commands.registerCommand('research.copyMcpConfiguration', () => copyMcpConfiguration(context)));
+  context.subscriptions.push(
+    vscode.commands.registerCommand('research.copyMcpConfiguration', () => copyMcpConfiguration(context)),
+    vscode.lm.registerTool(RESEARCH_TOOL, new ResearchTool(context)),
+  );
   registerRunHistory(context, log, runs);
   const workers = registerWorkersView(context);
   const seen: NotificationSeam = {};
