@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerResearchParticipant } from './chat/register-participant';
 import { ResearchTool, RESEARCH_TOOL } from './lm/research-tool';
 import { copyMcpConfiguration } from './mcp-config';
 import { printableLog } from './printable-log';
@@ -15,7 +16,7 @@ import { registerWorkersView, type WorkersViewApi } from './workers-view';
  * What the integration tests reach: the run manager, the task tree, the Workers view, the context
  * keys, and what people see only as a notification (the test seam; production code keeps no test hooks).
  */
-export type ExtensionTestApi = ResearchTestApi & { workers: WorkersViewApi; contextKeys: RunContextKeys; seen: NotificationSeam };
+export type ExtensionTestApi = ResearchTestApi & { workers: WorkersViewApi; contextKeys: RunContextKeys; seen: NotificationSeam; chat: vscode.ChatParticipant };
 
 /** The last "could not start" error a notification showed, which tests cannot read from the workbench. */
 export interface NotificationSeam {
@@ -37,10 +38,12 @@ export function activate(context: vscode.ExtensionContext): { api: ExtensionTest
   );
   registerRunHistory(context, log, runs);
   const workers = registerWorkersView(context);
+  const chat = registerResearchParticipant(context);
+  context.subscriptions.push(chat);
   const seen: NotificationSeam = {};
   context.subscriptions.push(runs.onDidFailToStart((message) => (seen.lastStartError = message)));
   // Returned for the integration tests only (the run manager and the views they check).
-  return { api: { ...api, workers, contextKeys, seen } };
+  return { api: { ...api, workers, contextKeys, seen, chat } };
 }
 
 export function deactivate(): void {

@@ -18,10 +18,17 @@ import { createVscodeLmChatModel } from './lm/vscode-lm-chat-model';
 export async function createProviderForRun(
   context: vscode.ExtensionContext,
   folder: vscode.Uri,
-  run: { outputFolder: string; runDir: string; settings?: ProviderSettings; workspaceIndex?: (settings: ProviderSettings) => CorpusSource | undefined },
+  run: {
+    outputFolder: string;
+    runDir: string;
+    settings?: ProviderSettings;
+    workspaceIndex?: (settings: ProviderSettings) => CorpusSource | undefined;
+    /** vscode-lm: this model for every role (the one picked in the chat), instead of research.lm.*. */
+    lmModel?: vscode.LanguageModelChat;
+  },
 ): Promise<ResearchProvider> {
   const settings = run.settings ?? readProviderSettings(folder);
-  if (settings.provider === 'vscode-lm') await requireLanguageModel(settings.lm ?? {});
+  if (settings.provider === 'vscode-lm' && !run.lmModel) await requireLanguageModel(settings.lm ?? {});
   return createProviderFromSettings({
     settings,
     root: folder.fsPath,
@@ -29,7 +36,7 @@ export async function createProviderForRun(
     runDir: run.runDir,
     workspaceIndex: run.workspaceIndex?.(settings),
     keys: { secretGet: (key) => context.secrets.get(key), env: process.env },
-    chatModelForLm: settings.provider === 'vscode-lm' ? createVscodeLmChatModel({ ...settings.lm, access: context.languageModelAccessInformation }) : undefined,
+    chatModelForLm: settings.provider === 'vscode-lm' ? createVscodeLmChatModel({ ...settings.lm, access: context.languageModelAccessInformation, model: run.lmModel }) : undefined,
   });
 }
 

@@ -41,4 +41,11 @@ describe('The research tool for agent mode', function () {
     const text = await pending.then(textOf, (error: unknown) => String(error));
     assert.match(text, /cancel/i);
   });
+
+  it('the @research chat participant is contributed with /plan, /cancel and /history, and registered', async () => {
+    const contributed = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.chatParticipants as { id: string; name: string; commands: { name: string }[] }[];
+    assert.deepEqual(contributed.map((p) => [p.id, p.name, p.commands.map((c) => c.name)]), [['research-dispatcher.research', 'research', ['plan', 'cancel', 'history']]]);
+    const research = await api();
+    assert.equal(research.chat.id, 'research-dispatcher.research');
+  });
 });

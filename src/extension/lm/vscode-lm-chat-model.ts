@@ -9,6 +9,8 @@ export interface VscodeLmOptions {
   family?: string;
   /** `context.languageModelAccessInformation`: a refused consent then fails before any request. */
   access?: vscode.LanguageModelAccessInformation;
+  /** The model to use whatever the selector says: the one the person picked in the chat (request.model). */
+  model?: vscode.LanguageModelChat;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface VscodeLmOptions {
 export function createVscodeLmChatModel(options: VscodeLmOptions): ChatModel {
   return createLmChatModel<vscode.LanguageModelChatMessage, vscode.CancellationToken>(
     {
-      selectChatModels: (selector) => vscode.lm.selectChatModels(selector),
+      selectChatModels: (selector) => (options.model ? Promise.resolve([options.model]) : vscode.lm.selectChatModels(selector)),
       createMessage: (m) => (m.role === 'assistant' ? vscode.LanguageModelChatMessage.Assistant(m.content) : vscode.LanguageModelChatMessage.User(m.content)),
       createCancellation: () => new vscode.CancellationTokenSource(),
       canSendRequest: options.access ? (model) => options.access?.canSendRequest(model as vscode.LanguageModelChat) : undefined,

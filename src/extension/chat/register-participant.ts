@@ -1,0 +1,54 @@
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { listRuns } from '../../core/journal/history';
+import { resumeRun, startRun } from '../../core/run/run-service';
+import { createProviderForRun } from '../provider-for-run';
+import { readSettings } from '../settings';
+import { createResearchHandler, PARTICIPANT_ID, type ParticipantDeps } from './research-participant';
+
+/** `@research` in VS Code Chat, over the first workspace folder, with the research.* settings. */
+export function registerResearchParticipant(context: vscode.ExtensionContext): vscode.ChatParticipant {
+  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, createResearchHandler(participantDeps(context)));
+  participant.iconPath = vscode.Uri.file(path.join(context.extensionPath, 'media', 'research.svg'));
+  return participant;
+}
+
+export function participantDeps(context: vscode.ExtensionContext): ParticipantDeps {
+  const first = () => vscode.workspace.workspaceFolders?.[0];
+  const provider = (folder: vscode.WorkspaceFolder, outputFolder: string, model?: vscode.LanguageModelChat) => ({ runDir }: { runDir: string }) =>
+    createProviderForRun(context, folder.uri, { outputFolder, runDir, lmModel: model });
+  return {
+    folder: () => {
+      const folder = first();
+      return folder && { name: folder.name, fsPath: folder.uri.fsPath };
+    },
+    start(question, { model, onReview }) {
+      const folder = first()!;
+      const settings = readSettings(folder.uri);
+      return startRun({
+        root: folder.uri.fsPath,
+        outputFolder: settings.outputFolder,
+        question,
+        reportDepth: settings.reportDepth,
+        onReview,
+        limits: { concurrency: settings.concurrency, taskTimeoutMs: settings.taskTimeoutMs, maxRetries: settings.maxRetries },
+        createProvider: provider(folder, settings.outputFolder, model),
+      });
+    },
+    followUp(runId, text, model) {
+      // A follow-up reads the run's files, which come with the folder: only in a trusted workspace.
+      if (!vscode.workspace.isTrusted) throw new Error('a follow-up continues a run from its files, which come with this folder: trust the workspace first');
+      const folder = first()!;
+      const settings = readSettings(folder.uri);
+      return resumeRun({ root: folder.uri.fsPath, outputFolder: settings.outputFolder, runId, followUp: text, createProvider: provider(folder, settings.outputFolder, model) });
+    },
+    history: () => {
+      const folder = first();
+      return folder ? listRuns(folder.uri.fsPath, readSettings(folder.uri).outputFolder) : [];
+    },
+    location: (file, startLine, endLine) => new vscode.Location(vscode.Uri.file(file), new vscode.Range(startLine - 1, 0, endLine - 1, 0)),
+    openReport: (reportPath) => ({ command: 'vscode.open', title: 'Open the Full Report', arguments: [vscode.Uri.file(reportPath)] }),
+    readReport: (reportPath) => readFile(reportPath, 'utf8'),
+  };
+}
