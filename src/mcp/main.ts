@@ -29,11 +29,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       .then((answer) => roots.useClientRoots(answer.roots.map((root) => root.uri)))
       .catch((error) => log(`the client's roots could not be read (${errorMessage(error)}); researching ${roots.list.join(', ')}`));
   };
-  const closed = new Promise<void>((resolve) => (server.server.onclose = resolve));
+  // The client goes away by closing our stdin (then SIGTERM, as the SDK's client does) or by closing
+  // the protocol: whichever comes first, what still runs is cancelled, so each partial report is written.
+  const gone = new Promise<string>((resolve) => {
+    server.server.onclose = () => resolve('the connection closed');
+    process.stdin.once('end', () => resolve('the client closed the connection'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
   await server.connect(new StdioServerTransport());
   log(`ready; researching under ${roots.list.join(', ')}`);
-  await closed;
-  // The client went away: cancel what still runs, so each partial report is written.
+  log(`${await gone}: cancelling what still runs`);
   await cancelAll();
   return 0;
 }

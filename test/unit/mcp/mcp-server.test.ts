@@ -173,4 +173,28 @@ describe('MCP server (npm run -s mcp)', function () {
       await model.close();
     }
   });
+
+  it('closing the connection cancels the run in progress: the partial report is written and the server exits', async () => {
+    mkdirSync(path.join(dir, 'many'));
+    for (let i = 0; i < 4000; i++) writeFileSync(path.join(dir, 'many', `note-${i}.md`), `# Note ${i}\n\nThe harbour log entry ${i} mentions tides, lanterns and ferries in passing, entry ${i * 7}.\n`.repeat(8));
+    const server = await connect(['--dir', dir]);
+    let closed = false;
+    const call = server.client
+      .callTool({ name: 'research', arguments: { question: 'What does the harbour log say about lanterns?' } }, undefined, {
+        onprogress: () => {
+          if (closed) return;
+          closed = true;
+          void server.close();
+        },
+      })
+      .catch((error: unknown) => error);
+    await call;
+    assert.ok(closed, 'progress arrived before the end');
+    const out = path.join(dir, '.research');
+    const report = await eventually('the partial report', () => {
+      const runDir = existsSync(out) ? readdirSync(out).map((id) => path.join(out, id))[0] : undefined;
+      return runDir && existsSync(path.join(runDir, 'report.md')) ? readFileSync(path.join(runDir, 'report.md'), 'utf8') : undefined;
+    }, 30_000);
+    assert.match(report, /cancelled before it finished/);
+  });
 });
