@@ -5,6 +5,7 @@ import { isTerminal } from '../core/task-state';
 import type { RunManager } from './run-manager';
 import { taskDocumentUri, TASK_DOCUMENT_SCHEME, TaskDocumentProvider } from './task-document';
 import { TaskTreeProvider } from './task-tree';
+import { textFrom } from './run/ask-for-run';
 import { exportReport } from './run/export-command';
 import { registerReviewCommands } from './run/review-commands';
 import { pickTask, taskIdOf } from './run/task-pick';
@@ -58,15 +59,11 @@ export function registerResearchUi(context: vscode.ExtensionContext, runs: RunMa
     vscode.commands.registerCommand('research.startFromPlan', (argument?: unknown) => startFromPlan(runs, argument)),
     vscode.commands.registerCommand('research.cancel', () => runs.cancelRun()),
     vscode.commands.registerCommand('research.replan', async (instruction?: unknown) => {
-      const text =
-        typeof instruction === 'string'
-          ? instruction
-          : await vscode.window.showInputBox({
-              title: 'Research: Replan',
-              prompt: 'What should the new plan do differently? (optional — finished work is kept)',
-              placeHolder: 'e.g. also look at the tests; leave empty to broaden the search',
-              ignoreFocusOut: true,
-            });
+      const text = await textFrom(instruction, {
+        title: 'Research: Replan',
+        prompt: 'What should the new plan do differently? (optional — finished work is kept)',
+        placeHolder: 'e.g. also look at the tests; leave empty to broaden the search',
+      });
       if (text === undefined) return;
       await runs.replan(text.trim());
     }),

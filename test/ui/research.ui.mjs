@@ -2,6 +2,18 @@
 // test/vscode/run.mjs --ui) as a person would — the command palette, the Research view's tree, its
 // inline actions, the editors — and save screenshots in test/vscode/screenshots/.
 // Each test: { name, run({ page, screenshot, log }) }; they run in order in one window.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** Sets (or, with undefined, removes) a setting in the workspace's .vscode/settings.json, as a person editing it would. */
+export function setWorkspaceSetting(workspaceDir, key, value) {
+  const file = join(workspaceDir, '.vscode/settings.json');
+  const settings = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  if (value === undefined) delete settings[key];
+  else settings[key] = value;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
+}
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -2,18 +2,7 @@
 // workspace's settings, Research: Start, the Planned tasks in the Research view, a search edited with
 // its inline action, then Run Plan from the view's title. Screenshots: ui-11-plan-review.png,
 // ui-12-plan-edited.png, ui-13-plan-ran.png.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { runCommand, sleep, waitUntil } from './research.ui.mjs';
-
-function setWorkspaceSetting(workspaceDir, key, value) {
-  const file = join(workspaceDir, '.vscode/settings.json');
-  const settings = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  if (value === undefined) delete settings[key];
-  else settings[key] = value;
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
-}
+import { runCommand, setWorkspaceSetting, sleep, waitUntil } from './research.ui.mjs';
 
 const treeRows = (page) => page.locator('[id="workbench.view.extension.research"] .monaco-list-row');
 const rowTexts = (page) => treeRows(page).evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? r.textContent ?? ''));

@@ -5,12 +5,12 @@
 // registered, then the workers with the tasks they run during a plan run. Screenshots in
 // test/vscode/screenshots/ (ui-9-workers-welcome.png, ui-10-workers-running.png).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCommand, sleep, waitUntil } from './research.ui.mjs';
+import { runCommand, setWorkspaceSetting, sleep, waitUntil } from './research.ui.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 function freePort() {
@@ -83,16 +83,6 @@ async function startWorker(args) {
     throw error;
   }
   return { stop, log: () => log };
-}
-
-/** Sets (or, with undefined, removes) a setting in the workspace's .vscode/settings.json, as a person editing it would. */
-function setWorkspaceSetting(workspaceDir, key, value) {
-  const file = join(workspaceDir, '.vscode/settings.json');
-  const settings = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  if (value === undefined) delete settings[key];
-  else settings[key] = value;
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
 }
 
 /** A section (Tasks, Workers) of the Research container. */

@@ -1,6 +1,7 @@
+import assert from 'node:assert/strict';
 import type { TaskContext, TaskResult } from '../../src/core/executor';
 import type { Plan, TaskSpec, TaskSpecInput } from '../../src/core/plan';
-import { planSchema } from '../../src/core/plan';
+import { planSchema, PlanValidationError } from '../../src/core/plan';
 
 /** A plan from short task descriptions: `task('b', ['a'])`. */
 export function planOf(tasks: TaskSpecInput[], question = 'test question'): Plan {
@@ -54,4 +55,15 @@ export class ControlledExecutor {
     if (!p) throw new Error(`task ${id} is not running`);
     p.reject(error);
   }
+}
+
+/** The problems a PlanValidationError names, when `fn` throws one; fails the test when it is accepted. */
+export function refusalOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof PlanValidationError, `expected a PlanValidationError, got ${String(error)}`);
+    return error.problems;
+  }
+  assert.fail('it was accepted');
 }

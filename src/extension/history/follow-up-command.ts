@@ -3,6 +3,7 @@ import { listRuns } from '../../core/journal/history';
 import { validateQuestion } from '../../core/question';
 import { inspectRun, type InspectedRun } from '../../core/run/run-service';
 import type { ProviderSettings } from '../../providers/create-provider';
+import { textFrom } from '../run/ask-for-run';
 import { showRunError } from '../run/run-errors';
 import { readProviderSettings } from '../settings';
 import { consentToResume } from './resume-consent';
@@ -30,16 +31,12 @@ export async function chooseFollowUp(
 ): Promise<FollowUpChoice | undefined> {
   const runId = typeof runIdArgument === 'string' ? runIdArgument : await pickFinishedRun(folder.uri.fsPath, outputFolder, lastRunId);
   if (runId === undefined) return undefined;
-  const text =
-    typeof textArgument === 'string'
-      ? textArgument
-      : await vscode.window.showInputBox({
-          title: 'Research: Ask a Follow-up',
-          prompt: 'What else should this run find out? Its finished tasks and evidence are kept; only the new searches run.',
-          placeHolder: 'e.g. also compare with the tests',
-          ignoreFocusOut: true,
-          validateInput: (value) => (value.trim() === '' ? 'Type the follow-up question.' : undefined),
-        });
+  const text = await textFrom(textArgument, {
+    title: 'Research: Ask a Follow-up',
+    prompt: 'What else should this run find out? Its finished tasks and evidence are kept; only the new searches run.',
+    placeHolder: 'e.g. also compare with the tests',
+    required: 'Type the follow-up question.',
+  });
   if (text === undefined) return undefined;
   try {
     const inspected = inspectRun(folder.uri.fsPath, outputFolder, runId);

@@ -47,3 +47,18 @@ function parseStartArgument(argument: unknown): { question?: string; plan?: unkn
   }
   return {};
 }
+
+/**
+ * The words a command acts on: its argument when it was given one (the tree, other extensions, tests),
+ * else what the person types in an input box. Undefined when they pressed Escape.
+ */
+export async function textFrom(argument: unknown, box: { title: string; prompt: string; placeHolder: string; required?: string }): Promise<string | undefined> {
+  if (typeof argument === 'string') return argument;
+  return vscode.window.showInputBox({
+    title: box.title,
+    prompt: box.prompt,
+    placeHolder: box.placeHolder,
+    ignoreFocusOut: true,
+    ...(box.required ? { validateInput: (value: string) => (value.trim() === '' ? box.required : undefined) } : {}),
+  });
+}

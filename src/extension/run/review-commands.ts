@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import type { TaskEdit } from '../../core/plan-edit';
 import type { PlanReview } from '../../core/run/plan-review';
+import { textFrom } from './ask-for-run';
 import { pickTask, taskIdOf } from './task-pick';
 
 /**
@@ -55,10 +56,7 @@ export function registerReviewCommands(review: () => PlanReview | undefined): vs
     vscode.commands.registerCommand('research.plan.addSearch', async (query?: unknown) => {
       const current = open();
       if (!current) return undefined;
-      const words =
-        typeof query === 'string'
-          ? query
-          : await vscode.window.showInputBox({ title: 'Research: Add Search', prompt: 'What should the new search look for?', placeHolder: 'e.g. retry backoff in the tests', ignoreFocusOut: true });
+      const words = await textFrom(query, { title: 'Research: Add Search', prompt: 'What should the new search look for?', placeHolder: 'e.g. retry backoff in the tests' });
       if (words === undefined) return undefined;
       let id: string | undefined;
       await attempt(() => (id = current.addSearch(words)));
@@ -67,15 +65,11 @@ export function registerReviewCommands(review: () => PlanReview | undefined): vs
     vscode.commands.registerCommand('research.plan.replan', async (instruction?: unknown) => {
       const current = open();
       if (!current) return false;
-      const text =
-        typeof instruction === 'string'
-          ? instruction
-          : await vscode.window.showInputBox({
-              title: 'Research: Ask the Planner Again',
-              prompt: 'What should the new plan do differently? (leave empty to broaden it)',
-              placeHolder: 'e.g. also look at the tests',
-              ignoreFocusOut: true,
-            });
+      const text = await textFrom(instruction, {
+        title: 'Research: Ask the Planner Again',
+        prompt: 'What should the new plan do differently? (leave empty to broaden it)',
+        placeHolder: 'e.g. also look at the tests',
+      });
       if (text === undefined) return false;
       return vscode.window.withProgress({ location: { viewId: 'research.tasks' }, title: 'Planning again…' }, () => attempt(() => current.replan(text.trim())));
     }),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { addSearch, editTask, removeTask } from '../../../src/core/plan-edit';
-import { PlanValidationError, validatePlan } from '../../../src/core/plan';
+import { validatePlan } from '../../../src/core/plan';
+import { refusalOf } from '../helpers';
 
 const plan = validatePlan({
   question: 'How are tides predicted?',
@@ -12,15 +13,7 @@ const plan = validatePlan({
   ],
 });
 
-function problems(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof PlanValidationError, String(error));
-    return error.problems.join('\n');
-  }
-  assert.fail('the edit was accepted');
-}
+const problems = (fn: () => unknown): string => refusalOf(fn).join('\n');
 
 describe('plan editing (review before it runs)', () => {
   it('changes a search’s query and description, and leaves the rest as it was', () => {

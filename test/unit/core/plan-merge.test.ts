@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { PlanValidationError, validatePlan, type Plan, type TaskSpec } from '../../../src/core/plan';
+import { validatePlan, type Plan, type TaskSpec } from '../../../src/core/plan';
 import { mergePlan, type RunTaskState } from '../../../src/core/plan-merge';
 import type { TaskState } from '../../../src/core/task-state';
-import { task } from '../helpers';
+import { refusalOf, task } from '../helpers';
 
 /** A run's tasks in the given states, from specs written the short way. */
 function run(...tasks: [ReturnType<typeof task>, TaskState][]): RunTaskState[] {
@@ -12,15 +12,7 @@ function run(...tasks: [ReturnType<typeof task>, TaskState][]): RunTaskState[] {
 
 const plan = (...tasks: ReturnType<typeof task>[]): Plan => ({ question: 'q2', tasks: tasks as TaskSpec[] });
 
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof PlanValidationError, String(error));
-    return error.problems.join('\n');
-  }
-  assert.fail('the plan was accepted');
-}
+const refusal = (fn: () => unknown): string => refusalOf(fn).join('\n');
 
 describe('plan merge (replan)', () => {
   it('adds new tasks, keeps listed ones, and drops unfinished tasks the new plan leaves out', () => {

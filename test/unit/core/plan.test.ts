@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
 import { PlanValidationError, validatePlan } from '../../../src/core/plan';
-import { task } from '../helpers';
+import { refusalOf, task } from '../helpers';
 
-function problems(input: unknown, options?: Parameters<typeof validatePlan>[1]): string[] {
-  try {
-    validatePlan(input, options);
-  } catch (error) {
-    assert.ok(error instanceof PlanValidationError, `expected a PlanValidationError, got ${String(error)}`);
-    return error.problems;
-  }
-  assert.fail('the plan was accepted');
-}
+const problems = (input: unknown, options?: Parameters<typeof validatePlan>[1]): string[] => refusalOf(() => validatePlan(input, options));
 
 describe('plan validation', () => {
   it('accepts a valid plan and fills defaults', () => {
