@@ -16,7 +16,7 @@ import { registerWorkersView, type WorkersViewApi } from './workers-view';
  * What the integration tests reach: the run manager, the task tree, the Workers view, the context
  * keys, and what people see only as a notification (the test seam; production code keeps no test hooks).
  */
-export type ExtensionTestApi = ResearchTestApi & { workers: WorkersViewApi; contextKeys: RunContextKeys; seen: NotificationSeam; chat: vscode.ChatParticipant };
+export type ExtensionTestApi = ResearchTestApi & { workers: WorkersViewApi; contextKeys: RunContextKeys; seen: NotificationSeam; chat: vscode.ChatParticipant; tool: ResearchTool };
 
 /** The last "could not start" error a notification showed, which tests cannot read from the workbench. */
 export interface NotificationSeam {
@@ -34,16 +34,16 @@ export function activate(context: vscode.ExtensionContext): { api: ExtensionTest
   registerSecretCommands(context);
   context.subscriptions.push(
     vscode.commands.registerCommand('research.copyMcpConfiguration', () => copyMcpConfiguration(context)),
-    vscode.lm.registerTool(RESEARCH_TOOL, new ResearchTool(context)),
   );
   registerRunHistory(context, log, runs);
   const workers = registerWorkersView(context);
   const chat = registerResearchParticipant(context);
-  context.subscriptions.push(chat);
+  const tool = new ResearchTool(context);
+  context.subscriptions.push(chat, vscode.lm.registerTool(RESEARCH_TOOL, tool));
   const seen: NotificationSeam = {};
   context.subscriptions.push(runs.onDidFailToStart((message) => (seen.lastStartError = message)));
   // Returned for the integration tests only (the run manager and the views they check).
-  return { api: { ...api, workers, contextKeys, seen, chat } };
+  return { api: { ...api, workers, contextKeys, seen, chat, tool } };
 }
 
 export function deactivate(): void {

@@ -23,6 +23,17 @@ describe('The research tool for agent mode', function () {
     await eventually('the tool to be registered', () => vscode.lm.tools.some((t) => t.name === TOOL));
   });
 
+  it('asks for confirmation, naming the folder and the provider, and says whether text leaves the machine', async () => {
+    const research = await api();
+    const prepared = research.tool.prepareInvocation({ input: { question: 'Where are the tide tables?' } } as vscode.LanguageModelToolInvocationPrepareOptions<{ question: string }>) as vscode.PreparedToolInvocation;
+    const folder = vscode.workspace.workspaceFolders![0]!.name;
+    assert.equal(prepared.confirmationMessages?.title, 'Research the workspace?');
+    const message = prepared.confirmationMessages!.message as vscode.MarkdownString;
+    assert.match(message.value, new RegExp(`over the folder \\*\\*${folder}\\*\\* with offline`));
+    assert.match(message.value, /Nothing leaves this machine/);
+    assert.match(String(prepared.invocationMessage), /Researching “Where are the tide tables\?”/);
+  });
+
   it('returns the report’s answer with cited paths and lines, and where the full report is', async () => {
     const result = await vscode.lm.invokeTool(TOOL, { input: { question: 'How many brass lanterns does the quokka ferry protocol require?' }, toolInvocationToken: undefined }, new vscode.CancellationTokenSource().token);
     const text = textOf(result);

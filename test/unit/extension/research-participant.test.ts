@@ -137,4 +137,12 @@ describe('@research chat participant (handler with fakes of the chat API)', func
     assert.match(out.text(), /The run was cancelled/);
     assert.ok(out.parts.some((p) => p.kind === 'button'), 'the partial report can be opened');
   });
+
+  it('hands the model picked in the chat to the run (used when research.provider is vscode-lm)', async () => {
+    const model = { id: 'picked-model', vendor: 'test', family: 'f' } as unknown as vscode.LanguageModelChat;
+    let given: unknown;
+    const handler = createResearchHandler({ ...deps, start: (question, options) => ((given = options.model), deps.start(question, options)) });
+    await handler({ ...request('Where are the tide tables?'), model } as vscode.ChatRequest, context(), fakeStream().stream, fakeToken().token);
+    assert.equal(given, model);
+  });
 });
