@@ -2,7 +2,7 @@ import { printableLine } from '../core/control-chars';
 import { formatSeconds } from '../core/errors';
 import type { EventBus } from '../core/events';
 import { formatUsd } from '../core/format';
-import type { RunViewModel } from '../core/run-view-model';
+import { settledCount, type RunViewModel } from '../core/run-view-model';
 import type { TaskState } from '../core/task-state';
 
 /**
@@ -84,7 +84,7 @@ export class ProgressBar {
     const run = this.view.snapshot();
     const { counts, usage } = run;
     const total = run.tasks.length || 1;
-    const settled = counts.COMPLETED + counts.FAILED + counts.CANCELLED;
+    const settled = settledCount(counts);
     const width = 24;
     const filled = Math.round((settled / total) * width);
     const bar = this.paint('36', '█'.repeat(filled)) + '░'.repeat(width - filled);

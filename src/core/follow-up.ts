@@ -17,8 +17,11 @@ export function followUpPlan(current: Plan, proposed: unknown, followUp: string,
   return validatePlan({ question: current.question, tasks: [...current.tasks, ...added] }, { maxTasks });
 }
 
-/** The run's tasks as a planner sees them for a follow-up: completed ones with their results, the rest to do. */
-export function snapshotsForFollowUp(plan: Plan, results: ReadonlyMap<string, TaskSnapshot['result']>): TaskSnapshot[] {
+/**
+ * A plan's tasks as a planner sees them when it is asked again (a follow-up, a plan under review):
+ * those with a result completed, the rest still to do.
+ */
+export function plannedSnapshots(plan: Plan, results: ReadonlyMap<string, TaskSnapshot['result']> = new Map()): TaskSnapshot[] {
   return plan.tasks.map((spec) => {
     const result = results.get(spec.id);
     return result ? { spec, state: 'COMPLETED', result, attempts: 1, retries: 0, busyMs: 0 } : { spec, state: 'PENDING', attempts: 0, retries: 0, busyMs: 0 };

@@ -10,6 +10,7 @@ import type { Finding, ReportBlock, ReportDraft, ReportSection, SourceRef } from
 import type { Round } from './journal/replay';
 import type { RunStatistics } from './stats';
 import type { TaskSnapshot } from './task';
+import { sumUsage, tokensOf } from './usage';
 
 export interface ReportInput {
   runId: string;
@@ -89,7 +90,7 @@ export function renderReport(input: ReportInput): string {
   }
 
   // A brief report is the answer: its statistics are one line.
-  const stats = input.rounds && input.rounds.length > 0 ? { ...input.stats, usage: totalUsage(input.rounds) } : input.stats;
+  const stats = input.rounds && input.rounds.length > 0 ? { ...input.stats, usage: sumUsage(input.rounds.map((r) => r.usage)) } : input.stats;
   out.push(...(reportDepthOf(input.tasks) === 'brief' ? [briefStatistics(stats)] : renderStatistics(stats, input.rounds)));
   // The report's own text has no control characters; those of sources, plans and models are dropped.
   return `${withoutControls(out.join('\n')).replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
@@ -156,14 +157,6 @@ function followUpDrafts(tasks: readonly TaskSnapshot[]): { question: string; dra
     rounds.set(question, draft ?? rounds.get(question));
   }
   return [...rounds].map(([question, draft]) => ({ question, ...(draft ? { draft } : {}) }));
-}
-
-function totalUsage(rounds: readonly Round[]): Round['usage'] {
-  return rounds.reduce((sum, r) => ({ inputTokens: sum.inputTokens + r.usage.inputTokens, outputTokens: sum.outputTokens + r.usage.outputTokens, costUsd: sum.costUsd + r.usage.costUsd }), {
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-  });
 }
 
 /** The report body of the last synthesis that completed (a replan may have added a newer one). */
@@ -243,10 +236,10 @@ function renderStatistics(stats: RunStatistics, rounds?: readonly Round[]): stri
   if (stats.usage.costUsd > 0) rows.push(['Cost', formatUsd(stats.usage.costUsd)]);
   if (rounds && rounds.length > 1) {
     const spent = (r: Round) => {
-      const tokens = r.usage.inputTokens + r.usage.outputTokens;
+      const tokens = tokensOf(r.usage);
       return tokens > 0 ? `${tokens} tokens${r.usage.costUsd > 0 ? `, ${formatUsd(r.usage.costUsd)}` : ''}` : 'no tokens';
     };
-    const spentAny = rounds.some((r) => r.usage.inputTokens + r.usage.outputTokens > 0);
+    const spentAny = rounds.some((r) => tokensOf(r.usage) > 0);
     rows.push([
       'Rounds',
       spentAny

@@ -21,6 +21,7 @@ import { newRunId } from './run-id';
 import { withSimulation } from './simulate';
 import type { RunStatistics } from './stats';
 import type { TaskSnapshot } from './task';
+import { addUsage, usageSince } from './usage';
 
 export interface ResearchOptions {
   question: string;
@@ -109,7 +110,7 @@ async function researchWith(options: ResearchOptions & { runId: string; bus: Eve
   const signal = options.signal ?? new AbortController().signal;
   // Counted from here (or from before a follow-up's planning): this session's tokens and cost.
   const usageBefore = options.usageSince ?? options.provider.usage?.();
-  const usageNow = usageBefore && options.provider.usage ? spentSince(usageBefore, options.provider.usage.bind(options.provider)) : undefined;
+  const usageNow = usageBefore && options.provider.usage ? () => usageSince(usageBefore, options.provider.usage!()) : undefined;
 
   const planned =
     options.plan !== undefined
@@ -175,22 +176,10 @@ async function researchWith(options: ResearchOptions & { runId: string; bus: Eve
   return { runId, outcome: summary.outcome, reportPath: written.file, stats: summary.stats, tasks: summary.tasks };
 }
 
-function spentSince(before: UsageTotals, now: () => UsageTotals): () => UsageTotals {
-  return () => {
-    const after = now();
-    return { inputTokens: after.inputTokens - before.inputTokens, outputTokens: after.outputTokens - before.outputTokens, costUsd: after.costUsd - before.costUsd };
-  };
-}
-
 /** The run's rounds with this session's tokens and cost added to the last (the one it belongs to). */
 function roundsWith(earlier: readonly Round[] | undefined, usage: Round['usage']): Round[] | undefined {
   if (!earlier || earlier.length === 0) return undefined;
-  const rounds = earlier.map((r) => ({ ...r, usage: { ...r.usage } }));
-  const last = rounds[rounds.length - 1]!.usage;
-  last.inputTokens += usage.inputTokens;
-  last.outputTokens += usage.outputTokens;
-  last.costUsd += usage.costUsd;
-  return rounds;
+  return earlier.map((r, i) => (i === earlier.length - 1 ? { ...r, usage: addUsage(r.usage, usage) } : r));
 }
 
 function runDirOf(options: ResearchOptions, runId: string): string {

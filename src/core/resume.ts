@@ -12,11 +12,12 @@ import { assertSafeRunDir } from './journal/run-files';
 import { readRunMeta, RUN_META_VERSION, type RunMeta } from './journal/run-meta';
 import { RunSession } from './journal/session';
 import type { TaskResult } from './executor';
-import { followUpPlan, snapshotsForFollowUp } from './follow-up';
+import { followUpPlan, plannedSnapshots } from './follow-up';
 import { DEFAULT_MAX_TASKS, type Plan } from './plan';
 import { validateQuestion } from './question';
 import { reportDepthOf, withReportDepth } from './report-depth';
 import { DEFAULT_OUTPUT_FOLDER, research, type ResearchOptions, type ResearchResult } from './research';
+import { noUsage } from './usage';
 
 export interface ResumeOptions extends Omit<ResearchOptions, 'question' | 'plan' | 'runId' | 'outFile' | 'journal' | 'resume'> {
   runId: string;
@@ -133,7 +134,7 @@ export async function resumeResearch(options: ResumeOptions): Promise<ResearchRe
       retry: { ...(settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : {}), ...options.retry },
       maxTasks: Math.max(maxTasks, plan.tasks.length),
       usageSince,
-      resume: { session, completed, rounds: followUp === undefined ? run.rounds : [...run.rounds, { followUp, usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 } }] },
+      resume: { session, completed, rounds: followUp === undefined ? run.rounds : [...run.rounds, { followUp, usage: noUsage() }] },
     });
   } catch (error) {
     if (session) session.close();
@@ -144,7 +145,7 @@ export async function resumeResearch(options: ResumeOptions): Promise<ResearchRe
 
 /** The follow-up's round, as the run's planner proposes it, at the depth the run was written to. */
 async function planFollowUp(options: ResumeOptions, plan: Plan, completed: ReadonlyMap<string, TaskResult>, followUp: string, maxTasks: number): Promise<Plan> {
-  const tasks = snapshotsForFollowUp(plan, completed);
+  const tasks = plannedSnapshots(plan, completed);
   const signal = options.signal ?? new AbortController().signal;
   const proposed = await options.provider.replan({ question: plan.question, tasks, instruction: followUp, followUp: true }, { signal, maxTasks });
   return withReportDepth(followUpPlan(plan, proposed, followUp, maxTasks), reportDepthOf(tasks));

@@ -85,6 +85,11 @@ export class RunViewModel {
     return this.cached;
   }
 
+  /** How far the run is, without copying the picture: for front ends that hear of every change. */
+  progress(): { settled: number; total: number } {
+    return { settled: settledCount(this.counts), total: this.tasks.size };
+  }
+
   /** One task as it is now, without copying the picture (for a front end reacting to one event). */
   taskView(id: string): Readonly<TaskView> | undefined {
     return this.tasks.get(id);
@@ -269,6 +274,11 @@ export class RunViewModel {
       }
     }
   }
+}
+
+/** Tasks that have settled: completed, failed or cancelled. */
+export function settledCount(counts: Readonly<Record<TaskState, number>>): number {
+  return counts.COMPLETED + counts.FAILED + counts.CANCELLED;
 }
 
 function emptyCounts(): Record<TaskState, number> {

@@ -37,8 +37,10 @@ export function activate(context: vscode.ExtensionContext): { api: ExtensionTest
   );
   registerRunHistory(context, log, runs);
   const workers = registerWorkersView(context);
-  const chat = registerResearchParticipant(context);
-  const tool = new ResearchTool(context);
+  // The chat and the agent-mode tool start runs of their own, over the window's kept corpora.
+  const elsewhere = { context, indexes: runs.indexes };
+  const chat = registerResearchParticipant(elsewhere);
+  const tool = new ResearchTool(elsewhere);
   context.subscriptions.push(chat, vscode.lm.registerTool(RESEARCH_TOOL, tool));
   const seen: NotificationSeam = {};
   context.subscriptions.push(runs.onDidFailToStart((message) => (seen.lastStartError = message)));

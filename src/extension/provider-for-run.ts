@@ -47,13 +47,21 @@ export async function createProviderForRun(
 export function providerFactoryFor(
   context: vscode.ExtensionContext,
   folder: vscode.WorkspaceFolder,
-  run: { outputFolder: string; settings?: ProviderSettings; indexes: WorkspaceIndexRegistry; onProvider?: (provider: ResearchProvider, runId: string) => void },
+  run: {
+    outputFolder: string;
+    settings?: ProviderSettings;
+    indexes: WorkspaceIndexRegistry;
+    onProvider?: (provider: ResearchProvider, runId: string) => void;
+    /** vscode-lm: the model picked in the chat. */
+    lmModel?: vscode.LanguageModelChat;
+  },
 ): ProviderFactory {
   return async ({ runId, runDir }) => {
     const provider = await createProviderForRun(context, folder.uri, {
       outputFolder: run.outputFolder,
       runDir,
       settings: run.settings,
+      lmModel: run.lmModel,
       workspaceIndex: (chosen) => ((chosen.search?.backend ?? 'workspace') === 'workspace' ? run.indexes.indexFor(folder.uri.fsPath, run.outputFolder) : undefined),
     });
     run.onProvider?.(provider, runId);

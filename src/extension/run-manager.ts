@@ -21,7 +21,7 @@ import { showDocument } from './run/report-opener';
 import { presentRunEnd, type StartResult } from './run/run-ending';
 import { showRunError } from './run/run-errors';
 import type { RunPicture, RunPictureSource } from './run/run-picture';
-import { readSettings, type ResearchSettings } from './settings';
+import { readSettings, runLimitsOf, type ResearchSettings } from './settings';
 import { transportForRun } from './transport-for-run';
 import type { RunManagerApi } from './webview/run-source';
 import { watchFolderWithVscode, WorkspaceIndexRegistry } from './workspace-indexes';
@@ -51,8 +51,8 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
   readonly onDidFailToStart = this.startFailures.event;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly gestures: RunGestures;
-  /** The workspace folders' offline corpora, kept across runs and followed by a file watcher. */
-  private readonly indexes = new WorkspaceIndexRegistry({ cacheDir: indexCacheDir(process.env), watch: watchFolderWithVscode });
+  /** The workspace folders' offline corpora, kept across runs and followed by a file watcher; the chat and the agent-mode tool share them. */
+  readonly indexes = new WorkspaceIndexRegistry({ cacheDir: indexCacheDir(process.env), watch: watchFolderWithVscode });
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
@@ -110,7 +110,7 @@ export class RunManager implements RunManagerApi, RunPictureSource, vscode.Dispo
         plan: asked.plan,
         reportDepth: settings.reportDepth,
         onReview: settings.reviewPlan ? (review) => this.log.info(`the plan (${review.plan.tasks.length} tasks) waits for your review in the Research view`) : undefined,
-        limits: { concurrency: settings.concurrency, taskTimeoutMs: settings.taskTimeoutMs, maxRetries: settings.maxRetries },
+        limits: runLimitsOf(settings),
       }),
     );
   }

@@ -38,6 +38,11 @@ export function readSettings(scope?: vscode.ConfigurationScope): ResearchSetting
   };
 }
 
+/** The limits a new run takes from the settings (a resume keeps its own). */
+export function runLimitsOf(settings: ResearchSettings): { concurrency: number; taskTimeoutMs: number; maxRetries: number } {
+  return { concurrency: settings.concurrency, taskTimeoutMs: settings.taskTimeoutMs, maxRetries: settings.maxRetries };
+}
+
 /** `research.redis.url`, trimmed; empty means tasks run in this process. Also read by the Workers view. */
 export function readRedisUrl(scope?: vscode.ConfigurationScope): string {
   const value = vscode.workspace.getConfiguration('research', scope).get<unknown>('redis.url', '');

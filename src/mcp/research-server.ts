@@ -54,18 +54,21 @@ export function createResearchServer(options: ResearchServerOptions): { server: 
     const stop = () => handle.cancel();
     extra.signal.addEventListener('abort', stop, { once: true });
     const progressToken = extra._meta?.progressToken;
-    let sent = -1;
-    const listener = progressToken === undefined ? undefined : handle.view.onChange(() => void reportProgress());
-    const reportProgress = async () => {
-      const picture = handle.view.snapshot();
-      const settled = picture.tasks.filter((t) => isTerminal(t.state)).length;
-      if (settled === sent || picture.tasks.length === 0) return;
-      sent = settled;
-      const last = picture.tasks.filter((t) => isTerminal(t.state)).at(-1);
-      await extra
-        .sendNotification({ method: 'notifications/progress', params: { progressToken: progressToken!, progress: settled, total: picture.tasks.length, message: last ? `${last.id}: ${last.state.toLowerCase()}` : 'planning' } })
-        .catch(() => undefined);
-    };
+    let sent = 0;
+    // One notification per task that settles, named in it; the counts are read, not a copy of the picture.
+    // onAny, as the view listens: it runs after the view has counted the event.
+    const listener =
+      progressToken === undefined
+        ? undefined
+        : handle.bus.onAny((event) => {
+            if (event.type !== 'task:state' || !isTerminal(event.to)) return;
+            const { settled, total } = handle.view.progress();
+            if (settled <= sent) return;
+            sent = settled;
+            void extra
+              .sendNotification({ method: 'notifications/progress', params: { progressToken, progress: settled, total, message: `${event.taskId}: ${event.to.toLowerCase()}` } })
+              .catch(() => undefined);
+          });
     try {
       return await describeDone(await handle.done);
     } finally {
@@ -197,7 +200,7 @@ async function toolErrors(work: () => Promise<ToolResult>): Promise<ToolResult> 
 
 async function describeDone(done: RunDone): Promise<ToolResult> {
   if (done.kind === 'discarded') return { content: [{ type: 'text', text: `run ${done.runId}: the plan was discarded; nothing ran` }] };
-  const markdown = await readFile(done.reportPath, 'utf8').catch(() => '');
+  const markdown = (done.kind === 'finished' ? done.reportMarkdown : undefined) ?? (await readFile(done.reportPath, 'utf8').catch(() => ''));
   const outcome = done.kind === 'already-completed' ? 'completed' : done.outcome;
   return {
     content: [{ type: 'text', text: markdown || `the report is at ${done.reportPath}` }],

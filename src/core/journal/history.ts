@@ -6,9 +6,10 @@ import { RunLockedError, RunNotFoundError } from './errors';
 import { runLockStatus, type LockHolder } from './lock';
 import { loadJournal } from './reader';
 import { JOURNAL_FILE } from './records';
-import { replayJournal, type Round } from './replay';
+import { replayJournal } from './replay';
 import { reportPathInRunDir } from './report-path';
 import { readRunMeta, type RunMeta } from './run-meta';
+import { sumUsage, tokensOf } from '../usage';
 
 /** Where a run stands. `interrupted`: it stopped without ending (crash, kill, reload) and nobody drives it. */
 export type RunStatus = RunOutcome | 'interrupted' | 'running' | 'unknown';
@@ -133,7 +134,7 @@ function fromJournal(dir: string, runId: string): RunInfo {
       reportPath,
       hasReport: existsSync(reportPath),
       tasks: { total: run.plan.tasks.length, completed: run.results.size, failed: count('FAILED'), cancelled: count('CANCELLED') },
-      usage: sumRounds(run.rounds),
+      usage: spentAny(sumUsage(run.rounds.map((r) => r.usage))),
       ...(run.rounds.length > 1 ? { followUps: run.rounds.slice(1).map((r) => r.followUp ?? '') } : {}),
       resumable: false,
     };
@@ -217,12 +218,6 @@ function outputBase(root: string, outputFolder: string): string {
   return path.join(path.resolve(root), outputFolder);
 }
 
-function sumRounds(rounds: readonly Round[]): RunInfo['usage'] {
-  const total = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
-  for (const { usage } of rounds) {
-    total.inputTokens += usage.inputTokens;
-    total.outputTokens += usage.outputTokens;
-    total.costUsd += usage.costUsd;
-  }
-  return total.inputTokens + total.outputTokens > 0 ? total : undefined;
+function spentAny(usage: NonNullable<RunInfo['usage']>): RunInfo['usage'] {
+  return tokensOf(usage) > 0 ? usage : undefined;
 }

@@ -5,6 +5,7 @@ import type { RunStatistics } from '../stats';
 import type { TaskState } from '../task-state';
 import { JournalCorruptError } from './errors';
 import type { JournalRecord } from './records';
+import { addUsage, noUsage } from '../usage';
 
 /** A run as its journal tells it: enough to list it in the history and to resume it. */
 export interface ReplayedRun {
@@ -54,7 +55,7 @@ export function replayJournal(records: readonly JournalRecord[], file = 'journal
     results: new Map(),
     states: new Map(first.plan.tasks.map((t) => [t.id, 'PENDING' as TaskState])),
     resumes: 0,
-    rounds: [{ usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 } }],
+    rounds: [{ usage: noUsage() }],
     lastAt: first.at,
   };
   for (const record of records) {
@@ -80,12 +81,13 @@ export function replayJournal(records: readonly JournalRecord[], file = 'journal
         break;
       case 'run:end':
         run.ended = { outcome: record.outcome, stats: record.stats, at: record.at };
-        addUsage(run.rounds[run.rounds.length - 1]!.usage, record.stats.usage);
+        const round = run.rounds[run.rounds.length - 1]!;
+        round.usage = addUsage(round.usage, record.stats.usage);
         break;
       case 'resume':
         run.resumes++;
         run.ended = undefined;
-        if (record.followUp !== undefined) run.rounds.push({ followUp: record.followUp, usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 } });
+        if (record.followUp !== undefined) run.rounds.push({ followUp: record.followUp, usage: noUsage() });
         break;
       default:
         break;
@@ -95,11 +97,4 @@ export function replayJournal(records: readonly JournalRecord[], file = 'journal
   const planned = new Set(run.plan.tasks.map((t) => t.id));
   for (const id of [...run.results.keys()]) if (!planned.has(id)) run.results.delete(id);
   return run;
-}
-
-function addUsage(total: Round['usage'], usage: Round['usage'] | undefined): void {
-  if (!usage) return;
-  total.inputTokens += usage.inputTokens;
-  total.outputTokens += usage.outputTokens;
-  total.costUsd += usage.costUsd;
 }

@@ -10,6 +10,7 @@ import { assertRealRunDir } from './run-files';
 import { JOURNAL_FILE } from './records';
 import { RUN_META_VERSION, writeRunMeta, type RunMeta } from './run-meta';
 import { JournalWriter } from './writer';
+import { addUsage } from '../usage';
 
 /** What a new run's session is opened with: the facts `run.json` starts with, and where to keep them. */
 export type NewSessionParams = Pick<RunMeta, 'runId' | 'question' | 'root' | 'reportPath' | 'providerId' | 'providerLabel' | 'startedAt' | 'options'> & {
@@ -133,7 +134,7 @@ export class RunSession {
           endedAt: event.at,
           tasks: { total: event.stats.total, completed: byState.COMPLETED, failed: byState.FAILED, cancelled: byState.CANCELLED },
           // Every session's tokens and cost: a resumed or followed-up run costs what all its sessions did.
-          usage: sumUsage(this.meta.usage, event.stats.usage),
+          usage: this.meta.usage ? addUsage(this.meta.usage, event.stats.usage) : event.stats.usage,
         };
         try {
           writeRunMeta(this.runDir, this.meta, this.redact);
@@ -156,10 +157,4 @@ export class RunSession {
       this.lock.release();
     }
   }
-}
-
-function sumUsage(before: RunMeta['usage'], now: RunMeta['usage']): RunMeta['usage'] {
-  if (!before) return now;
-  if (!now) return before;
-  return { inputTokens: before.inputTokens + now.inputTokens, outputTokens: before.outputTokens + now.outputTokens, costUsd: before.costUsd + now.costUsd };
 }

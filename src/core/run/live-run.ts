@@ -168,7 +168,7 @@ export class LiveRun implements RunHandle {
       // read back leaves only its path.
       const markdown = await readFile(result.reportPath, 'utf8').catch(() => undefined);
       if (markdown !== undefined) this.view.setReport(result.reportPath, markdown);
-      return { kind: 'finished', ...result };
+      return { kind: 'finished', ...result, reportMarkdown: markdown };
     } catch (error) {
       if (error instanceof RunAlreadyCompletedError) return { kind: 'already-completed', runId: error.runId, reportPath: error.reportPath };
       if (error instanceof PlanDiscardedError) {

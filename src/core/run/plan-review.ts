@@ -1,7 +1,7 @@
 import { addSearch, editTask, removeTask, type TaskEdit } from '../plan-edit';
 import { validatePlan, type Plan } from '../plan';
 import type { ReplanRequest } from '../provider';
-import type { TaskSnapshot } from '../task';
+import { plannedSnapshots } from '../follow-up';
 
 export interface PlanReviewDeps {
   /** The run's own limit on tasks. */
@@ -69,8 +69,7 @@ export class PlanReview {
   /** Asks the planner again with the person's instruction ("also look at the tests"). */
   async replan(instruction: string): Promise<void> {
     const draft = this.open();
-    const tasks: TaskSnapshot[] = draft.tasks.map((spec) => ({ spec, state: 'PENDING', attempts: 0, retries: 0, busyMs: 0 }));
-    const proposed = await this.deps.replan({ question: draft.question, tasks, instruction });
+    const proposed = await this.deps.replan({ question: draft.question, tasks: plannedSnapshots(draft), instruction });
     this.open(); // approved or discarded while the planner thought
     this.apply(validatePlan(proposed, this.limits()));
   }

@@ -12,6 +12,8 @@ export type RunDone =
       outcome: RunOutcome;
       /** Where the report really is (the path asked for, or where it went when that could not be written). */
       reportPath: string;
+      /** The report's Markdown, read back once it was written; undefined when it could not be read. */
+      reportMarkdown: string | undefined;
       stats: RunStatistics;
       tasks: TaskSnapshot[];
     }

@@ -2,46 +2,29 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listRuns } from '../../core/journal/history';
-import { resumeRun, startRun } from '../../core/run/run-service';
-import { createProviderForRun } from '../provider-for-run';
+import { followUpWorkspaceRun, startWorkspaceRun, type WorkspaceRuns } from '../run/workspace-run';
 import { readSettings } from '../settings';
 import { createResearchHandler, PARTICIPANT_ID, type ParticipantDeps } from './research-participant';
 
 /** `@research` in VS Code Chat, over the first workspace folder, with the research.* settings. */
-export function registerResearchParticipant(context: vscode.ExtensionContext): vscode.ChatParticipant {
-  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, createResearchHandler(participantDeps(context)));
-  participant.iconPath = vscode.Uri.file(path.join(context.extensionPath, 'media', 'research.svg'));
+export function registerResearchParticipant(runs: WorkspaceRuns): vscode.ChatParticipant {
+  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, createResearchHandler(participantDeps(runs)));
+  participant.iconPath = vscode.Uri.file(path.join(runs.context.extensionPath, 'media', 'research.svg'));
   return participant;
 }
 
-export function participantDeps(context: vscode.ExtensionContext): ParticipantDeps {
+export function participantDeps(runs: WorkspaceRuns): ParticipantDeps {
   const first = () => vscode.workspace.workspaceFolders?.[0];
-  const provider = (folder: vscode.WorkspaceFolder, outputFolder: string, model?: vscode.LanguageModelChat) => ({ runDir }: { runDir: string }) =>
-    createProviderForRun(context, folder.uri, { outputFolder, runDir, lmModel: model });
   return {
     folder: () => {
       const folder = first();
       return folder && { name: folder.name, fsPath: folder.uri.fsPath };
     },
-    start(question, { model, onReview }) {
-      const folder = first()!;
-      const settings = readSettings(folder.uri);
-      return startRun({
-        root: folder.uri.fsPath,
-        outputFolder: settings.outputFolder,
-        question,
-        reportDepth: settings.reportDepth,
-        onReview,
-        limits: { concurrency: settings.concurrency, taskTimeoutMs: settings.taskTimeoutMs, maxRetries: settings.maxRetries },
-        createProvider: provider(folder, settings.outputFolder, model),
-      });
-    },
+    start: (question, { model, onReview }) => startWorkspaceRun(runs, first()!, question, { onReview, lmModel: model }),
     followUp(runId, text, model) {
       // A follow-up reads the run's files, which come with the folder: only in a trusted workspace.
       if (!vscode.workspace.isTrusted) throw new Error('a follow-up continues a run from its files, which come with this folder: trust the workspace first');
-      const folder = first()!;
-      const settings = readSettings(folder.uri);
-      return resumeRun({ root: folder.uri.fsPath, outputFolder: settings.outputFolder, runId, followUp: text, createProvider: provider(folder, settings.outputFolder, model) });
+      return followUpWorkspaceRun(runs, first()!, runId, text, model);
     },
     history: () => {
       const folder = first();

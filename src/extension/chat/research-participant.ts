@@ -6,6 +6,7 @@ import type { RunInfo } from '../../core/journal/history';
 import type { Plan } from '../../core/plan';
 import type { PlanReview } from '../../core/run/plan-review';
 import type { RunDone, RunHandle } from '../../core/run/run-handle';
+import { escapeInline } from '../../core/markdown';
 import { isTerminal } from '../../core/task-state';
 
 /** The participant's id in package.json's chatParticipants. */
@@ -82,11 +83,11 @@ async function follow(handle: RunHandle, stream: vscode.ChatResponseStream, toke
   stream.progress(followUp ? 'Planning the follow-up…' : 'Planning…');
   const subscriptions = [
     handle.bus.on('run:start', (event) => stream.markdown(planMarkdown(event.plan, followUp))),
-    handle.bus.on('task:state', (event) => {
-      if (!isTerminal(event.to)) return;
-      const picture = handle.view.snapshot();
-      const settled = picture.tasks.filter((t) => isTerminal(t.state)).length;
-      stream.progress(`${settled}/${picture.tasks.length} · ${printableLine(event.taskId)} ${event.to.toLowerCase()}`);
+    // onAny, as the view listens: it runs after the view has counted the event.
+    handle.bus.onAny((event) => {
+      if (event.type !== 'task:state' || !isTerminal(event.to)) return;
+      const { settled, total } = handle.view.progress();
+      stream.progress(`${settled}/${total} · ${printableLine(event.taskId)} ${event.to.toLowerCase()}`);
     }),
   ];
   try {
@@ -103,7 +104,7 @@ async function follow(handle: RunHandle, stream: vscode.ChatResponseStream, toke
 
 async function present(done: RunDone, stream: vscode.ChatResponseStream, deps: ParticipantDeps, followUp: string | undefined): Promise<vscode.ChatResult> {
   if (done.kind === 'discarded') return { metadata: { planOnly: true } };
-  const markdown = await deps.readReport(done.reportPath);
+  const markdown = (done.kind === 'finished' ? done.reportMarkdown : undefined) ?? (await deps.readReport(done.reportPath));
   const outcome = done.kind === 'finished' ? done.outcome : 'completed';
   if (outcome !== 'completed') stream.markdown(`**The run ${outcome === 'cancelled' ? 'was cancelled' : `is ${outcome}`}**: the report says what is missing.\n\n`);
   streamWithAnchors(answerOf(markdown, followUp), path.dirname(done.reportPath), stream, deps);
@@ -176,5 +177,5 @@ function lastRunId(history: vscode.ChatContext['history']): string | undefined {
 
 /** Text from a run (ids, questions, descriptions) shown as text, never as markup. */
 function escapeText(text: string): string {
-  return printableLine(text).replace(/[\\`*_[\]<>|#~]/g, '\\$&');
+  return escapeInline(printableLine(text));
 }

@@ -1,17 +1,12 @@
 import * as vscode from 'vscode';
 import { listRuns } from '../../core/journal/history';
 import { validateQuestion } from '../../core/question';
-import { inspectRun, type InspectedRun } from '../../core/run/run-service';
-import type { ProviderSettings } from '../../providers/create-provider';
 import { textFrom } from '../run/ask-for-run';
 import { showRunError } from '../run/run-errors';
-import { readProviderSettings } from '../settings';
-import { consentToResume } from './resume-consent';
+import { consentToContinue, type ResumeChoice } from './resume-command';
 import { describeRun } from './run-labels';
 
-export interface FollowUpChoice {
-  inspected: InspectedRun;
-  providerSettings: ProviderSettings;
+export interface FollowUpChoice extends ResumeChoice {
   text: string;
 }
 
@@ -38,15 +33,15 @@ export async function chooseFollowUp(
     required: 'Type the follow-up question.',
   });
   if (text === undefined) return undefined;
+  let question: string;
   try {
-    const inspected = inspectRun(folder.uri.fsPath, outputFolder, runId);
-    const providerSettings = readProviderSettings(folder.uri);
-    if (!(await consentToResume(inspected.recorded, providerSettings))) return undefined;
-    return { inspected, providerSettings, text: validateQuestion(text) };
+    question = validateQuestion(text);
   } catch (error) {
     showRunError(error, log);
     return undefined;
   }
+  const chosen = await consentToContinue(folder, outputFolder, runId, undefined, log);
+  return chosen && { ...chosen, text: question };
 }
 
 async function pickFinishedRun(root: string, outputFolder: string, lastRunId: string | undefined): Promise<string | undefined> {

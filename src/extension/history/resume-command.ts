@@ -26,7 +26,20 @@ export async function chooseRunToResume(
   log: vscode.LogOutputChannel,
 ): Promise<ResumeChoice | undefined> {
   const runId = typeof runIdArgument === 'string' ? runIdArgument : await pickRunToResume(folder.uri.fsPath, outputFolder);
-  if (runId === undefined) return undefined;
+  return runId === undefined ? undefined : consentToContinue(folder, outputFolder, runId, confirmedTarget, log);
+}
+
+/**
+ * A run of the folder to continue (a resume, a follow-up), read and agreed to: its run.json shown,
+ * never obeyed, and the provider the settings choose now accepted (consentToResume).
+ */
+export async function consentToContinue(
+  folder: vscode.WorkspaceFolder,
+  outputFolder: string,
+  runId: string,
+  confirmedTarget: string | undefined,
+  log: vscode.LogOutputChannel,
+): Promise<ResumeChoice | undefined> {
   try {
     const inspected = inspectRun(folder.uri.fsPath, outputFolder, runId);
     const providerSettings = readProviderSettings(folder.uri);

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
-import { startRun } from '../../core/run/run-service';
+import { escapeInline } from '../../core/markdown';
 import { describeTarget, hostsOf, targetOfSettings } from '../../providers/resume-target';
-import { createProviderForRun } from '../provider-for-run';
-import { readProviderSettings, readSettings } from '../settings';
+import { startWorkspaceRun, type WorkspaceRuns } from '../run/workspace-run';
+import { readProviderSettings } from '../settings';
 
 /** The tool's name in agent mode and `#research` in a prompt (package.json's languageModelTools). */
 export const RESEARCH_TOOL = 'research_workspace';
@@ -29,7 +29,7 @@ export const TOOL_RESULT_MAX_CHARS = 8000;
  * The chat's cancellation cancels the run; the partial report is still written.
  */
 export class ResearchTool implements vscode.LanguageModelTool<ResearchToolInput> {
-  constructor(private readonly context: vscode.ExtensionContext) {}
+  constructor(private readonly runs: WorkspaceRuns) {}
 
   prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<ResearchToolInput>): vscode.PreparedToolInvocation {
     const folder = folderFor(options.input.folder);
@@ -48,7 +48,7 @@ export class ResearchTool implements vscode.LanguageModelTool<ResearchToolInput>
       invocationMessage: `Researching “${options.input.question}” in ${folder.name}`,
       confirmationMessages: {
         title: 'Research the workspace?',
-        message: new vscode.MarkdownString(`Research **${escape(options.input.question)}** over the folder **${escape(folder.name)}** with ${escape(target)}.${sent}`),
+        message: new vscode.MarkdownString(`Research **${escapeInline(options.input.question)}** over the folder **${escapeInline(folder.name)}** with ${escapeInline(target)}.${sent}`),
       },
     };
   }
@@ -62,22 +62,14 @@ export class ResearchTool implements vscode.LanguageModelTool<ResearchToolInput>
     const folder = folderFor(input.folder);
     if (!folder) return 'Research needs a folder: open one in VS Code first.';
     if (typeof input.question !== 'string' || input.question.trim() === '') return 'The question is empty: say what to find out.';
-    const settings = readSettings(folder.uri);
-    const handle = startRun({
-      root: folder.uri.fsPath,
-      outputFolder: settings.outputFolder,
-      question: input.question,
-      reportDepth: settings.reportDepth,
-      limits: { concurrency: settings.concurrency, taskTimeoutMs: settings.taskTimeoutMs, maxRetries: settings.maxRetries, maxTasks: boundedTasks(input.maxTasks) },
-      createProvider: ({ runDir }) => createProviderForRun(this.context, folder.uri, { outputFolder: settings.outputFolder, runDir }),
-    });
+    const handle = startWorkspaceRun(this.runs, folder, input.question, { maxTasks: boundedTasks(input.maxTasks) });
     const cancel = token.onCancellationRequested(() => handle.cancel());
     try {
       const done = await handle.done;
       if (done.kind === 'discarded') return 'The plan was discarded; nothing ran.';
-      const markdown = await readFile(done.reportPath, 'utf8');
+      const markdown = done.kind === 'finished' ? done.reportMarkdown : undefined;
       const outcome = done.kind === 'finished' ? done.outcome : 'completed';
-      return forAgent(markdown, done.reportPath, outcome);
+      return forAgent(markdown ?? (await readFile(done.reportPath, 'utf8')), done.reportPath, outcome);
     } catch (error) {
       if (handle.cancelRequested) return 'The research was cancelled before its plan was made: no task ran and no report was written.';
       return `The research could not run: ${handle.redact(errorMessage(error))}`;
@@ -104,8 +96,4 @@ function folderFor(name: string | undefined): vscode.WorkspaceFolder | undefined
 
 function boundedTasks(maxTasks: unknown): number | undefined {
   return typeof maxTasks === 'number' && Number.isInteger(maxTasks) && maxTasks >= 3 ? Math.min(maxTasks, 200) : undefined;
-}
-
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, '\\$&');
 }

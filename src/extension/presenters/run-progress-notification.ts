@@ -14,11 +14,11 @@ export function showRunProgress(handle: RunHandle, cancel: () => void): Thenable
       token.onCancellationRequested(cancel);
       let settled = 0;
       const listener = handle.view.onChange(() => {
-        const snapshot = handle.view.snapshot();
-        if (snapshot.status === 'reviewing') return progress.report({ message: 'review the plan in the Research view, then Run Plan' });
-        const done = snapshot.counts.COMPLETED + snapshot.counts.FAILED + snapshot.counts.CANCELLED;
-        if (done === settled || snapshot.tasks.length === 0) return;
-        progress.report({ increment: ((done - settled) * 100) / snapshot.tasks.length, message: `${done}/${snapshot.tasks.length} tasks done` });
+        if (handle.view.status === 'reviewing') return progress.report({ message: 'review the plan in the Research view, then Run Plan' });
+        // Heard on every change: read the counts, not a copy of the whole picture.
+        const { settled: done, total } = handle.view.progress();
+        if (done === settled || total === 0) return;
+        progress.report({ increment: ((done - settled) * 100) / total, message: `${done}/${total} tasks done` });
         settled = done;
       });
       progress.report({ message: resumed ? 'resuming…' : 'planning…' });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { RunPicture, RunPictureSource } from '../run/run-picture';
+import { settledCount } from '../../core/run-view-model';
 
 /** The status-bar item of a run in progress: where it stands, and a click to the progress panel. */
 export class RunStatusBar implements vscode.Disposable {
@@ -19,7 +20,7 @@ export class RunStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const done = snapshot.counts.COMPLETED + snapshot.counts.FAILED + snapshot.counts.CANCELLED;
+    const done = settledCount(snapshot.counts);
     const label = snapshot.status === 'running' || snapshot.status === 'ended' ? `${done}/${snapshot.tasks.length}` : `${snapshot.status}…`;
     this.item.text = `$(sync~spin) Research ${label}`;
     const tooltip = new vscode.MarkdownString(undefined, true);

@@ -1,6 +1,7 @@
 import type { TaskKind } from '../../core/plan';
 import type { UsageTotals } from '../../core/provider';
 import { formatUsd } from '../../core/format';
+import { addUsage } from '../../core/usage';
 
 export interface Budget {
   usd?: number;
@@ -30,13 +31,13 @@ export class BudgetGuard {
 
   /** Every request's usage, as soon as it is known (failed attempts and planning included). */
   record(usage: UsageTotals): void {
-    this.spent = add(this.spent, usage);
+    this.spent = addUsage(this.spent, usage);
   }
 
   /** A finished task's total, to estimate the next. */
   taskFinished(usage: UsageTotals): void {
     this.tasks++;
-    this.taskTotals = add(this.taskTotals, usage);
+    this.taskTotals = addUsage(this.taskTotals, usage);
   }
 
   totals(): UsageTotals {
@@ -63,10 +64,6 @@ export class BudgetGuard {
       ? `budget reached (${what}): the report is written from what was found`
       : `budget reached (${what}): no new research starts; the report is written from what was found`;
   }
-}
-
-function add(a: UsageTotals, b: UsageTotals): UsageTotals {
-  return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens, costUsd: a.costUsd + b.costUsd };
 }
 
 function scale(a: UsageTotals, k: number): UsageTotals {

@@ -71,6 +71,7 @@ describe('@research chat participant (handler with fakes of the chat API)', func
     assert.match(out.text(), /## Answer/);
     assert.match(out.text(), /seventeen brass lanterns/);
     assert.ok(out.parts.some((p) => p.kind === 'progress' && /^\d+\/\d+ · search-1 completed$/.test(String(p.value))));
+    assert.match(String(out.parts.filter((p) => p.kind === 'progress').at(-1)!.value), /^(\d+)\/\1 · synthesize completed$/, 'the last task settles the run: its count is the total');
     const anchors = out.parts.filter((p) => p.kind === 'anchor');
     assert.ok(anchors.length > 0);
     for (const anchor of anchors) {

@@ -180,4 +180,31 @@ describe('run.json read back', () => {
     writeRunMeta(dir, { ...meta, options: { concurrency: 257 } });
     assert.throws(() => readRunMeta(dir), /options\.concurrency/);
   });
+
+  it('refuses planted follow-ups that are not text or are longer than any question', () => {
+    const dir = tempRoot();
+    const meta = { version: RUN_META_VERSION, runId: 'r', question: 'q', root: dir, reportPath: path.join(dir, 'report.md'), providerId: 'offline', providerLabel: 'offline', startedAt: 1, options: {}, status: 'ended' };
+    for (const followUps of [[42], ['x'.repeat(4001)], 'also the tests']) {
+      writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ ...meta, followUps }));
+      assert.throws(() => readRunMeta(dir), /followUps/, JSON.stringify(followUps).slice(0, 40));
+    }
+    writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ ...meta, followUps: ['also the tests'] }));
+    assert.deepEqual(readRunMeta(dir)?.followUps, ['also the tests']);
+  });
+});
+
+describe('a planted follow-up in the journal', () => {
+  const start = { v: 1, at: 1, type: 'run:start', runId: 'r', question: 'q', plan: { question: 'q', tasks: [{ id: 'a', kind: 'search', description: 'a', dependsOn: [], priority: 5 }] } };
+  const journal = (resume: object) => Buffer.from(`${JSON.stringify(start)}\n${JSON.stringify({ v: 1, at: 2, type: 'resume', pid: 1, restored: [], ...resume })}\n`);
+
+  it('is refused when it is not text or is longer than any question, naming the line', () => {
+    for (const followUp of [7, 'x'.repeat(4001)]) {
+      assert.throws(() => parseJournal(journal({ followUp })), (error: unknown) => error instanceof JournalCorruptError && /line 2/.test(error.message));
+    }
+  });
+
+  it('starts a round of its own when it is one', () => {
+    const run = replayJournal(parseJournal(journal({ followUp: 'also the tests' })).records);
+    assert.deepEqual(run.rounds.map((r) => r.followUp), [undefined, 'also the tests']);
+  });
 });
