@@ -19,9 +19,9 @@ export { RunEndedError, type DispatcherOptions, type RunSummary } from './dispat
 export { RESTORED_REASON } from './task-table';
 
 /**
- * Runs a plan's tasks as a DAG. Event-driven: each task carries a counter of unfinished dependencies
+ * Schedules a plan's tasks as a DAG. Event-driven: each task carries a counter of unfinished dependencies
  * and becomes ready the moment it reaches zero, so nothing waits for a whole "level". Ready tasks are
- * ordered by remaining critical path (upward rank), then priority, then plan order, in a binary heap:
+ * scheduled by remaining critical path (upward rank), then priority, then plan order, in a binary heap:
  * O((n + e) log n) for a run. `p-limit` holds the concurrency limit; tasks are handed to it only when
  * a slot is free, so its FIFO queue never reorders them. Every state change goes through the
  * TaskTable, which announces it.

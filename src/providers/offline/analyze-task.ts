@@ -14,7 +14,7 @@ import { plural } from './wording';
  */
 const KEEP: Record<ReportDepth, { perFacet: number; minRelativeScore: number }> = {
   brief: { perFacet: 3, minRelativeScore: 0.3 },
-  standard: { perFacet: 3, minRelativeScore: 0.3 },
+  standard: { perFacet: 3, minRelativeScore: 0.2 },
   detailed: { perFacet: 6, minRelativeScore: 0.2 },
 };
 

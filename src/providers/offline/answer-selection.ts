@@ -30,7 +30,7 @@ export interface AnswerExcerpt {
 /** At most this many units: an answer is read in one glance. */
 const MAX_UNITS = 4;
 /** A unit under this share of the best unit's score does not answer well enough to be shown. */
-const MIN_SHARE_OF_BEST = 0.45;
+const MIN_SHARE_OF_BEST = 0.3;
 /** MMR's balance between relevance and novelty. */
 const LAMBDA = 0.7;
 /** Too short to say anything (`}`, `return x;`), or too long to read as one answer. */
@@ -52,6 +52,7 @@ export function selectAnswer(candidates: readonly AnswerCandidate[], weights: Re
   const total = question.reduce((sum, term) => sum + (weights.get(term) ?? 0), 0);
   if (total <= 0) return [];
   const units: Unit[] = [];
+  const intent = intentOf(questionText);
   for (const candidate of candidates) {
     const { finding, context } = candidate;
     const around = searchTerms([finding.source.path, ...(context.headings ?? []), context.symbol ?? ''].join(' '));
@@ -65,11 +66,35 @@ export function selectAnswer(candidates: readonly AnswerCandidate[], weights: Re
       const matched = coverage(terms, question, weights, total);
       if (matched === 0) continue;
       const length = terms.size > LONG_TERMS ? LONG_TERMS / terms.size : 1;
-      const kind = excerpt.code ? codeLineWeight(excerpt.quote) : 1;
+      const kind = (excerpt.code ? codeLineWeight(excerpt.quote) : 1) * intentWeight(intent, finding.source.path);
       units.push({ excerpt, terms, score: matched ** 1.5 * prior * length * kind, passage: `${finding.source.path}:${finding.source.startLine}` });
     }
   }
   return pickDiverse(dedupe(units));
+}
+
+type Intent = 'usage' | 'code' | undefined;
+
+const USAGE_QUESTION = /^\s*(?:how (?:do|can|should|would) (?:i|we|you)|can (?:i|we|you)|is (?:it|there)|are there|do (?:i|we|you)|should (?:i|we)|where (?:do|can) (?:i|we)|which \w+ (?:do|should|can) (?:i|we))\b/i;
+const CODE_QUESTION = /\b(?:code|implement(?:ed|s|ation)?|function|method|class|source)\b|^\s*(?:how (?:is|are|does)|what does \w+(?:\(\))? (?:compare|do|return|check))\b/i;
+/** How much more a unit counts when its kind of file (documentation or code) is what the question asks for. */
+const INTENT_WEIGHT = 1.3;
+
+/**
+ * What kind of text answers the question best: "How do I …", "Can I …" ask how to use a thing, which
+ * its documentation says in words; "Where is the code …", "How is X produced" ask how it is built, which
+ * the code says. Undefined when the wording does not tell.
+ */
+function intentOf(question: string): Intent {
+  if (CODE_QUESTION.test(question)) return 'code';
+  if (USAGE_QUESTION.test(question)) return 'usage';
+  return undefined;
+}
+
+function intentWeight(intent: Intent, path: string): number {
+  if (!intent) return 1;
+  const isCode = languageForPath(path) !== undefined;
+  return (intent === 'code') === isCode ? INTENT_WEIGHT : 1;
 }
 
 /** Lowercase words only, for comparing a line with the question regardless of punctuation and case. */
@@ -78,6 +103,7 @@ function comparable(text: string): string {
 }
 
 const COMMENT_LINE = /^\s*(?:\/\/|\/?\*|#(?!include|define|!)|--|<!--|""")/;
+const COMMENT_MARKER = /^(?:\/\/+|\/\*+|\*+|#+|--|<!--|""")\s*/;
 const DECLARATION_LINE = /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:function|class|interface|type|enum|def|func|fn|struct|trait|impl)\b/;
 
 /**
@@ -152,7 +178,10 @@ export function unitsOf(finding: Finding): AnswerExcerpt[] {
   if (code) {
     lines.forEach((line, i) => {
       const text = line.trim();
-      if (text.length >= 12) units.push({ source: ref(i, i), quote: text, code: true });
+      // A comment is words: quoted as prose, without its markers (still a verbatim span of the line).
+      const words = COMMENT_LINE.test(text) ? text.replace(COMMENT_MARKER, '').replace(/\s*\*\/$/, '') : undefined;
+      if (words !== undefined && words.length >= 12 && readsAsProse(words)) units.push({ source: ref(i, i), quote: words, code: false });
+      else if (text.length >= 12) units.push({ source: ref(i, i), quote: text, code: true });
     });
     return units;
   }

@@ -29,6 +29,14 @@ export function hasDeclarations(language: string | undefined): boolean {
 const JS_TOP =
   /^(\s*)(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(function\*?|class|interface|type|enum|namespace)\s+([A-Za-z_$][\w$]*)/;
 const JS_CONST_FUNCTION = /^(\s*)(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=\s*(?:async\s+)?(?:function\b|\([^)]*\)?\s*(?::[^=]+)?=>|[A-Za-z_$][\w$]*\s*=>|\(\s*$)/;
+/**
+ * CommonJS and prototype code declares by assignment: `Runner.prototype.run = function (fn) {`,
+ * `exports.lint = async (options) =>`, `context.describe = context.context = function (title, fn) {`.
+ * The first dotted name is kept whole, since each part says what the function belongs to.
+ */
+const JS_ASSIGNED_FUNCTION = /^(\s*)((?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*)\s*=\s*(?:[\w$.]+\s*=\s*)*(?:async\s+)?(?:function\b|\([^)]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)/;
+/** An object literal's function member: `  beforeEach: function (name, fn) {`, `  skip: (title) => {`. */
+const JS_OBJECT_FUNCTION = /^(\s+)([A-Za-z_$][\w$]*)\s*:\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)/;
 /** `  async replan(next: Plan): Promise<X> {`: a member, its parameters possibly running onto more lines. */
 const JS_METHOD =
   /^(\s+)(?:(?:public|private|protected|static|async|readonly|override|abstract|get|set)\s+)*(#?[A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\s*\((?!\s*['"`])(?:.*\)\s*(?::.*)?\{|[^)]*)\s*$/;
@@ -56,6 +64,10 @@ export function declarationAt(line: string, language: string): Declaration | und
       if (!line.includes('(') && !JS_KEYWORD.test(line)) return undefined;
       if ((m = JS_TOP.exec(line))) return { kind: m[2].replace('*', ''), name: m[3], indent: indentOf(m[1]) };
       if (line.includes('=') && (m = JS_CONST_FUNCTION.exec(line))) return { kind: 'function', name: m[2], indent: indentOf(m[1]) };
+      if (line.includes('=') && (m = JS_ASSIGNED_FUNCTION.exec(line))) {
+        return { kind: m[2].includes('.prototype.') ? 'method' : 'function', name: m[2].replace('.prototype.', '.'), indent: indentOf(m[1]) };
+      }
+      if (line.includes(':') && (m = JS_OBJECT_FUNCTION.exec(line))) return { kind: 'method', name: m[2], indent: indentOf(m[1]) };
       if (line.length < 200 && (m = JS_METHOD.exec(line)) && !JS_NOT_METHOD.has(m[2]) && !JS_CALLBACK.test(line)) {
         return { kind: 'method', name: m[2], indent: indentOf(m[1]) };
       }

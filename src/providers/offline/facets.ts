@@ -30,7 +30,7 @@ export const ASPECTS: readonly Facet[] = [
  * words that join or contrast topics ("and", "or", "vs", "compared with" …).
  */
 const TOPIC_BREAK =
-  /[,;:?!()，；：？！（）、。]|\.(?=\s|$)|\s(?:and|or|vs\.?|versus|as well as|along with|plus|but|compared (?:to|with)|against|then)(?=\s)/i;
+  /[,;:?!，；：？！（）、。]|\((?!\))|(?<!\()\)|\.(?=\s|$)|\s(?:and|or|vs\.?|versus|as well as|along with|plus|but|compared (?:to|with)|against|then)(?=\s)/i;
 
 /**
  * Splits text into facets whose queries share no search term with each other or with `used`
@@ -44,7 +44,8 @@ export function facetsFromText(text: string, used: Set<string>): Facet[] {
     // Chinese, Japanese and Thai clauses have no spaces: their words are what the tokenizer cuts out.
     const pieces = part.split(/\s+/).flatMap((raw) => (UNSPACED.test(raw) ? tokenize(raw) : [raw]));
     for (const raw of pieces) {
-      const word = raw.replace(/^[^\p{L}\p{M}\p{N}_$]+|[^\p{L}\p{M}\p{N}_$]+$/gu, '');
+      // A call keeps its brackets (`describe()`): the tokenizer keeps a called name even when it is a stop word.
+      const word = raw.replace(/^[^\p{L}\p{M}\p{N}_$]+/u, '').replace(/(\(\))?[^\p{L}\p{M}\p{N}_$]*$/u, (_, call: string | undefined) => call ?? '');
       const terms = [...searchTerms(word)];
       if (terms.length === 0 || terms.some((term) => used.has(term))) continue;
       for (const term of terms) used.add(term);
@@ -54,6 +55,20 @@ export function facetsFromText(text: string, used: Set<string>): Facet[] {
   }
   return facets;
 }
+
+/**
+ * The facets of a question from its parts (facetsFromText): a question of several parts is searched
+ * whole first, since the file that answers it usually names its parts together; then each part that
+ * has two words or more on its own. A part of one word ("readable, colourful logs", "keep both") is
+ * too vague to search alone and stays in the whole.
+ */
+export function questionFacets(question: string, parts: readonly Facet[]): Facet[] {
+  if (parts.length <= 1) return [...parts];
+  const whole: Facet = { label: labelOf(question), query: parts.map((part) => part.query).join(' ') };
+  return [whole, ...parts.filter((part) => searchTerms(part.query).size >= MIN_PART_TERMS)];
+}
+
+const MIN_PART_TERMS = 2;
 
 /**
  * Adds aspects until there are `minimum` facets. Each aspect searches the question's `subject` and is

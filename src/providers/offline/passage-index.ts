@@ -48,6 +48,8 @@ const PATH_BOOST = 1.2;
 const HEADINGS_BOOST = 1.5;
 /** How much more a passage counts when its file is named after words of the question (see nameBoost). */
 const NAME_BOOST = 3;
+/** …unless a word of the name is in more than this share of all passages. */
+const NAME_MAX_SHARE = 0.1;
 const SYMBOL_BOOST = 1.5;
 /** The most the context can raise a score: ×1.5 for the passage that matches the context best. */
 const CONTEXT_WEIGHT = 0.5;
@@ -224,10 +226,23 @@ export class PassageIndex {
     const name = this.nameTerms(path);
     if (name.size === 0) return 1;
     for (const term of name) if (!query.has(term)) return 1;
+    // A name made of a word most passages use ("test" in a test runner) says little about this question.
+    for (const term of name) if (this.documentShare(term) > NAME_MAX_SHARE) return 1;
     return NAME_BOOST;
   }
 
   private readonly namesByPath = new Map<string, Set<string>>();
+  private readonly shares = new Map<string, { size: number; share: number }>();
+
+  /** The share of passages whose text holds this normalised term, remembered until the index changes size. */
+  private documentShare(term: string): number {
+    const known = this.shares.get(term);
+    if (known && known.size === this.size) return known.share;
+    const documents = this.search.search(term, { prefix: false, fields: ['text'], boostDocument: undefined, processTerm: (t) => t }).length;
+    const share = this.size > 0 ? documents / this.size : 0;
+    this.shares.set(term, { size: this.size, share });
+    return share;
+  }
 
   /** The normalised terms of a file's base name without its extension: `child-loggers.md` → child, logger. */
   private nameTerms(path: string): Set<string> {

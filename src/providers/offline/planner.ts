@@ -2,7 +2,7 @@ import { UsageError } from '../../core/errors';
 import { validatePlan, type Plan, type TaskSpec, type TaskSpecInput } from '../../core/plan';
 import type { ReplanRequest } from '../../core/provider';
 import type { TaskSnapshot } from '../../core/task';
-import { ASPECTS, capFacets, completeWithAspects, facetsFromText, type Facet } from './facets';
+import { ASPECTS, capFacets, completeWithAspects, facetsFromText, questionFacets, type Facet } from './facets';
 import { normalizeTerm, searchTerms, tokenize } from './search-terms';
 
 /**
@@ -30,7 +30,7 @@ export function planResearch(question: string, maxTasks: number): Plan {
     throw new UsageError(`The question "${text}" has no words to search for: name the thing you want to find (a term, a file, a function).`);
   }
   const maxFacets = Math.min(MAX_FACETS, maxTasks - 2);
-  const facets = capFacets(completeWithAspects(own, subjectOf(own), MIN_FACETS), maxFacets);
+  const facets = capFacets(completeWithAspects(questionFacets(text, own), subjectOf(own), MIN_FACETS), maxFacets);
   const searches = facets.map((facet, i) => searchTask(`search-${i + 1}`, facet, i));
   return validatePlan({ question: text, tasks: [...searches, ...finalTasks('', searches.map((s) => s.id))] }, { maxTasks });
 }

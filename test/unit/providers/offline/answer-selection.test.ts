@@ -26,11 +26,15 @@ describe('offline answer selection', () => {
     const lines = ['x', ...Array(8).fill('filler'), ...prose.quote.split('\n')];
     for (const unit of units) assert.ok(quoteMatches(lines, { source: unit.source, quote: unit.quote, score: 0 }, 'within'), unit.quote);
 
-    const code = unitsOf(finding('src/retry.ts', 3, '/** Waits longer after each failure. */\nexport function backoff(n: number) {\n}'));
+    // A comment is words, quoted without its markers (still a span of its line); other lines are code.
+    const source = '/** Waits longer after each failure. */\nexport function backoff(n: number) {\n  // x\n}';
+    const code = unitsOf(finding('src/retry.ts', 3, source));
     assert.deepEqual(code.map((u) => [u.quote, u.source.startLine, u.code]), [
-      ['/** Waits longer after each failure. */', 3, true],
+      ['Waits longer after each failure.', 3, false],
       ['export function backoff(n: number) {', 4, true],
     ]);
+    const codeLines = ['', '', ...source.split('\n')];
+    for (const unit of code) assert.ok(quoteMatches(codeLines, { source: unit.source, quote: unit.quote, score: 0 }, 'within'), unit.quote);
   });
 
   it('picks the sentence that covers the most specific words of the question first', () => {
@@ -73,6 +77,16 @@ describe('offline answer selection', () => {
     );
     assert.ok(!picked.some((u) => u.source.path === 'README.md'));
     assert.equal(picked[0]?.source.path, 'docs/scheduler.md');
+  });
+
+  it('answers "how do I" from the documentation and "how is it implemented" from the code, other things equal', () => {
+    const candidates = [
+      candidate(finding('docs/retries.md', 1, 'Set maxRetries to change how often a failed request is retried.')),
+      candidate(finding('src/retries.ts', 1, '// Set maxRetries to change how often a failed request is retried.')),
+    ];
+    const ask = (question: string) => selectAnswer(candidates, weightsOf(question), question)[0]?.source.path;
+    assert.equal(ask('How do I change how often a failed request is retried?'), 'docs/retries.md');
+    assert.equal(ask('Where is the code that decides how often a failed request is retried?'), 'src/retries.ts');
   });
 
   it('answers nothing when nothing matches the question', () => {

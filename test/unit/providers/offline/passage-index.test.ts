@@ -87,6 +87,15 @@ describe('offline passage index', () => {
     assert.equal(index.find('日志写在哪里', { limit: 1 })[0]?.passage.path, 'docs/日志.md');
   });
 
+  it('ranks a file named after the question higher, unless most passages use that name', () => {
+    const notes = (word: string) => Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`docs/note-${i}.md`, `Note ${i} about ${word} and gardens.`]));
+    const files = { 'docs/test.md': 'A test runs once.', 'docs/pending.md': 'To skip a test, mark it pending: the runner reports it and does not run it.' };
+    // "test" is rare here: the file called test.md is where tests are explained.
+    assert.equal(indexOf({ ...files, ...notes('soil') }).find('skip test', { limit: 2 })[0].passage.path, 'docs/test.md');
+    // In a test runner every passage says "test": the name says nothing, and the passage that says "skip" wins.
+    assert.equal(indexOf({ ...files, ...notes('test') }).find('skip test', { limit: 2 })[0].passage.path, 'docs/pending.md');
+  });
+
   it('returns nothing for a query without search terms, and caps passages per file', () => {
     const index = indexOf(FILES);
     assert.deepEqual(index.find('the and of', { limit: 5 }), []);

@@ -69,6 +69,29 @@ describe('offline passages: structure', () => {
     assert.deepEqual(declarationAt('pub fn spawn<T>(task: T) -> Handle {', 'rust'), { kind: 'function', name: 'spawn', indent: 0 });
   });
 
+  it('names CommonJS code: prototype methods, dotted and chained assignments, object-literal members', () => {
+    assert.deepEqual(declarationAt('Runner.prototype.run = function (fn) {', 'javascript'), { kind: 'method', name: 'Runner.run', indent: 0 });
+    assert.deepEqual(declarationAt('exports.lint = async (options) => {', 'javascript'), { kind: 'function', name: 'exports.lint', indent: 0 });
+    assert.deepEqual(declarationAt('    context.describe = context.context = function (title, fn) {', 'javascript'), { kind: 'function', name: 'context.describe', indent: 4 });
+    assert.deepEqual(declarationAt('    beforeEach: function (name, fn) {', 'javascript'), { kind: 'method', name: 'beforeEach', indent: 4 });
+    assert.equal(declarationAt('exports.version = "1.0.0";', 'javascript'), undefined, 'a value is not a declaration');
+    assert.equal(declarationAt('    label: name,', 'javascript'), undefined);
+    const js = [
+      "'use strict';",
+      '',
+      'module.exports = function (suite) {',
+      "  suite.on('pre-require', function (context) {",
+      '    /** Pending test case. */',
+      '    context.it.skip = function (title) {',
+      '      return context.it(title);',
+      '    };',
+      '  });',
+      '};',
+    ].join('\n');
+    assert.deepEqual(summary('lib/bdd.js', js).map((p) => p[2]), ['', 'function module.exports', 'function context.it.skip']);
+    assertVerbatim('lib/bdd.js', js);
+  });
+
   it('reads a heading as plain words', () => {
     assert.equal(headingText('### `pino.destination([opts])` => SonicBoom ###'), 'pino.destination([opts]) => SonicBoom');
     assert.equal(headingText('## [Install](#install) *now*'), 'Install now');

@@ -10,8 +10,9 @@ function searches(plan: Plan): TaskSpec[] {
 }
 
 /**
- * The question's own facets search disjoint words; aspects search the question's subject, each
- * narrowed by words of its own that no other facet searches.
+ * The question's own parts search disjoint words, and the search of the whole question (first, when
+ * it has several parts) all of them; aspects search the question's subject, each narrowed by words of
+ * its own that no other facet searches.
  */
 function assertDisjointQueries(tasks: readonly TaskSpec[]): void {
   const owner = new Map<string, string>();
@@ -21,11 +22,14 @@ function assertDisjointQueries(tasks: readonly TaskSpec[]): void {
       owner.set(term, id);
     }
   };
+  const parts = tasks.filter((task) => !task.focus);
+  const whole = parts.length > 1 ? parts[0] : undefined;
   for (const task of tasks) {
     assert.ok(task.query, `${task.id} has a query`);
-    if (!task.focus) claim(task.query, task.id);
+    if (!task.focus && task !== whole) claim(task.query, task.id);
   }
-  const subject = new Set([...owner.keys()]);
+  // A part of one word has no facet of its own: the whole question carries it.
+  const subject = new Set([...owner.keys(), ...(whole ? searchTerms(whole.query!) : [])]);
   for (const task of tasks.filter((t) => t.focus)) {
     assert.ok([...searchTerms(task.query!)].every((term) => subject.has(term)), `${task.id} searches the question's subject`);
     claim(task.focus!, task.id);
@@ -62,19 +66,36 @@ describe('offline planner', () => {
     assertDisjointQueries(searches(plan));
   });
 
-  it('splits on conjunctions, commas and "vs", giving each word to one facet only', () => {
+  it('searches a question of several parts whole first, then each part (split on conjunctions, commas and "vs")', () => {
     const plan = planResearch('Compare the retry policy vs the rate limiter, and how retry delays are capped', 100);
     const found = searches(plan);
-    assert.deepEqual(found.map((t) => t.query), ['Compare retry policy', 'rate limiter', 'delays capped']);
+    assert.deepEqual(found.map((t) => t.query), ['Compare retry policy rate limiter delays capped', 'Compare retry policy', 'rate limiter', 'delays capped']);
+    assert.equal(found[0].facet, 'Compare the retry policy vs the rate limiter, and how retry delays are capped');
+    assert.ok(found[0].priority! > found[1].priority!, 'the whole question is searched first');
     assertDisjointQueries(found);
   });
 
+  it('leaves a part of one word to the whole question: "readable, colourful logs" is one topic', () => {
+    const found = searches(planResearch('How can I get readable, colourful logs in my terminal?', 100));
+    assert.deepEqual(found.filter((t) => !t.focus).map((t) => t.query), ['readable colourful logs terminal', 'colourful logs terminal']);
+    assertDisjointQueries(found);
+  });
+
+  it('keeps a called name even when it is a stop word: describe() and it() are searched', () => {
+    const found = searches(planResearch('Can I write suite() and test() instead of describe() and it()?', 100));
+    assert.equal(found[0].query, 'write suite() test() describe() it()');
+    assert.ok(searchTerms(found[0].query!).has('describ') && searchTerms(found[0].query!).has('it'), [...searchTerms(found[0].query!)].join(' '));
+    // Brackets around words still part the question.
+    assert.deepEqual(searches(planResearch('How is the queue (the ready heap) ordered?', 100)).filter((t) => !t.focus).map((t) => t.query), ['queue ready heap ordered', 'ready heap']);
+  });
+
   it('folds facets beyond five into the last and respects maxTasks', () => {
-    const plan = planResearch('alpha, beta, gamma, delta, epsilon, zeta and eta', 100);
+    const plan = planResearch('alpha beta, gamma delta, epsilon zeta, eta theta, iota kappa and lambda mu', 100);
     const found = searches(plan);
     assert.equal(found.length, 5);
-    assert.equal(found[4].query, 'epsilon zeta eta');
-    assert.equal(searches(planResearch('alpha, beta, gamma, delta', 4)).length, 2);
+    assert.equal(found[0].query, 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu');
+    assert.equal(found[4].query, 'eta theta iota kappa lambda mu');
+    assert.equal(searches(planResearch('alpha beta, gamma delta, epsilon zeta', 4)).length, 2);
     assert.throws(() => planResearch('alpha', 2), /at least a search, an analysis and a synthesis/);
   });
 
