@@ -24,6 +24,8 @@ interface Candidate {
   context: PassageContext;
   /** Score relative to the best of its own search: raw scores are comparable only within one query. */
   relative: number;
+  /** For an aspect's passage, how its search's best compares with the subject's own (see measureAspectsAgainstSubject). */
+  scale?: number;
 }
 
 /**
@@ -39,6 +41,7 @@ export function runAnalyze(task: TaskSpec, context: TaskContext): TaskResult {
   const candidates: Candidate[] = [];
   let corpus: AnalysisData['corpus'];
   const weights = new Map<string, number>();
+  const bestByFacet: number[] = [];
   for (const id of task.dependsOn) {
     const result = context.inputs.get(id);
     if (!result) {
@@ -56,7 +59,9 @@ export function runAnalyze(task: TaskSpec, context: TaskContext): TaskResult {
       candidates.push({ facetIndex: facets.length, finding: { ...finding, facet }, context, relative: best > 0 ? finding.score / best : 1 });
     });
     facets.push({ taskId: id, facet, query: search?.query ?? '', ...(search?.focus ? { focus: search.focus } : {}), found: findings.length, kept: 0 });
+    bestByFacet.push(best);
   }
+  measureAspectsAgainstSubject(candidates, facets, bestByFacet);
 
   weighByFile(candidates);
   candidates.sort((a, b) => b.relative - a.relative || a.facetIndex - b.facetIndex);
@@ -65,11 +70,11 @@ export function runAnalyze(task: TaskSpec, context: TaskContext): TaskResult {
   const keptByFacet: { finding: Finding; context: PassageContext }[][] = facets.map(() => []);
   const keptTexts = new Set<string>();
   const facetsByFile = new Map<string, Set<string>>();
-  for (const { facetIndex, finding, relative, context: where } of candidates) {
+  for (const { facetIndex, finding, relative, scale, context: where } of candidates) {
     const path = finding.source.path;
     facetsByFile.set(path, (facetsByFile.get(path) ?? new Set()).add(facets[facetIndex].facet));
     const kept = keptByFacet[facetIndex];
-    if (relative < keep.minRelativeScore || kept.length >= keep.perFacet) continue;
+    if (relative * (scale ?? 1) < keep.minRelativeScore || kept.length >= keep.perFacet) continue;
     // Copies count as duplicates too: the same passage in `dist/cjs` and `dist/esm` says nothing new.
     if (keptTexts.has(finding.quote) || keptByFacet.some((list) => list.some((other) => overlaps(other.finding, finding)))) continue;
     kept.push({ finding: trimFinding(finding, facetWeights(weights, facets[facetIndex]), (where.headings?.length ?? 0) > 0), context: where });
@@ -91,6 +96,25 @@ export function runAnalyze(task: TaskSpec, context: TaskContext): TaskResult {
   if (sharedFiles.length > 0) parts.push(`${plural(sharedFiles.length, 'file')} found by several facets`);
   if (missing.length > 0) parts.push(`no result from ${missing.join(', ')}`);
   return { summary: parts.join('; '), findings, data };
+}
+
+/**
+ * An aspect searches the question's subject narrowed by its own words, so its scores are on the scale of
+ * the subject's own search: an aspect's best passage that scores far below what the subject alone found
+ * is a weak match (a pointer line that shares one word with the question), not evidence of the aspect.
+ * Its passages are kept as evidence only when they hold up against the subject's best; the Answer still
+ * weighs every passage within its own search.
+ */
+function measureAspectsAgainstSubject(candidates: Candidate[], facets: readonly FacetOutcome[], best: readonly number[]): void {
+  const subjectBest = new Map<string, number>();
+  facets.forEach((facet, i) => {
+    if (!facet.focus) subjectBest.set(facet.query, Math.max(subjectBest.get(facet.query) ?? 0, best[i]));
+  });
+  for (const candidate of candidates) {
+    const facet = facets[candidate.facetIndex];
+    const reference = facet.focus ? subjectBest.get(facet.query) : undefined;
+    if (reference && reference > best[candidate.facetIndex]) candidate.scale = best[candidate.facetIndex] / reference;
+  }
 }
 
 /**

@@ -48,6 +48,22 @@ describe('offline analysis', () => {
     assert.deepEqual(result.findings!.map((f) => f.source.path), ['dist/cjs/index.js', 'src/spin.ts']);
   });
 
+  it("keeps an aspect's passages only when they hold up against what the subject alone found", () => {
+    const aspect = (findings: Finding[]): TaskResult => ({
+      summary: '',
+      findings,
+      data: { kind: 'offline-search', facet: 'Overview and purpose', query: 'log rotation', focus: 'overview purpose', corpus: undefined },
+    });
+    const subject = searchResult('Log rotation', [finding('docs/help.md', 30, 39, 100), finding('docs/help.md', 57, 59, 80)]);
+    // A pointer line ("see our docs for more details") shares a word with the question: far below the subject's best.
+    const weak = runAnalyze({ ...analyzeTask, dependsOn: ['search-1', 'search-2'] }, taskContext('q', { inputs: new Map([['search-1', subject], ['search-2', aspect([finding('README.md', 103, 103, 12)])]]) }));
+    assert.deepEqual(weak.findings!.map((f) => f.source.path), ['docs/help.md', 'docs/help.md']);
+    assert.deepEqual(readAnalysisData(weak.data)!.facets.map((f) => f.kept), [2, 0], 'the aspect is left with nothing of its own');
+    // An overview of the subject itself scores on the subject's scale, and stays.
+    const strong = runAnalyze({ ...analyzeTask, dependsOn: ['search-1', 'search-2'] }, taskContext('q', { inputs: new Map([['search-1', subject], ['search-2', aspect([finding('docs/rotation.md', 1, 8, 90)])]]) }));
+    assert.ok(strong.findings!.some((f) => f.source.path === 'docs/rotation.md' && f.facet === 'Overview and purpose'));
+  });
+
   it('keeps at most three strong passages per facet', () => {
     const many = [10, 9, 8, 7, 1].map((score, i) => finding(`f${i}.md`, 1, 2, score));
     const inputs = new Map([['search-1', searchResult('Everything', many)]]);
