@@ -31,9 +31,26 @@ const parser = new MarkdownIt({ html: true, linkify: true });
 
 /** A blockquote of `text`: verbatim where that is safe (see above), strictly escaped where it is not. */
 export function sourceBlockquote(text: string): string {
-  const lines = text.split('\n').map((line) => (line.trim() === '' ? '>' : `> ${escapeSourceLine(line)}`));
+  const lines = balancedFences(text.split('\n')).map((line) => (line.trim() === '' ? '>' : `> ${escapeSourceLine(line)}`));
   const quoted = lines.join('\n');
   return isInert(parser.parse(quoted, {})) ? quoted : blockquote(text);
+}
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+
+/**
+ * A quote cut from a longer passage may hold only one end of a fenced code block: the report closes it
+ * (or opens it, when the quote starts inside the code), so the raw Markdown reads as balanced as it
+ * renders. Only a fence line is added; the quoted lines stay as they are.
+ */
+function balancedFences(lines: readonly string[]): string[] {
+  const fences = lines.map((line) => FENCE.exec(line)).filter((m): m is RegExpExecArray => m !== null);
+  if (fences.length % 2 === 0) return [...lines];
+  const first = fences[0];
+  const firstAt = lines.findIndex((line) => FENCE.test(line));
+  // An info string (```js) opens; a bare fence after lines of code closes what an earlier passage opened.
+  const startsInside = first[2].trim() === '' && lines.slice(0, firstAt).some((line) => line.trim() !== '');
+  return startsInside ? [first[1], ...lines] : [...lines, fences[fences.length - 1][1]];
 }
 
 /** Inline source text (one line, newlines made spaces), as in the Answer's quoted sentences. */

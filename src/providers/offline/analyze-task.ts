@@ -77,8 +77,11 @@ export function runAnalyze(task: TaskSpec, context: TaskContext): TaskResult {
     if (relative * (scale ?? 1) < keep.minRelativeScore || kept.length >= keep.perFacet) continue;
     // Copies count as duplicates too: the same passage in `dist/cjs` and `dist/esm` says nothing new.
     if (keptTexts.has(finding.quote) || keptByFacet.some((list) => list.some((other) => overlaps(other.finding, finding)))) continue;
-    kept.push({ finding: trimFinding(finding, facetWeights(weights, facets[facetIndex]), (where.headings?.length ?? 0) > 0), context: where });
-    keptTexts.add(finding.quote);
+    const trimmed = trimFinding(finding, facetWeights(weights, facets[facetIndex]), (where.headings?.length ?? 0) > 0);
+    // Two passages may trim to the same lines (a config block a page shows twice): one is enough.
+    if (keptTexts.has(trimmed.quote)) continue;
+    kept.push({ finding: trimmed, context: where });
+    keptTexts.add(finding.quote).add(trimmed.quote);
   }
   keptByFacet.forEach((kept, i) => (facets[i].kept = kept.length));
 

@@ -38,6 +38,9 @@ const MIN_TERMS = 3;
 const LONG_TERMS = 45;
 /** Shape weights: a changelog line or a link list entry rarely answers "how". */
 const BOILERPLATE_WEIGHT = 0.3;
+/** A sentence that sends the reader elsewhere ("See the transports document for more details") answers nothing itself. */
+const POINTER = /^\W*(?:(?:for (?:more|further) (?:details|information|examples)\W*)?(?:see|refer to|check out|read)\b|more (?:details|information) (?:can be found|is available)\b)/i;
+const POINTER_WEIGHT = 0.3;
 
 interface Unit {
   excerpt: AnswerExcerpt;
@@ -66,7 +69,7 @@ export function selectAnswer(candidates: readonly AnswerCandidate[], weights: Re
       const matched = coverage(terms, question, weights, total);
       if (matched === 0) continue;
       const length = terms.size > LONG_TERMS ? LONG_TERMS / terms.size : 1;
-      const kind = (excerpt.code ? codeLineWeight(excerpt.quote) : 1) * intentWeight(intent, finding.source.path);
+      const kind = (excerpt.code ? codeLineWeight(excerpt.quote) : POINTER.test(excerpt.quote) ? POINTER_WEIGHT : 1) * intentWeight(intent, finding.source.path);
       units.push({ excerpt, terms, score: matched ** 1.5 * prior * length * kind, passage: `${finding.source.path}:${finding.source.startLine}` });
     }
   }
@@ -229,12 +232,16 @@ function sentencesOf(lines: readonly string[], paragraph: readonly number[], ref
   return units;
 }
 
+const CODE_STATEMENT = /^\s*(?:const|let|var|import|export|return|await)\s|[;{]\s*$|\)\s*;|=>\s*[{(]|\}\)/;
+
 /**
  * Whether a sentence is words rather than code or markup that a passage cut through (the inside of a
  * fence whose opening line is in another passage, a run of brackets): mostly letters and spaces.
  */
 function readsAsProse(text: string): boolean {
   if (/^\s*(?:\/\/|\/\*|[{}()[\];])/.test(text)) return false;
+  // Code outside a fence (the fence opened in an earlier passage): a statement, not a sentence.
+  if (CODE_STATEMENT.test(text.replace(/`[^`]*`/g, ''))) return false;
   const visible = text.replace(/\s+/g, '');
   const letters = visible.replace(/[^\p{L}]/gu, '');
   return letters.length >= 0.7 * visible.length;

@@ -53,6 +53,13 @@ describe('source text in a report (source-markdown)', () => {
     );
   });
 
+  it('closes a code fence that the quote cut off, or opens one it starts inside, adding only the fence line', () => {
+    assert.equal(sourceBlockquote('```\n/var/log/app.log {\n  daily'), '> ```\n> /var/log/app.log {\n>   daily\n> ```');
+    assert.equal(sourceBlockquote('logger.info(x)\n```'), '> ```\n> logger.info(x)\n> ```');
+    assert.equal(sourceBlockquote('Use this:\n~~~~js\nfoo()'), '> Use this:\n> ~~~~js\n> foo()\n> ~~~~');
+    assert.equal(sourceBlockquote('```js\nfoo()\n```'), '> ```js\n> foo()\n> ```', 'a balanced quote is left alone');
+  });
+
   it('inline text stays on one line and cannot open a list or a quote', () => {
     assert.equal(sourceInline('- first\nsecond'), '\\- first second');
     assert.equal(sourceInline('retries _failed_ jobs'), 'retries _failed_ jobs');

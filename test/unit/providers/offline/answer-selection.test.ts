@@ -26,6 +26,10 @@ describe('offline answer selection', () => {
     const lines = ['x', ...Array(8).fill('filler'), ...prose.quote.split('\n')];
     for (const unit of units) assert.ok(quoteMatches(lines, { source: unit.source, quote: unit.quote, score: 0 }, 'within'), unit.quote);
 
+    // Code whose fence opened in an earlier passage is not a sentence.
+    const midFence = unitsOf(finding('docs/transports.md', 7, "const transport = pino.transport({ target: 'pino-roll' });\n\nThe transport runs in a worker thread."));
+    assert.deepEqual(midFence.map((u) => u.quote), ['The transport runs in a worker thread.']);
+
     // A comment is words, quoted without its markers (still a span of its line); other lines are code.
     const source = '/** Waits longer after each failure. */\nexport function backoff(n: number) {\n  // x\n}';
     const code = unitsOf(finding('src/retry.ts', 3, source));
@@ -87,6 +91,16 @@ describe('offline answer selection', () => {
     const ask = (question: string) => selectAnswer(candidates, weightsOf(question), question)[0]?.source.path;
     assert.equal(ask('How do I change how often a failed request is retried?'), 'docs/retries.md');
     assert.equal(ask('Where is the code that decides how often a failed request is retried?'), 'src/retries.ts');
+  });
+
+  it('ranks a sentence that only points elsewhere below one that answers', () => {
+    const question = 'How do transports ship logs?';
+    const picked = selectAnswer(
+      [candidate(finding('README.md', 1, 'See the transports document for more details on how logs ship.')), candidate(finding('docs/transports.md', 1, 'A transport ships logs from a worker thread.'), 0.8)],
+      weightsOf(question),
+      question,
+    );
+    assert.equal(picked[0]?.source.path, 'docs/transports.md');
   });
 
   it('answers nothing when nothing matches the question', () => {
