@@ -261,3 +261,18 @@ class LazyPostings extends Map<number, number> {
     return super[Symbol.iterator]();
   }
 }
+
+/**
+ * How many documents hold `term` (as indexed) in `field`, read from MiniSearch's term map without
+ * scoring a search: the feedback terms and the question's weights need only the count, and a scored
+ * search of a common term costs milliseconds on a large folder. Discarded documents still count until
+ * a vacuum (they are few). Undefined when the internals are not what this code knows: search then.
+ */
+export function documentFrequency<T>(search: MiniSearch<T>, term: string, field: string): number | undefined {
+  const internals = search as unknown as { _index?: { get?: (term: string) => Map<number, Map<number, number>> | undefined }; _fieldIds?: Record<string, number> };
+  const fieldId = internals._fieldIds?.[field];
+  if (typeof internals._index?.get !== 'function' || fieldId === undefined) return undefined;
+  const postings = internals._index.get(term)?.get(fieldId);
+  if (!postings) return 0;
+  return postings instanceof LazyPostings ? postings.packedLength : postings.size;
+}

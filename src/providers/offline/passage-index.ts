@@ -1,7 +1,8 @@
-import MiniSearch, { type AsPlainObject, type Options, type SearchOptions } from 'minisearch';
-import { packMiniSearch, unpackIndex, type PackedIndex } from './packed-index';
+import MiniSearch, { type AsPlainObject, type Options, type Query, type SearchOptions } from 'minisearch';
+import { documentFrequency, packMiniSearch, unpackIndex, type PackedIndex } from './packed-index';
 import type { Passage } from './passages';
 import { prefixRule } from './query-prefix';
+import { topPassages, type Hit } from './top-passages';
 import { normalizeTerm, searchTerms, tokenize, tokenizeForIndex } from './search-terms';
 
 export interface ScoredPassage {
@@ -183,33 +184,38 @@ export class PassageIndex {
     const run = (text: string, boostTerm?: (term: string) => number) => {
       const prefix = prefixRule(focused ? `${text} ${options.focus}` : text);
       const settings = { prefix, ...(boostTerm ? { boostTerm } : {}) };
-      return focused
-        ? this.search.search({ combineWith: 'AND', queries: [{ combineWith: 'OR', queries: [text] }, { combineWith: 'OR', queries: [options.focus!] }] }, settings)
-        : this.search.search(text, settings);
+      return this.hits(focused ? { combineWith: 'AND', queries: [{ combineWith: 'OR', queries: [text] }, { combineWith: 'OR', queries: [options.focus!] }] } : text, settings);
     };
-    let search = run(query);
+    let search: readonly Hit[] = run(query);
     const expansion = this.feedbackTerms(query, search);
     if (expansion.size > 0) {
       search = run(`${query} ${[...expansion.keys()].join(' ')}`, (term) => (expansion.has(term) && !searchTerms(query).has(term) ? FEEDBACK_WEIGHT : 1));
     }
     const asked = searchTerms(`${query} ${options.context ?? ''}`);
-    const scored = search.map((hit) => {
-      const passage = this.passages[hit.id as number];
-      return { passage, score: hit.score * (boosts?.get(hit.id as number) ?? 1) * this.nameBoost(passage.path, asked) };
-    });
-    scored.sort((a, b) => b.score - a.score || a.passage.path.localeCompare(b.passage.path) || a.passage.startLine - b.passage.startLine);
+    const adjust = (hit: Hit): ScoredPassage => {
+      const passage = this.passages[hit.id];
+      return { passage, score: hit.score * (boosts?.get(hit.id) ?? 1) * this.nameBoost(passage.path, asked) };
+    };
+    return topPassages(search, adjust, MAX_ADJUSTMENT, options.limit, options.perFile ?? Number.POSITIVE_INFINITY);
+  }
 
-    const perFile = options.perFile ?? Number.POSITIVE_INFINITY;
-    const taken = new Map<string, number>();
-    const results: ScoredPassage[] = [];
-    for (const hit of scored) {
-      if (results.length >= options.limit) break;
-      const count = taken.get(hit.passage.path) ?? 0;
-      if (count >= perFile) continue;
-      taken.set(hit.passage.path, count + 1);
-      results.push(hit);
-    }
-    return results;
+  /**
+   * MiniSearch's search, scores only: `search` builds a result object per matching passage (its terms,
+   * its matches, their keys), which on a large folder costs more than the scoring and most of the
+   * garbage collection, and `find` reads only ids and scores. Through `executeQuery`, as `search`
+   * itself does, with the same score (× the number of query terms matched) and order; when MiniSearch's
+   * internals are not what this code knows, through `search`.
+   */
+  private hits(query: Query, settings: SearchOptions): Hit[] {
+    const engine = this.search as unknown as {
+      executeQuery?: (query: Query, options: SearchOptions) => Map<number, { score: number; terms: readonly string[] }>;
+      _documentIds?: Map<number, unknown>;
+    };
+    const documentIds = engine._documentIds;
+    if (typeof engine.executeQuery !== 'function' || !(documentIds instanceof Map)) return this.search.search(query, settings).map(({ id, score }) => ({ id: id as number, score }));
+    const hits: Hit[] = [];
+    for (const [shortId, { score, terms }] of engine.executeQuery.call(this.search, query, settings)) hits.push({ id: documentIds.get(shortId) as number, score: score * (terms.length || 1) });
+    return hits.sort((a, b) => b.score - a.score);
   }
 
   /** A passage's weight by its shape: boilerplate ranks low. */
@@ -234,12 +240,16 @@ export class PassageIndex {
   private readonly namesByPath = new Map<string, Set<string>>();
   private readonly shares = new Map<string, { size: number; share: number }>();
 
+  /** How many passages' text holds this normalised term. */
+  private textFrequency(term: string): number {
+    return documentFrequency(this.search, term, 'text') ?? this.search.search(term, { prefix: false, fields: ['text'], boostDocument: undefined, processTerm: (t) => t }).length;
+  }
+
   /** The share of passages whose text holds this normalised term, remembered until the index changes size. */
   private documentShare(term: string): number {
     const known = this.shares.get(term);
     if (known && known.size === this.size) return known.share;
-    const documents = this.search.search(term, { prefix: false, fields: ['text'], boostDocument: undefined, processTerm: (t) => t }).length;
-    const share = this.size > 0 ? documents / this.size : 0;
+    const share = this.size > 0 ? this.textFrequency(term) / this.size : 0;
     this.shares.set(term, { size: this.size, share });
     return share;
   }
@@ -277,7 +287,7 @@ export class PassageIndex {
     const total = this.size;
     const candidates = [...mass].sort((a, b) => b[1] - a[1]).slice(0, FEEDBACK_CANDIDATES);
     const weighed = candidates.map(([term, weight]): [string, number] => {
-      const documents = this.search.search(term, { prefix: false, fields: ['text'], boostDocument: undefined, processTerm: (t) => t }).length;
+      const documents = this.textFrequency(term);
       // Words in many passages say nothing about this query, however often the top passages use them.
       return [term, documents > 1 && documents < total * FEEDBACK_MAX_SHARE ? weight * Math.log(total / documents) : 0];
     });
@@ -295,7 +305,7 @@ export class PassageIndex {
     for (const word of tokenize(text)) {
       const term = normalizeTerm(word);
       if (weights.has(term)) continue;
-      const documents = this.search.search(word, { prefix: false, fields: ['text'], boostDocument: undefined }).length;
+      const documents = this.textFrequency(term);
       weights.set(term, Math.log(1 + (total - documents + 0.5) / (documents + 0.5)));
     }
     return weights;
@@ -316,6 +326,8 @@ export class PassageIndex {
   }
 }
 
+/** The most `find` multiplies a score by: the context's ×(1 + CONTEXT_WEIGHT) and the name's ×NAME_BOOST. */
+const MAX_ADJUSTMENT = (1 + CONTEXT_WEIGHT) * NAME_BOOST;
 /**
  * A passage's weight by its shape: navigation pages, link lists, changelogs and licences say little
  * about how a thing works, so they rank below prose and code unless nothing else matches.
