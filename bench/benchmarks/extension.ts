@@ -94,6 +94,8 @@ export async function benchExtension(ctx: BenchContext): Promise<BenchSection> {
       target: 'node20',
       minify: true,
       external: ['vscode'],
+      // As esbuild.js does: jsonc-parser's UMD "main" requires its own files in a way esbuild cannot follow.
+      alias: { 'jsonc-parser': path.join(ROOT, 'node_modules/jsonc-parser/lib/esm/main.js') },
       logLevel: 'error',
     });
     const minimal = path.join(dir, 'minimal.js');

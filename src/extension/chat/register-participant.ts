@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listRuns } from '../../core/journal/history';
 import { followUpWorkspaceRun, startWorkspaceRun, type WorkspaceRuns } from '../run/workspace-run';
@@ -9,7 +8,7 @@ import { createResearchHandler, PARTICIPANT_ID, type ParticipantDeps } from './r
 /** `@research` in VS Code Chat, over the first workspace folder, with the research.* settings. */
 export function registerResearchParticipant(runs: WorkspaceRuns): vscode.ChatParticipant {
   const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, createResearchHandler(participantDeps(runs)));
-  participant.iconPath = vscode.Uri.file(path.join(runs.context.extensionPath, 'media', 'research.svg'));
+  participant.iconPath = vscode.Uri.joinPath(runs.context.extensionUri, 'media', 'research.svg');
   return participant;
 }
 
