@@ -187,7 +187,7 @@ function unpackedPostings(packed: PackedIndex): AsPlainObject['index'] {
  * A term's postings in one field (short document id → frequency), decoded on first use. Every Map
  * method decodes first, so MiniSearch (search, add, discard, vacuum, toJSON) sees an ordinary Map.
  */
-class LazyPostings extends Map<number, number> {
+export class LazyPostings extends Map<number, number> {
   private source?: { docs: Uint32Array; freqs: Uint32Array; start: number; end: number };
 
   constructor(packed: PackedIndex, start: number, end: number) {
@@ -207,6 +207,16 @@ class LazyPostings extends Map<number, number> {
     docs.set(source.docs.subarray(source.start, source.end), at);
     freqs.set(source.freqs.subarray(source.start, source.end), at);
     return true;
+  }
+
+  /** Calls `visit` with each posting, in order, reading the packed arrays without decoding them. */
+  forEachPosting(visit: (doc: number, freq: number) => void): void {
+    const source = this.source;
+    if (!source) {
+      for (const [doc, freq] of super.entries()) visit(doc, freq);
+      return;
+    }
+    for (let at = source.start; at < source.end; at++) visit(source.docs[at]!, source.freqs[at]!);
   }
 
   private decode(): void {

@@ -1,4 +1,5 @@
 import MiniSearch, { type AsPlainObject, type Options, type Query, type SearchOptions } from 'minisearch';
+import { scoreWithPostings } from './bm25-scorer';
 import { documentFrequency, packMiniSearch, unpackIndex, type PackedIndex } from './packed-index';
 import type { Passage } from './passages';
 import { prefixRule } from './query-prefix';
@@ -211,6 +212,8 @@ export class PassageIndex {
       executeQuery?: (query: Query, options: SearchOptions) => Map<number, { score: number; terms: readonly string[] }>;
       _documentIds?: Map<number, unknown>;
     };
+    const scored = scoreWithPostings(this.search as MiniSearch<unknown>, query, settings);
+    if (scored) return scored;
     const documentIds = engine._documentIds;
     if (typeof engine.executeQuery !== 'function' || !(documentIds instanceof Map)) return this.search.search(query, settings).map(({ id, score }) => ({ id: id as number, score }));
     const hits: Hit[] = [];
@@ -319,7 +322,7 @@ export class PassageIndex {
     const extra = [...new Set(tokenize(context))].filter((word) => !own.has(normalizeTerm(word)));
     if (extra.length === 0) return undefined;
     const contextQuery = extra.join(' ');
-    const hits = this.search.search(contextQuery, { prefix: prefixRule(contextQuery) });
+    const hits = this.hits(contextQuery, { prefix: prefixRule(contextQuery) });
     const best = hits[0]?.score ?? 0;
     if (best <= 0) return undefined;
     return new Map(hits.map((hit) => [hit.id as number, 1 + (CONTEXT_WEIGHT * hit.score) / best]));
