@@ -58,12 +58,25 @@ export function scoreWithPostings(search: MiniSearch<unknown>, query: unknown, o
   if (!parts) return undefined;
   const size = engine._nextId;
   const scored: Scores[] = [];
-  const termIndex = new Map<string, number>();
-  for (const text of parts) {
-    const result = scoreOr(engine, text, merged, size, termIndex);
-    if (!result) return undefined;
-    scored.push(result);
+  let finished = false;
+  try {
+    const termIndex = new Map<string, number>();
+    for (const text of parts) {
+      const result = takeScores(size);
+      scored.push(result);
+      if (!scoreOr(engine, text, merged, result, termIndex)) return undefined;
+    }
+    const hits = collectHits(engine, scored);
+    finished = true;
+    return hits;
+  } finally {
+    // After a throw the arrays may hold partial sums: they are dropped, not reused.
+    if (finished) for (const result of scored) giveBack(result);
+    else scratch = new Float64Array(0);
   }
+}
+
+function collectHits(engine: Internals, scored: readonly Scores[]): Hit[] {
   const [first, second] = scored;
   const hits: Hit[] = [];
   const idOf = engine._documentIds;
@@ -109,7 +122,7 @@ function andOfOrs(query: unknown): string[] | undefined {
  * over its longer prefix matches, one term's scores summed before they join the query's, as its
  * combineResults does.
  */
-function scoreOr(engine: Internals, text: string, options: SearchOptions, size: number, termIndex: Map<string, number>): Scores | undefined {
+function scoreOr(engine: Internals, text: string, options: SearchOptions, total: Scores, termIndex: Map<string, number>): boolean {
   const tokenize = options.tokenize ?? engine._options.tokenize;
   const processTerm = options.processTerm ?? engine._options.processTerm;
   const terms = tokenize(text)
@@ -120,14 +133,13 @@ function scoreOr(engine: Internals, text: string, options: SearchOptions, size: 
   const bm25 = { ...DEFAULT_BM25, ...options.bm25 };
   const prefixWeight = options.weights?.prefix ?? DEFAULT_PREFIX_WEIGHT;
   const boostDocument = options.boostDocument!;
-  const total: Scores = { score: new Float64Array(size), terms: new Uint32Array(size), order: [] };
-  const part = new Float64Array(size);
+  const part = scratchOf(total.score.length);
   const touched: number[] = [];
   for (let i = 0; i < terms.length; i++) {
     const term = terms[i];
     let bit = termIndex.get(term);
     if (bit === undefined) {
-      if (termIndex.size >= MAX_TERMS) return undefined;
+      if (termIndex.size >= MAX_TERMS) return false;
       bit = termIndex.size;
       termIndex.set(term, bit);
     }
@@ -171,7 +183,36 @@ function scoreOr(engine: Internals, text: string, options: SearchOptions, size: 
     }
     touched.length = 0;
   }
-  return total;
+  return true;
+}
+
+/**
+ * The arrays are as long as the index has passage ids (77,000 for the benchmark folder): allocated
+ * for every search, they were most of its garbage. A search takes them zeroed and gives them back
+ * zeroed (only the entries it touched are cleared); there is no await in between, so one pool serves.
+ */
+const pool: Scores[] = [];
+let scratch = new Float64Array(0);
+
+function takeScores(size: number): Scores {
+  const reused = pool.pop();
+  if (reused && reused.score.length === size) return reused;
+  return { score: new Float64Array(size), terms: new Uint32Array(size), order: [] };
+}
+
+function giveBack(scores: Scores): void {
+  for (const doc of scores.order) {
+    scores.score[doc] = 0;
+    scores.terms[doc] = 0;
+  }
+  scores.order = [];
+  if (pool.length < 2) pool.push(scores);
+}
+
+/** Per-term sums; every entry is back to zero when a term is done. */
+function scratchOf(size: number): Float64Array {
+  if (scratch.length !== size) scratch = new Float64Array(size);
+  return scratch;
 }
 
 function bitCount(bits: number): number {

@@ -53,6 +53,15 @@ describe('offline search: BM25 over the postings (bm25-scorer)', () => {
     );
   });
 
+  it('gives the same scores search after search (its arrays are reused)', () => {
+    const search = new MiniSearch<Doc>(options(() => 1));
+    search.addAll(['retry queue', 'retry', 'queue worker', 'timeout'].map((text, id) => ({ id, text, path: '', headings: '', symbol: '' })));
+    const once = scoreWithPostings(search as MiniSearch<unknown>, 'retry queue', {});
+    scoreWithPostings(search as MiniSearch<unknown>, 'worker timeout retry', {});
+    assert.deepEqual(scoreWithPostings(search as MiniSearch<unknown>, 'retry queue', {}), once);
+    assert.deepEqual(once, search.search('retry queue').map(({ id, score }) => ({ id, score })));
+  });
+
   it('leaves to MiniSearch what it does not reproduce: discarded passages before a vacuum, fuzzy matching', () => {
     const search = new MiniSearch<Doc>(options(() => 1));
     search.addAll([0, 1, 2].map((id) => ({ id, text: 'retry queue', path: '', headings: '', symbol: '' })));
