@@ -62,13 +62,15 @@ export function facetsFromText(text: string, used: Set<string>): Facet[] {
  * has two words or more on its own. A part of one word ("readable, colourful logs", "keep both") is
  * too vague to search alone and stays in the whole.
  */
-export function questionFacets(question: string, parts: readonly Facet[]): Facet[] {
+export function questionFacets(parts: readonly Facet[]): Facet[] {
   if (parts.length <= 1) return [...parts];
-  const whole: Facet = { label: labelOf(question), query: parts.map((part) => part.query).join(' ') };
+  const whole: Facet = { label: WHOLE_QUESTION, query: parts.map((part) => part.query).join(' ') };
   return [whole, ...parts.filter((part) => searchTerms(part.query).size >= MIN_PART_TERMS)];
 }
 
 const MIN_PART_TERMS = 2;
+/** The whole question's facet: its report section would otherwise repeat the report's title. */
+export const WHOLE_QUESTION = 'The whole question';
 
 /**
  * Adds aspects until there are `minimum` facets. Each aspect searches the question's `subject` and is

@@ -30,7 +30,7 @@ export function planResearch(question: string, maxTasks: number): Plan {
     throw new UsageError(`The question "${text}" has no words to search for: name the thing you want to find (a term, a file, a function).`);
   }
   const maxFacets = Math.min(MAX_FACETS, maxTasks - 2);
-  const facets = capFacets(completeWithAspects(questionFacets(text, own), subjectOf(own), MIN_FACETS), maxFacets);
+  const facets = capFacets(completeWithAspects(questionFacets(own), subjectOf(own), MIN_FACETS), maxFacets);
   const searches = facets.map((facet, i) => searchTask(`search-${i + 1}`, facet, i));
   return validatePlan({ question: text, tasks: [...searches, ...finalTasks('', searches.map((s) => s.id))] }, { maxTasks });
 }

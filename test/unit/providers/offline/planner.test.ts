@@ -70,7 +70,7 @@ describe('offline planner', () => {
     const plan = planResearch('Compare the retry policy vs the rate limiter, and how retry delays are capped', 100);
     const found = searches(plan);
     assert.deepEqual(found.map((t) => t.query), ['Compare retry policy rate limiter delays capped', 'Compare retry policy', 'rate limiter', 'delays capped']);
-    assert.equal(found[0].facet, 'Compare the retry policy vs the rate limiter, and how retry delays are capped');
+    assert.equal(found[0].facet, 'The whole question');
     assert.ok(found[0].priority! > found[1].priority!, 'the whole question is searched first');
     assertDisjointQueries(found);
   });
