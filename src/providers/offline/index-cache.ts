@@ -7,6 +7,7 @@ import { version as PACKAGE_VERSION } from '../../../package.json';
 import type { CorpusState, FileRecord } from './corpus-update';
 import type { IndexBudget } from './index-budget';
 import type { PackedIndex } from './packed-index';
+import { encodeExtras, extrasReader, isStoredExtras, type StoredExtras } from './passage-extras';
 import { PassageIndex } from './passage-index';
 import type { Passage } from './passages';
 import type { CorpusStats } from './workspace-corpus';
@@ -20,7 +21,7 @@ import type { CorpusStats } from './workspace-corpus';
  * tokenizer, the index's fields) or this file's layout does: a cache of another format is ignored and
  * the folder read afresh. The package version is checked too, so a release never reads an older one.
  */
-export const INDEX_FORMAT = 3;
+export const INDEX_FORMAT = 4;
 
 /** Overrides where caches are kept (tests point it at a temporary folder). */
 export const INDEX_CACHE_DIR_ENV = 'RESEARCH_CACHE_DIR';
@@ -72,7 +73,7 @@ type StoredFile = [path: string, kind: 'text' | 'binary', size: number, mtimeMs:
 /**
  * The passages of all files, in the order of `files`, as columns: V8 deserializes one long string
  * and three typed arrays far faster than 77,000 small objects (0.4 s for the benchmark folder).
- * Fields beyond the four every passage has are kept whole, per passage, in `extras`.
+ * Fields beyond the four every passage has are columns too (passage-extras.ts).
  */
 interface StoredPassages {
   startLines: Uint32Array;
@@ -80,8 +81,7 @@ interface StoredPassages {
   /** Passage i's text is texts.slice(textEnds[i - 1] ?? 0, textEnds[i]). */
   textEnds: Uint32Array;
   texts: string;
-  /** [passage number, its other fields] for the passages that have any. */
-  extras: [number, Record<string, unknown>][];
+  extras: StoredExtras;
 }
 
 interface CacheContent {
@@ -116,16 +116,14 @@ export function serializeCorpus(state: CorpusState, key: CacheKey): Buffer {
     endLines: Uint32Array.from(all, (p) => p.endLine),
     textEnds: new Uint32Array(all.length),
     texts: '',
-    extras: [],
+    extras: encodeExtras(all),
   };
   const texts: string[] = [];
   let end = 0;
-  all.forEach((passage, i) => {
-    const { path: _path, startLine: _start, endLine: _end, text, ...extra } = passage;
+  all.forEach(({ text }, i) => {
     texts.push(text);
     end += text.length;
     passages.textEnds[i] = end;
-    if (Object.keys(extra).length > 0) passages.extras.push([i, extra]);
   });
   passages.texts = texts.join('');
   const content: CacheContent = {
@@ -157,7 +155,7 @@ export function deserializeCorpus(bytes: Uint8Array, key: CacheKey): CorpusState
   if (!isObject(stats) || !isPackedIndex(search) || !isStoredPassages(stored) || !Array.isArray(files) || !Number.isSafeInteger(nextId) || nextId! < 0) {
     throw new CacheRejected('malformed');
   }
-  const extras = new Map(stored.extras);
+  const extraOf = extrasReader(stored.extras);
   const passages: (Passage | undefined)[] = new Array(nextId);
   const records = new Map<string, FileRecord>();
   let n = 0;
@@ -168,7 +166,7 @@ export function deserializeCorpus(bytes: Uint8Array, key: CacheKey): CorpusState
     for (let i = 0; i < record.count; i++, n++) {
       const text = stored.texts.slice(n === 0 ? 0 : stored.textEnds[n - 1], stored.textEnds[n]);
       if (passages[record.firstId + i] !== undefined) throw new CacheRejected('two files claim one passage');
-      const extra = extras.get(n);
+      const extra = extraOf(n);
       passages[record.firstId + i] = extra ? { ...extra, path, startLine: stored.startLines[n]!, endLine: stored.endLines[n]!, text } : { path, startLine: stored.startLines[n]!, endLine: stored.endLines[n]!, text };
     }
     records.set(path, record);
@@ -181,13 +179,13 @@ export function deserializeCorpus(bytes: Uint8Array, key: CacheKey): CorpusState
 }
 
 function isStoredPassages(value: unknown): value is StoredPassages {
-  if (!isObject(value) || typeof value.texts !== 'string' || !Array.isArray(value.extras)) return false;
+  if (!isObject(value) || typeof value.texts !== 'string') return false;
   const { startLines, endLines, textEnds } = value;
   if (!(startLines instanceof Uint32Array && endLines instanceof Uint32Array && textEnds instanceof Uint32Array)) return false;
   if (endLines.length !== startLines.length || textEnds.length !== startLines.length) return false;
   for (let i = 0; i < textEnds.length; i++) if (textEnds[i]! < (i === 0 ? 0 : textEnds[i - 1]!)) return false;
   if (textEnds.length > 0 && textEnds[textEnds.length - 1] !== value.texts.length) return false;
-  return value.extras.every((entry) => Array.isArray(entry) && Number.isSafeInteger(entry[0]) && isObject(entry[1]));
+  return isStoredExtras(value.extras, startLines.length);
 }
 
 function fileRecord(file: unknown, nextId: number): FileRecord {
