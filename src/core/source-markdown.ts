@@ -46,11 +46,26 @@ const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 function balancedFences(lines: readonly string[]): string[] {
   const fences = lines.map((line) => FENCE.exec(line)).filter((m): m is RegExpExecArray => m !== null);
   if (fences.length % 2 === 0) return [...lines];
-  const first = fences[0];
-  const firstAt = lines.findIndex((line) => FENCE.test(line));
-  // An info string (```js) opens; a bare fence after lines of code closes what an earlier passage opened.
-  const startsInside = first[2].trim() === '' && lines.slice(0, firstAt).some((line) => line.trim() !== '');
-  return startsInside ? [first[1], ...lines] : [...lines, fences[fences.length - 1][1]];
+  return startsInsideFence(lines) ? [fences[0][1], ...lines] : [...lines, fences[fences.length - 1][1]];
+}
+
+/**
+ * Whether lines cut from Markdown begin inside a fenced code block that an earlier passage opened: they
+ * hold an odd number of fence lines, and the first is bare (an info string, ```js, opens) and comes
+ * after lines of text, which are then the end of the code.
+ */
+export function startsInsideFence(lines: readonly string[]): boolean {
+  let count = 0;
+  let first: RegExpExecArray | undefined;
+  let firstAt = -1;
+  lines.forEach((line, i) => {
+    const fence = FENCE.exec(line);
+    if (!fence) return;
+    count++;
+    if (!first) [first, firstAt] = [fence, i];
+  });
+  if (count % 2 === 0 || !first) return false;
+  return first[2].trim() === '' && lines.slice(0, firstAt).some((line) => line.trim() !== '');
 }
 
 /** Inline source text (one line, newlines made spaces), as in the Answer's quoted sentences. */

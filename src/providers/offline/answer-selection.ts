@@ -1,3 +1,4 @@
+import { startsInsideFence } from '../../core/source-markdown';
 import type { Finding, SourceRef } from '../../core/sources';
 import { languageForPath } from './code-language';
 import type { PassageContext } from './result-data';
@@ -105,8 +106,11 @@ function comparable(text: string): string {
   return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
+const MIN_COMMENT_WORDS = 3;
 const COMMENT_LINE = /^\s*(?:\/\/|\/?\*|#(?!include|define|!)|--|<!--|""")/;
 const COMMENT_MARKER = /^(?:\/\/+|\/\*+|\*+|#+|--|<!--|""")\s*/;
+/** An import or a re-export names things without saying what they do. */
+const IMPORT_LINE = /^\s*(?:import\b|export\s*(?:type\s*)?\{|export\s+\*|(?:const|let|var)\s+[\w${}\s,:]+=\s*require\(|(?:type\s+)?[\w$]+\s+as\s+[\w$]+,?\s*$)/;
 const DECLARATION_LINE = /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:function|class|interface|type|enum|def|func|fn|struct|trait|impl)\b/;
 
 /**
@@ -114,9 +118,11 @@ const DECLARATION_LINE = /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:funct
  * (a call, a template string) matches the question's words by accident more often than not.
  */
 function codeLineWeight(line: string): number {
-  if (COMMENT_LINE.test(line)) return 1;
+  // A comment says what code does when it is a phrase; `// timestamp: isoTime` is code commented out.
+  if (COMMENT_LINE.test(line)) return line.replace(COMMENT_MARKER, '').trim().split(/\s+/).length >= MIN_COMMENT_WORDS ? 1 : 0.5;
   // A string literal or template (a message, a table row) matches words without saying what code does.
   if (/^\s*[`'"]/.test(line) || line.length > 160) return 0.2;
+  if (IMPORT_LINE.test(line)) return 0.1;
   if (DECLARATION_LINE.test(line)) return 0.8;
   return 0.5;
 }
@@ -188,7 +194,8 @@ export function unitsOf(finding: Finding): AnswerExcerpt[] {
     });
     return units;
   }
-  let inFence = false;
+  // A passage cut from the middle of a code block starts with its code, not with prose.
+  let inFence = startsInsideFence(lines);
   let paragraph: number[] = [];
   const flush = () => {
     if (paragraph.length > 0) units.push(...sentencesOf(lines, paragraph, ref));

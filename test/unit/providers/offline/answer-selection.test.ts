@@ -29,6 +29,12 @@ describe('offline answer selection', () => {
     // Code whose fence opened in an earlier passage is not a sentence.
     const midFence = unitsOf(finding('docs/transports.md', 7, "const transport = pino.transport({ target: 'pino-roll' });\n\nThe transport runs in a worker thread."));
     assert.deepEqual(midFence.map((u) => u.quote), ['The transport runs in a worker thread.']);
+    // A passage that holds the end of such a block (its closing fence) quotes the code as code.
+    const fenceEnd = unitsOf(finding('README.md', 20, "const agent = new ProxyAgent('http://localhost:8888');\n```\n\nThe agent is passed to fetch."));
+    assert.deepEqual(fenceEnd.map((u) => [u.quote, u.code]), [
+      ["const agent = new ProxyAgent('http://localhost:8888');", true],
+      ['The agent is passed to fetch.', false],
+    ]);
 
     // A comment is words, quoted without its markers (still a span of its line); other lines are code.
     const source = '/** Waits longer after each failure. */\nexport function backoff(n: number) {\n  // x\n}';
@@ -91,6 +97,19 @@ describe('offline answer selection', () => {
     const ask = (question: string) => selectAnswer(candidates, weightsOf(question), question)[0]?.source.path;
     assert.equal(ask('How do I change how often a failed request is retried?'), 'docs/retries.md');
     assert.equal(ask('Where is the code that decides how often a failed request is retried?'), 'src/retries.ts');
+  });
+
+  it('does not answer with an import line, which names things without saying what they do', () => {
+    const question = 'How are requests sent through a proxy agent?';
+    const picked = selectAnswer(
+      [
+        candidate(finding('src/client.ts', 1, "import { sendRequest, ProxyAgent } from './proxy-agent';")),
+        candidate(finding('src/proxy.ts', 1, '// Each request goes through the proxy you configure.'), 0.9),
+      ],
+      weightsOf(question, { agent: 3 }),
+      question,
+    );
+    assert.equal(picked[0]?.source.path, 'src/proxy.ts');
   });
 
   it('ranks a sentence that only points elsewhere below one that answers', () => {
