@@ -18,6 +18,13 @@ const KEEP: Record<ReportDepth, { perFacet: number; minRelativeScore: number }> 
   detailed: { perFacet: 6, minRelativeScore: 0.2 },
 };
 
+/**
+ * An aspect's passage that scores under this share of what the subject alone found matches the aspect's
+ * words more than the subject (a README's logo line for "Overview", `process.stdout` for "How it works"):
+ * the aspect then finds nothing of its own, and the report says so instead of padding itself.
+ */
+const MIN_ASPECT_SHARE_OF_SUBJECT = 0.4;
+
 interface Candidate {
   facetIndex: number;
   finding: Finding;
@@ -74,7 +81,8 @@ export function runAnalyze(task: TaskSpec, context: TaskContext): TaskResult {
     const path = finding.source.path;
     facetsByFile.set(path, (facetsByFile.get(path) ?? new Set()).add(facets[facetIndex].facet));
     const kept = keptByFacet[facetIndex];
-    if (relative * (scale ?? 1) < keep.minRelativeScore || kept.length >= keep.perFacet) continue;
+    const minimum = scale === undefined ? keep.minRelativeScore : Math.max(keep.minRelativeScore, MIN_ASPECT_SHARE_OF_SUBJECT);
+    if (relative * (scale ?? 1) < minimum || kept.length >= keep.perFacet) continue;
     // Copies count as duplicates too: the same passage in `dist/cjs` and `dist/esm` says nothing new.
     if (keptTexts.has(finding.quote) || keptByFacet.some((list) => list.some((other) => overlaps(other.finding, finding)))) continue;
     const trimmed = trimFinding(finding, facetWeights(weights, facets[facetIndex]), (where.headings?.length ?? 0) > 0);

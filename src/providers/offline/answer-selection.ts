@@ -77,12 +77,15 @@ export function selectAnswer(candidates: readonly AnswerCandidate[], weights: Re
   return pickDiverse(dedupe(units));
 }
 
-type Intent = 'usage' | 'code' | undefined;
+type Intent = 'usage' | 'code' | 'named code' | undefined;
 
 const USAGE_QUESTION = /^\s*(?:how (?:do|can|should|would) (?:i|we|you)|can (?:i|we|you)|is (?:it|there)|are there|do (?:i|we|you)|should (?:i|we)|where (?:do|can) (?:i|we)|which \w+ (?:do|should|can) (?:i|we))\b/i;
-const CODE_QUESTION = /\b(?:code|implement(?:ed|s|ation)?|function|method|class|source)\b|^\s*(?:how (?:is|are|does)|what does \w+(?:\(\))? (?:compare|do|return|check))\b/i;
+/** A question that names code ("where is the code that …", "which function …") asks for code in so many words. */
+const NAMED_CODE_QUESTION = /\b(?:code|implement(?:ed|s|ation)?|function|method|class|source)\b/i;
+const CODE_QUESTION = /^\s*(?:how (?:is|are|does)|what does \w+(?:\(\))? (?:compare|do|return|check))\b/i;
 /** How much more a unit counts when its kind of file (documentation or code) is what the question asks for. */
 const INTENT_WEIGHT = 1.3;
+const NAMED_CODE_WEIGHT = 2;
 
 /**
  * What kind of text answers the question best: "How do I …", "Can I …" ask how to use a thing, which
@@ -90,6 +93,7 @@ const INTENT_WEIGHT = 1.3;
  * the code says. Undefined when the wording does not tell.
  */
 function intentOf(question: string): Intent {
+  if (NAMED_CODE_QUESTION.test(question)) return 'named code';
   if (CODE_QUESTION.test(question)) return 'code';
   if (USAGE_QUESTION.test(question)) return 'usage';
   return undefined;
@@ -98,6 +102,7 @@ function intentOf(question: string): Intent {
 function intentWeight(intent: Intent, path: string): number {
   if (!intent) return 1;
   const isCode = languageForPath(path) !== undefined;
+  if (intent === 'named code') return isCode ? NAMED_CODE_WEIGHT : 1;
   return (intent === 'code') === isCode ? INTENT_WEIGHT : 1;
 }
 

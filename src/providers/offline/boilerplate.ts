@@ -6,7 +6,7 @@
  * so a `SUMMARY.md` that explains is ranked like prose and an `index.md` that only links is not.
  */
 
-export type BoilerplateKind = 'toc' | 'links' | 'changelog' | 'licence' | 'generated';
+export type BoilerplateKind = 'toc' | 'links' | 'changelog' | 'licence' | 'generated' | 'markup';
 
 const MARKDOWN_LINK = /!?\[([^\]\n]*)\]\(([^)\s]*)[^)\n]*\)|\[([^\]\n]*)\]\[[^\]\n]*\]/g;
 const BARE_URL = /\bhttps?:\/\/[^\s)>\]]+/g;
@@ -58,6 +58,7 @@ export function passageBoilerplate(text: string): BoilerplateKind | undefined {
     links++;
   }
   const visible = lines.join('').replace(/\s+/g, '').length;
+  if (isMostlyMarkup(lines, visible)) return 'markup';
   const items = lines.filter((line) => LIST_ITEM.test(line));
   const linkedItems = items.filter((line) => isMostlyLink(line));
   if (items.length >= 3 && linkedItems.length >= 0.6 * items.length && items.length >= 0.6 * lines.length) {
@@ -65,6 +66,19 @@ export function passageBoilerplate(text: string): BoilerplateKind | undefined {
   }
   return links >= 3 && linkChars >= 0.5 * visible ? 'links' : undefined;
 }
+
+/**
+ * HTML that lays out a page (a centred logo, a row of badges, a `<div>`): tags and their attributes
+ * are most of its characters, and what it says, if anything, is a word or two.
+ */
+function isMostlyMarkup(lines: readonly string[], visible: number): boolean {
+  const text = lines.join('\n');
+  let tagChars = 0;
+  for (const m of text.matchAll(HTML_TAG)) tagChars += m[0].replace(/\s+/g, '').length;
+  return tagChars > 0 && tagChars >= 0.6 * visible;
+}
+
+const HTML_TAG = /<\/?[A-Za-z][\w-]*(?:\s[^<>]*)?\/?>/g;
 
 /** A list item that is a link and little else (a word or two of description at most). */
 function isMostlyLink(line: string): boolean {

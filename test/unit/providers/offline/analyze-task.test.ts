@@ -59,6 +59,9 @@ describe('offline analysis', () => {
     const weak = runAnalyze({ ...analyzeTask, dependsOn: ['search-1', 'search-2'] }, taskContext('q', { inputs: new Map([['search-1', subject], ['search-2', aspect([finding('README.md', 103, 103, 12)])]]) }));
     assert.deepEqual(weak.findings!.map((f) => f.source.path), ['docs/help.md', 'docs/help.md']);
     assert.deepEqual(readAnalysisData(weak.data)!.facets.map((f) => f.kept), [2, 0], 'the aspect is left with nothing of its own');
+    // So is an aspect whose best reaches under 0.4 of the subject's (a logo line that names the subject once).
+    const middling = runAnalyze({ ...analyzeTask, dependsOn: ['search-1', 'search-2'] }, taskContext('q', { inputs: new Map([['search-1', subject], ['search-2', aspect([finding('README.md', 1, 3, 30)])]]) }));
+    assert.deepEqual(readAnalysisData(middling.data)!.facets.map((f) => f.kept), [2, 0]);
     // An overview of the subject itself scores on the subject's scale, and stays.
     const strong = runAnalyze({ ...analyzeTask, dependsOn: ['search-1', 'search-2'] }, taskContext('q', { inputs: new Map([['search-1', subject], ['search-2', aspect([finding('docs/rotation.md', 1, 8, 90)])]]) }));
     assert.ok(strong.findings!.some((f) => f.source.path === 'docs/rotation.md' && f.facet === 'Overview and purpose'));

@@ -97,6 +97,13 @@ describe('offline answer selection', () => {
     const ask = (question: string) => selectAnswer(candidates, weightsOf(question), question)[0]?.source.path;
     assert.equal(ask('How do I change how often a failed request is retried?'), 'docs/retries.md');
     assert.equal(ask('Where is the code that decides how often a failed request is retried?'), 'src/retries.ts');
+    // A question that names code asks for it in so many words: a less complete line of code still comes first.
+    const partial = [
+      candidate(finding('docs/lists.md', 1, 'A document style may change how ordered list items are numbered and indented.')),
+      candidate(finding('src/md029.ts', 1, '// Checks the numbers of list items.')),
+    ];
+    const question = 'Where is the code that checks how ordered list items are numbered and indented?';
+    assert.equal(selectAnswer(partial, weightsOf(question), question)[0]?.source.path, 'src/md029.ts');
   });
 
   it('does not answer with an import line, which names things without saying what they do', () => {

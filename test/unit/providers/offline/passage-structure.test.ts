@@ -118,6 +118,13 @@ describe('offline passages: boilerplate by shape', () => {
     const ecosystem = splitIntoPassages('docs/ecosystem.md', real('pino/docs/ecosystem.md')).passages;
     assert.ok(ecosystem.filter((p) => p.boilerplate === 'links').length >= 3, 'the catalogue of modules is a link list');
     const redaction = splitIntoPassages('docs/redaction.md', real('pino/docs/redaction.md')).passages;
-    assert.ok(redaction.every((p) => p.boilerplate === undefined), 'no passage of an explanation page is boilerplate');
+    // Its one passage that says nothing is an anchor for links, which is markup.
+    assert.ok(redaction.every((p) => p.boilerplate === undefined || (p.boilerplate === 'markup' && p.text.startsWith('<a name='))), 'no passage of an explanation page is boilerplate');
+  });
+
+  it('recognises HTML that lays out a page (a logo, badges), not prose that uses a tag or two', () => {
+    assert.equal(passageBoilerplate('<p align="center">\n  <img src="assets/logo.svg" alt="Mocha test framework logo"/>\n</p>'), 'markup');
+    assert.equal(passageBoilerplate('<div align="center">'), 'markup');
+    assert.equal(passageBoilerplate('Use <code>--watch</code> to re-run the tests whenever a file changes,<br>\nor pass a glob to watch other files.'), undefined);
   });
 });
