@@ -1,4 +1,5 @@
 import { newStemmer } from 'snowball-stemmers';
+import { americanSpelling } from './english-spelling';
 
 /**
  * English stems (Snowball's Porter2), memoised: indexing a large folder stems millions of tokens,
@@ -18,7 +19,7 @@ let older = new Map<string, string>();
 /** Words Porter2 is made for: Latin letters (with digits and marks). Other scripts pass unchanged. */
 const LATIN_WORD = /^[\p{Script=Latin}\p{M}\p{N}]+$/u;
 
-/** The Porter2 stem of a lower-case word: "gracefully" and "graceful" → "grace", "stalls" → "stall". */
+/** The Porter2 stem of a lower-case word, in its American spelling: "gracefully" and "graceful" → "grace", "stalls" → "stall". */
 export function stemEnglish(word: string): string {
   const known = recent.get(word);
   if (known !== undefined) return known;
@@ -34,7 +35,8 @@ export function stemEnglish(word: string): string {
 
 function computeStem(word: string): string {
   if (!LATIN_WORD.test(word)) return word;
-  const stem = stemmer.stem(word);
+  // British and American spellings meet first: "colourful" finds "colorize".
+  const stem = stemmer.stem(americanSpelling(word));
   // Never let stemming turn a word into nothing: the term would vanish from index and query alike.
   return stem === '' ? word : stem;
 }

@@ -21,6 +21,7 @@ const STOP_WORDS = new Set(
     'they this those though through thus to too under until up upon us very via was we were what whatever ' +
     'when where whether which while who whom whose why will with within without would yet you your yours ' +
     'yourself yourselves tell show explain describe find give know look want need ' +
+    'tells shows shown showing explains explained describes wants needs ' +
     'somewhere something anything everything someone anyone else instead able way ways thing things ' +
     // What the tokenizer leaves of contractions ("don't" → don, t; "you'll" → you, ll).
     'don doesn didn isn aren wasn weren hasn haven hadn won wouldn couldn shouldn mustn needn ll ve re'

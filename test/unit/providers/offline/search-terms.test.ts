@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { americanSpelling } from '../../../../src/providers/offline/english-spelling';
 import { prefixRule } from '../../../../src/providers/offline/query-prefix';
 import { normalizeTerm, searchTerms, tokenize, tokenizeForIndex } from '../../../../src/providers/offline/search-terms';
 
@@ -20,6 +21,18 @@ describe('search terms: stemming', () => {
     assert.equal(normalizeTerm('retries'), normalizeTerm('retry'));
     assert.equal(normalizeTerm('limits'), 'limit');
     assert.deepEqual(shared('why the worker stalls', 'The worker stalled after a timeout'), ['worker', 'stall']);
+  });
+
+  it('folds British and American spellings: colourful/colorize, initialise/initialize, centre/center', () => {
+    const same = (a: string, b: string) => assert.deepEqual([...searchTerms(a)], [...searchTerms(b)], `${a} / ${b}`);
+    same('colourful', 'colorful');
+    same('colour', 'colorize');
+    same('initialise', 'initialize');
+    same('serialisation', 'serialization');
+    same('analysed behaviour', 'analyzed behavior');
+    same('centre catalogue licence', 'center catalog license');
+    // Words that only look like it keep their own stems.
+    for (const word of ['hour', 'four', 'tour', 'detour', 'wise', 'rise', 'genre', 'vogue']) assert.equal(americanSpelling(word), word);
   });
 
   it('keeps words of other scripts, and short or odd words, as they are', () => {
