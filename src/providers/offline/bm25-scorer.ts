@@ -1,6 +1,6 @@
 import type MiniSearch from 'minisearch';
 import type { SearchOptions } from 'minisearch';
-import { LazyPostings } from './packed-index';
+import { LazyPostings, postingCount } from './packed-index';
 import type { Hit } from './top-passages';
 
 /**
@@ -150,7 +150,7 @@ function scoreOr(engine: Internals, text: string, options: SearchOptions, total:
       for (const { fieldId, boost } of boosts) {
         const freqs = postings.get(fieldId);
         if (!freqs) continue;
-        const matching = freqs instanceof LazyPostings ? freqs.packedLength : freqs.size;
+        const matching = postingCount(freqs);
         const idf = Math.log(1 + (engine._documentCount - matching + 0.5) / (matching + 0.5));
         const average = engine._avgFieldLength[fieldId];
         const visit = (doc: number, freq: number) => {

@@ -90,7 +90,7 @@ export function packMiniSearch<T>(search: MiniSearch<T>): PackedIndex {
   const { index: _empty, ...full } = search.toJSON.call(Object.assign(Object.create(search) as MiniSearch<T>, { _index: [] }));
   const { header, documents } = packDocuments(full);
   let total = 0;
-  for (const [, fields] of termMap) for (const postings of fields.values()) total += postings instanceof LazyPostings ? postings.packedLength : postings.size;
+  for (const [, fields] of termMap) for (const postings of fields.values()) total += postingCount(postings);
   const terms: string[] = [];
   const lists: number[] = [];
   const docs = new Uint32Array(total);
@@ -283,6 +283,10 @@ export function documentFrequency<T>(search: MiniSearch<T>, term: string, field:
   const fieldId = internals._fieldIds?.[field];
   if (typeof internals._index?.get !== 'function' || fieldId === undefined) return undefined;
   const postings = internals._index.get(term)?.get(fieldId);
-  if (!postings) return 0;
+  return postings ? postingCount(postings) : 0;
+}
+
+/** How many postings a term's map for one field holds, without decoding a packed one. */
+export function postingCount(postings: ReadonlyMap<number, number>): number {
   return postings instanceof LazyPostings ? postings.packedLength : postings.size;
 }

@@ -201,24 +201,14 @@ export class PassageIndex {
   }
 
   /**
-   * MiniSearch's search, scores only: `search` builds a result object per matching passage (its terms,
+   * MiniSearch's ranking, scores only: `search` builds a result object per matching passage (its terms,
    * its matches, their keys), which on a large folder costs more than the scoring and most of the
-   * garbage collection, and `find` reads only ids and scores. Through `executeQuery`, as `search`
-   * itself does, with the same score (× the number of query terms matched) and order; when MiniSearch's
-   * internals are not what this code knows, through `search`.
+   * garbage collection, and `find` reads only ids and scores. scoreWithPostings computes the same
+   * scores and order from the postings (bm25-scorer.ts); for queries it does not take (fuzzy terms,
+   * more terms than it packs), or MiniSearch internals it does not know, MiniSearch's own search.
    */
   private hits(query: Query, settings: SearchOptions): Hit[] {
-    const engine = this.search as unknown as {
-      executeQuery?: (query: Query, options: SearchOptions) => Map<number, { score: number; terms: readonly string[] }>;
-      _documentIds?: Map<number, unknown>;
-    };
-    const scored = scoreWithPostings(this.search as MiniSearch<unknown>, query, settings);
-    if (scored) return scored;
-    const documentIds = engine._documentIds;
-    if (typeof engine.executeQuery !== 'function' || !(documentIds instanceof Map)) return this.search.search(query, settings).map(({ id, score }) => ({ id: id as number, score }));
-    const hits: Hit[] = [];
-    for (const [shortId, { score, terms }] of engine.executeQuery.call(this.search, query, settings)) hits.push({ id: documentIds.get(shortId) as number, score: score * (terms.length || 1) });
-    return hits.sort((a, b) => b.score - a.score);
+    return scoreWithPostings(this.search as MiniSearch<unknown>, query, settings) ?? this.search.search(query, settings).map(({ id, score }) => ({ id: id as number, score }));
   }
 
   /** A passage's weight by its shape: boilerplate ranks low. */
