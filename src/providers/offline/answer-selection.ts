@@ -113,7 +113,8 @@ function comparable(text: string): string {
 
 const MIN_COMMENT_WORDS = 3;
 const COMMENT_LINE = /^\s*(?:\/\/|\/?\*|#(?!include|define|!)|--|<!--|""")/;
-const COMMENT_MARKER = /^(?:\/\/+|\/\*+|\*+|#+|--|<!--|""")\s*/;
+/** One marker or several: a doc comment's example holds comments of its own (` * // Retry once`). */
+const COMMENT_MARKER = /^(?:(?:\/\/+|\/\*+|\*+|#+|--|<!--|""")\s*)+/;
 /** An import or a re-export names things without saying what they do. */
 const IMPORT_LINE = /^\s*(?:import\b|export\s*(?:type\s*)?\{|export\s+\*|(?:const|let|var)\s+[\w${}\s,:]+=\s*require\(|(?:type\s+)?[\w$]+\s+as\s+[\w$]+,?\s*$)/;
 const DECLARATION_LINE = /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:function|class|interface|type|enum|def|func|fn|struct|trait|impl)\b/;

@@ -43,6 +43,8 @@ describe('offline answer selection', () => {
       ['Waits longer after each failure.', 3, false],
       ['export function backoff(n: number) {', 4, true],
     ]);
+    // A comment inside a doc comment's example is words too, without either marker.
+    assert.deepEqual(unitsOf(finding('lib/mocha.js', 740, ' * // Allow any failed test to retry one more time')).map((u) => [u.quote, u.code]), [['Allow any failed test to retry one more time', false]]);
     const codeLines = ['', '', ...source.split('\n')];
     for (const unit of code) assert.ok(quoteMatches(codeLines, { source: unit.source, quote: unit.quote, score: 0 }, 'within'), unit.quote);
   });
