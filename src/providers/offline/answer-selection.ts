@@ -117,7 +117,8 @@ const COMMENT_LINE = /^\s*(?:\/\/|\/?\*|#(?!include|define|!)|--|<!--|""")/;
 const COMMENT_MARKER = /^(?:(?:\/\/+|\/\*+|\*+|#+|--|<!--|""")\s*)+/;
 /** An import or a re-export names things without saying what they do. */
 const IMPORT_LINE = /^\s*(?:import\b|export\s*(?:type\s*)?\{|export\s+\*|(?:const|let|var)\s+[\w${}\s,:]+=\s*require\(|(?:type\s+)?[\w$]+\s+as\s+[\w$]+,?\s*$)/;
-const DECLARATION_LINE = /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:function|class|interface|type|enum|def|func|fn|struct|trait|impl)\b/;
+const DECLARATION_LINE =
+  /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:function|class|interface|type|enum|def|func|fn|struct|trait|impl)\b|^\s*(?:export\s+)?(?:const|let|var)\s+[\w$]+\s*=\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*=>|[\w$]+\s*=>)/;
 
 /**
  * In code, a comment says what the code does in words, and a declaration names it; any other line

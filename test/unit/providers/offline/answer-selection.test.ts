@@ -121,6 +121,19 @@ describe('offline answer selection', () => {
     assert.equal(picked[0]?.source.path, 'src/proxy.ts');
   });
 
+  it('counts a function assigned to a name (`const isoTime = () =>`) as a declaration, above a line that only calls it', () => {
+    const question = 'How is the ISO time string of each line produced?';
+    const picked = selectAnswer(
+      [
+        candidate(finding('src/time.js', 1, 'const isoTime = () => new Date(Date.now()).toISOString();')),
+        candidate(finding('src/write.js', 1, "line = isoTime() + ' ' + timeString(stamp, line);")),
+      ],
+      weightsOf(question),
+      question,
+    );
+    assert.equal(picked[0]?.source.path, 'src/time.js');
+  });
+
   it('ranks a sentence that only points elsewhere below one that answers', () => {
     const question = 'How do transports ship logs?';
     const picked = selectAnswer(
