@@ -21,7 +21,7 @@ import type { CorpusStats } from './workspace-corpus';
  * tokenizer, the index's fields) or this file's layout does: a cache of another format is ignored and
  * the folder read afresh. The package version is checked too, so a release never reads an older one.
  */
-export const INDEX_FORMAT = 6;
+export const INDEX_FORMAT = 7;
 
 /** Overrides where caches are kept (tests point it at a temporary folder). */
 export const INDEX_CACHE_DIR_ENV = 'RESEARCH_CACHE_DIR';

@@ -56,6 +56,11 @@ export function tokenize(text: string): string[] {
       segmentWords(segmented, terms);
       continue;
     }
+    // "re-run" is also "rerun", "pre-release" "prerelease": a prefix and its word, joined (see PREFIX).
+    if (text.charCodeAt(match.index + word.length) === 45 /* - */ && PREFIX.test(word)) {
+      const next = /^-([\p{L}]+)/u.exec(text.slice(match.index + word.length, match.index + word.length + 40));
+      if (next) terms.push((word + next[1]).toLowerCase());
+    }
     // Fast path for the common plain lower-case word: indexing tokenizes millions of them.
     if (word.toLowerCase() === word && !/[_$]/.test(word)) {
       if (isContentTerm(word) || (word.length > 1 && isCalled(text, match.index, word.length))) terms.push(word);
@@ -65,6 +70,9 @@ export function tokenize(text: string): string[] {
   }
   return terms;
 }
+
+/** Prefixes written with a hyphen or without ("re-run", "rerunning"), which the index should not tell apart. */
+const PREFIX = /^(?:re|pre|un|non|co|de|sub|multi|auto|inter|over|under|out|post)$/i;
 
 /** Adds an identifier's parts, and the whole identifier when it has several parts. */
 function identifierTerms(word: string, terms: string[]): void {

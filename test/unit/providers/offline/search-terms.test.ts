@@ -23,6 +23,13 @@ describe('search terms: stemming', () => {
     assert.deepEqual(shared('why the worker stalls', 'The worker stalled after a timeout'), ['worker', 'stall']);
   });
 
+  it('joins a hyphenated prefix to its word, so "re-run" meets "rerunning"', () => {
+    assert.deepEqual(shared('Can the tests re-run by themselves?', 'run tests in serial, rerunning as files change'), ['test', 'rerun', 'run']);
+    assert.ok(searchTerms('a pre-release build').has('prereleas'));
+    // Other hyphenated words stay apart: "rate-limits" is rate and limits.
+    assert.deepEqual(tokenize('the rate-limits'), ['rate', 'limits']);
+  });
+
   it('folds British and American spellings: colourful/colorize, initialise/initialize, centre/center', () => {
     const same = (a: string, b: string) => assert.deepEqual([...searchTerms(a)], [...searchTerms(b)], `${a} / ${b}`);
     same('colourful', 'colorful');
