@@ -55,17 +55,10 @@ function balancedFences(lines: readonly string[]): string[] {
  * after lines of text, which are then the end of the code.
  */
 export function startsInsideFence(lines: readonly string[]): boolean {
-  let count = 0;
-  let first: RegExpExecArray | undefined;
-  let firstAt = -1;
-  lines.forEach((line, i) => {
-    const fence = FENCE.exec(line);
-    if (!fence) return;
-    count++;
-    if (!first) [first, firstAt] = [fence, i];
-  });
-  if (count % 2 === 0 || !first) return false;
-  return first[2].trim() === '' && lines.slice(0, firstAt).some((line) => line.trim() !== '');
+  const fenceLines = lines.filter((line) => FENCE.test(line)).length;
+  if (fenceLines % 2 === 0) return false;
+  const firstAt = lines.findIndex((line) => FENCE.test(line));
+  return FENCE.exec(lines[firstAt])![2].trim() === '' && lines.slice(0, firstAt).some((line) => line.trim() !== '');
 }
 
 /** Inline source text (one line, newlines made spaces), as in the Answer's quoted sentences. */

@@ -14,6 +14,9 @@ function weightsOf(question: string, heavy: Record<string, number> = {}): Map<st
 
 const candidate = (f: Finding, relative = 1): AnswerCandidate => ({ finding: f, context: {}, relative });
 
+/** The Answer to `question` from `candidates`, its words weighed alike but for `heavy`. */
+const answerTo = (question: string, candidates: readonly AnswerCandidate[], heavy: Record<string, number> = {}) => selectAnswer(candidates, weightsOf(question, heavy), question);
+
 describe('offline answer selection', () => {
   it('splits prose into sentences spanning their lines, code into lines, each a verbatim span', () => {
     const prose = finding('docs/guide.md', 10, '## Retries\n\nA failed request is retried twice. The delay doubles each\ntime, up to a cap.\n- jitter is added to spread retries');
@@ -51,41 +54,38 @@ describe('offline answer selection', () => {
 
   it('picks the sentence that covers the most specific words of the question first', () => {
     const question = 'How are failed requests retried with a delay?';
-    const picked = selectAnswer(
+    const picked = answerTo(
+      question,
       [
         candidate(finding('docs/a.md', 1, 'Requests are sent over HTTP. Each request has a timeout.')),
         candidate(finding('docs/retry.md', 1, 'A failed request is retried after a delay that doubles each time.')),
       ],
-      weightsOf(question),
-      question,
     );
     assert.equal(picked[0]?.source.path, 'docs/retry.md');
   });
 
   it('does not repeat itself: a near-copy of a picked sentence loses to a new one (MMR)', () => {
     const question = 'How are failed requests retried?';
-    const picked = selectAnswer(
+    const picked = answerTo(
+      question,
       [
         candidate(finding('docs/a.md', 1, 'A failed request is retried up to three times.')),
         candidate(finding('docs/b.md', 1, 'A failed request is retried up to three times, always.')),
         candidate(finding('docs/c.md', 1, 'Requests that failed are retried only when idempotent.'), 0.9),
       ],
-      weightsOf(question),
-      question,
     );
     assert.deepEqual(picked.slice(0, 2).map((u) => u.source.path), ['docs/a.md', 'docs/c.md']);
   });
 
   it('leaves out a line that repeats the question, and boilerplate ranks last', () => {
     const question = 'How does the scheduler order ready tasks?';
-    const picked = selectAnswer(
+    const picked = answerTo(
+      question,
       [
         candidate(finding('README.md', 1, 'npm run research -- "How does the scheduler order ready tasks?"')),
         { finding: finding('CHANGELOG.md', 1, 'The scheduler now orders ready tasks by priority.'), context: { boilerplate: 'changelog' }, relative: 1 },
         candidate(finding('docs/scheduler.md', 1, 'Ready tasks are ordered by their remaining critical path.'), 0.8),
       ],
-      weightsOf(question),
-      question,
     );
     assert.ok(!picked.some((u) => u.source.path === 'README.md'));
     assert.equal(picked[0]?.source.path, 'docs/scheduler.md');
@@ -96,7 +96,7 @@ describe('offline answer selection', () => {
       candidate(finding('docs/retries.md', 1, 'Set maxRetries to change how often a failed request is retried.')),
       candidate(finding('src/retries.ts', 1, '// Set maxRetries to change how often a failed request is retried.')),
     ];
-    const ask = (question: string) => selectAnswer(candidates, weightsOf(question), question)[0]?.source.path;
+    const ask = (question: string) => answerTo(question, candidates)[0]?.source.path;
     assert.equal(ask('How do I change how often a failed request is retried?'), 'docs/retries.md');
     assert.equal(ask('Where is the code that decides how often a failed request is retried?'), 'src/retries.ts');
     // A question that names code asks for it in so many words: a less complete line of code still comes first.
@@ -105,46 +105,44 @@ describe('offline answer selection', () => {
       candidate(finding('src/md029.ts', 1, '// Checks the numbers of list items.')),
     ];
     const question = 'Where is the code that checks how ordered list items are numbered and indented?';
-    assert.equal(selectAnswer(partial, weightsOf(question), question)[0]?.source.path, 'src/md029.ts');
+    assert.equal(answerTo(question, partial)[0]?.source.path, 'src/md029.ts');
   });
 
   it('does not answer with an import line, which names things without saying what they do', () => {
     const question = 'How are requests sent through a proxy agent?';
-    const picked = selectAnswer(
+    const picked = answerTo(
+      question,
       [
         candidate(finding('src/client.ts', 1, "import { sendRequest, ProxyAgent } from './proxy-agent';")),
         candidate(finding('src/proxy.ts', 1, '// Each request goes through the proxy you configure.'), 0.9),
       ],
-      weightsOf(question, { agent: 3 }),
-      question,
+      { agent: 3 },
     );
     assert.equal(picked[0]?.source.path, 'src/proxy.ts');
   });
 
   it('counts a function assigned to a name (`const isoTime = () =>`) as a declaration, above a line that only calls it', () => {
     const question = 'How is the ISO time string of each line produced?';
-    const picked = selectAnswer(
+    const picked = answerTo(
+      question,
       [
         candidate(finding('src/time.js', 1, 'const isoTime = () => new Date(Date.now()).toISOString();')),
         candidate(finding('src/write.js', 1, "line = isoTime() + ' ' + timeString(stamp, line);")),
       ],
-      weightsOf(question),
-      question,
     );
     assert.equal(picked[0]?.source.path, 'src/time.js');
   });
 
   it('ranks a sentence that only points elsewhere below one that answers', () => {
     const question = 'How do transports ship logs?';
-    const picked = selectAnswer(
-      [candidate(finding('README.md', 1, 'See the transports document for more details on how logs ship.')), candidate(finding('docs/transports.md', 1, 'A transport ships logs from a worker thread.'), 0.8)],
-      weightsOf(question),
+    const picked = answerTo(
       question,
+      [candidate(finding('README.md', 1, 'See the transports document for more details on how logs ship.')), candidate(finding('docs/transports.md', 1, 'A transport ships logs from a worker thread.'), 0.8)],
     );
     assert.equal(picked[0]?.source.path, 'docs/transports.md');
   });
 
   it('answers nothing when nothing matches the question', () => {
-    assert.deepEqual(selectAnswer([candidate(finding('a.md', 1, 'Completely unrelated prose about gardens.'))], weightsOf('kettle thermostat'), 'kettle thermostat'), []);
+    assert.deepEqual(answerTo('kettle thermostat', [candidate(finding('a.md', 1, 'Completely unrelated prose about gardens.'))]), []);
   });
 });
